@@ -1,0 +1,235 @@
+// Core builtins: operators, rounding, aggregates and type checks.
+import { compare, equals } from '../compare.js';
+import {
+  add,
+  sub,
+  mul,
+  div,
+  rem,
+  isZero,
+  isInteger,
+  neg,
+  toDecimal,
+  makeNumber,
+  compareNumbers,
+  type RegoNumber,
+} from '../number.js';
+import { ObjectValue, SetValue, isNumber, typeName, type Value } from '../value.js';
+import {
+  BuiltinError,
+  OperandTypeError,
+  operandError,
+  registerBuiltins,
+  expectNumber,
+  type BuiltinDef,
+} from './registry.js';
+
+function arith(name: string, op: (a: RegoNumber, b: RegoNumber) => RegoNumber): BuiltinDef {
+  return { name, arity: 2, fn: (args) => op(expectNumber(args, 0), expectNumber(args, 1)) };
+}
+
+function setOrNumbers(
+  a: Value,
+  b: Value,
+  setOp: (x: SetValue, y: SetValue) => Value,
+  numOp?: (x: RegoNumber, y: RegoNumber) => Value,
+): Value {
+  if (numOp && isNumber(a)) {
+    if (!isNumber(b)) throw operandError(2, 'number', b);
+    return numOp(a, b);
+  }
+  if (a instanceof SetValue) {
+    if (!(b instanceof SetValue)) throw operandError(2, 'set', b);
+    return setOp(a, b);
+  }
+  throw operandError(1, numOp ? 'number or set' : 'set', a);
+}
+
+function difference(x: SetValue, y: SetValue): SetValue {
+  const out = new SetValue();
+  for (const v of x.values()) if (!y.has(v)) out.add(v);
+  return out;
+}
+
+function intersection(x: SetValue, y: SetValue): SetValue {
+  const out = new SetValue();
+  for (const v of x.values()) if (y.has(v)) out.add(v);
+  return out;
+}
+
+function union(x: SetValue, y: SetValue): SetValue {
+  const out = SetValue.from(x.values());
+  for (const v of y.values()) out.add(v);
+  return out;
+}
+
+/** Elements of an array or set argument (aggregates accept both). */
+function collection(v: Value, expected: string): Value[] {
+  if (Array.isArray(v)) return v;
+  if (v instanceof SetValue) return v.values();
+  throw operandError(1, expected, v);
+}
+
+function numbersOf(v: Value): RegoNumber[] {
+  const items = collection(v, 'one of {array, set}');
+  for (const x of items) {
+    if (!isNumber(x)) {
+      const t = typeName(v);
+      throw new OperandTypeError(`operand 1 must be ${t} of number but got ${t} containing ${typeName(x)}`);
+    }
+  }
+  return items as RegoNumber[];
+}
+
+/** Rounds half away from zero to an integer. */
+function roundNumber(v: RegoNumber, mode: 'round' | 'ceil' | 'floor'): RegoNumber {
+  if (isInteger(v)) return v;
+  if (typeof v === 'number') {
+    const r =
+      mode === 'ceil'
+        ? Math.ceil(v)
+        : mode === 'floor'
+          ? Math.floor(v)
+          : Math.sign(v) * Math.round(Math.abs(v));
+    if (Number.isSafeInteger(r)) return r === 0 ? 0 : r;
+  }
+  const d = toDecimal(v);
+  const p = 10n ** BigInt(-d.e);
+  let q = d.m / p; // truncates toward zero
+  const r = d.m % p;
+  if (mode === 'floor' && r < 0n) q -= 1n;
+  else if (mode === 'ceil' && r > 0n) q += 1n;
+  else if (mode === 'round') {
+    const twice = (r < 0n ? -r : r) * 2n;
+    if (twice >= p) q += d.m < 0n ? -1n : 1n;
+  }
+  return makeNumber(q, 0);
+}
+
+function countOf(v: Value): number {
+  if (typeof v === 'string') {
+    let n = 0;
+    for (let i = 0; i < v.length; i++) {
+      const c = v.charCodeAt(i);
+      if (c < 0xdc00 || c > 0xdfff) n++;
+    }
+    return n;
+  }
+  if (Array.isArray(v)) return v.length;
+  if (v instanceof ObjectValue || v instanceof SetValue) return v.size;
+  throw operandError(1, 'one of {array, object, set, string}', v);
+}
+
+const typeCheck = (name: string, t: string): BuiltinDef => ({
+  name,
+  arity: 1,
+  fn: (args) => typeName(args[0]!) === t,
+});
+
+registerBuiltins([
+  arith('plus', add),
+  arith('mul', mul),
+  {
+    name: 'minus',
+    arity: 2,
+    fn: (args) => setOrNumbers(args[0]!, args[1]!, difference, sub),
+  },
+  {
+    name: 'div',
+    arity: 2,
+    fn: (args) => {
+      const a = expectNumber(args, 0);
+      const b = expectNumber(args, 1);
+      if (isZero(b)) throw new BuiltinError('divide by zero');
+      return div(a, b);
+    },
+  },
+  {
+    name: 'rem',
+    arity: 2,
+    fn: (args) => {
+      const a = expectNumber(args, 0);
+      const b = expectNumber(args, 1);
+      if (!isInteger(a) || !isInteger(b)) throw new BuiltinError('modulo on floating-point number');
+      if (isZero(b)) throw new BuiltinError('modulo by zero');
+      return rem(a, b);
+    },
+  },
+  { name: 'and', arity: 2, fn: (args) => setOrNumbers(args[0]!, args[1]!, intersection) },
+  { name: 'or', arity: 2, fn: (args) => setOrNumbers(args[0]!, args[1]!, union) },
+  { name: 'lt', arity: 2, fn: (args) => compare(args[0]!, args[1]!) < 0 },
+  { name: 'gt', arity: 2, fn: (args) => compare(args[0]!, args[1]!) > 0 },
+  { name: 'lte', arity: 2, fn: (args) => compare(args[0]!, args[1]!) <= 0 },
+  { name: 'gte', arity: 2, fn: (args) => compare(args[0]!, args[1]!) >= 0 },
+  { name: 'equal', arity: 2, fn: (args) => equals(args[0]!, args[1]!) },
+  { name: 'neq', arity: 2, fn: (args) => !equals(args[0]!, args[1]!) },
+  { name: 'eq', arity: 2, fn: (args) => equals(args[0]!, args[1]!) },
+  {
+    name: 'abs',
+    arity: 1,
+    fn: (args) => {
+      const v = expectNumber(args, 0);
+      return compareNumbers(v, 0) < 0 ? neg(v) : v;
+    },
+  },
+  { name: 'round', arity: 1, fn: (args) => roundNumber(expectNumber(args, 0), 'round') },
+  { name: 'ceil', arity: 1, fn: (args) => roundNumber(expectNumber(args, 0), 'ceil') },
+  { name: 'floor', arity: 1, fn: (args) => roundNumber(expectNumber(args, 0), 'floor') },
+  { name: 'count', arity: 1, fn: (args) => countOf(args[0]!) },
+  {
+    name: 'sum',
+    arity: 1,
+    fn: (args) => numbersOf(args[0]!).reduce<RegoNumber>((acc, x) => add(acc, x), 0),
+  },
+  {
+    name: 'product',
+    arity: 1,
+    fn: (args) => numbersOf(args[0]!).reduce<RegoNumber>((acc, x) => mul(acc, x), 1),
+  },
+  {
+    name: 'max',
+    arity: 1,
+    fn: (args) => {
+      const items = collection(args[0]!, 'one of {array, set}');
+      if (items.length === 0) return undefined;
+      return items.reduce((m, x) => (compare(x, m) > 0 ? x : m));
+    },
+  },
+  {
+    name: 'min',
+    arity: 1,
+    fn: (args) => {
+      const items = collection(args[0]!, 'one of {array, set}');
+      if (items.length === 0) return undefined;
+      return items.reduce((m, x) => (compare(x, m) < 0 ? x : m));
+    },
+  },
+  {
+    name: 'sort',
+    arity: 1,
+    fn: (args) => {
+      const v = args[0]!;
+      if (v instanceof SetValue) return [...v.values()];
+      if (Array.isArray(v)) return [...v].sort(compare);
+      throw operandError(1, 'one of {array, set}', v);
+    },
+  },
+  {
+    name: 'all',
+    arity: 1,
+    fn: (args) => collection(args[0]!, 'one of {array, set}').every((x) => x === true),
+  },
+  {
+    name: 'any',
+    arity: 1,
+    fn: (args) => collection(args[0]!, 'one of {array, set}').some((x) => x === true),
+  },
+  typeCheck('is_number', 'number'),
+  typeCheck('is_string', 'string'),
+  typeCheck('is_boolean', 'boolean'),
+  typeCheck('is_array', 'array'),
+  typeCheck('is_set', 'set'),
+  typeCheck('is_object', 'object'),
+  typeCheck('is_null', 'null'),
+  { name: 'type_name', arity: 1, fn: (args) => typeName(args[0]!) },
+]);

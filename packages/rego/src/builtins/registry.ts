@@ -1,0 +1,143 @@
+// Builtin function registry.
+//
+// HOW TO ADD A BUILTIN
+//   1. In your family file (e.g. src/builtins/strings.ts) build a list of `BuiltinDef`s and
+//      call `registerBuiltins([...])` at module top level:
+//
+//        import { registerBuiltins, expectString, BuiltinError } from './registry.js';
+//        registerBuiltins([
+//          { name: 'upper', arity: 1, fn: (args) => expectString(args, 0, 'upper').toUpperCase() },
+//        ]);
+//
+//   2. Add one line `import './strings.js';` to src/builtins/index.ts.
+//   3. If a builtin is deliberately not implemented, list it with its reason in
+//      src/builtins/unsupported.ts (the conformance runner skips cases that use it).
+//
+// CONTRACT
+//   - `fn(args, ctx)` receives runtime `Value`s (see ../value.ts: strings/booleans/null are JS
+//     primitives, numbers are `RegoNumber` — use the helpers in ../number.ts, arrays are
+//     `Value[]`, objects `ObjectValue`, sets `SetValue`). Never mutate arguments.
+//   - Return the result Value, or `undefined` for "undefined" (no result).
+//   - Relations (`walk`): set `relation: true` and return an array Value whose elements are
+//     the alternative results; the evaluator iterates them.
+//   - Errors: throw `operandError(pos, expected, got)` (→ eval_type_error, OPA message
+//     "<name>: operand <pos> must be <expected> but got <type>"; pos is 1-based) or
+//     `new BuiltinError(msg)` (→ eval_builtin_error, message "<name>: <msg>"). The evaluator
+//     adds the "<name>: " prefix, so do not include it. Without strict mode these errors make
+//     the call undefined; with `strictBuiltinErrors` they abort the query.
+//   - Nondeterministic builtins (`time.now_ns`, `rand.*`) read `ctx.nowNs()` / use `ctx.cache`
+//     so that results are stable within one evaluation.
+//   - Names must be unique: registering a name twice throws at import time.
+//   - core.ts owns: operators (plus minus mul div rem lt gt lte gte equal neq eq and or),
+//     abs round ceil floor, aggregates (count sum product max min sort all any), is_* and
+//     type_name. `print` and `internal.member_2/3` are evaluator intrinsics.
+import type { Value } from '../value.js';
+import { typeName, ObjectValue, SetValue, isNumber } from '../value.js';
+import { isInteger, toBigInt, type RegoNumber } from '../number.js';
+
+/** What a builtin may use from the running evaluation. */
+export interface BuiltinContext {
+  /** True when builtin errors abort the query. */
+  readonly strict: boolean;
+  /** Current time in ns since the epoch, constant within one evaluation. */
+  nowNs(): bigint;
+  /** Per-evaluation scratch space for results that must be stable within a query. */
+  readonly cache: Map<string, unknown>;
+}
+
+/** A builtin implementation. */
+export type BuiltinFn = (args: Value[], ctx: BuiltinContext) => Value | undefined;
+
+/** A builtin's declaration. */
+export interface BuiltinDef {
+  /** Full dotted name, e.g. `time.clock`. */
+  name: string;
+  /** Number of arguments (not counting the optional output argument); -1 for variadic. */
+  arity: number;
+  fn: BuiltinFn;
+  /** When true, `fn` returns an array of alternative results (e.g. `walk`). */
+  relation?: boolean;
+  /** Results vary between calls with the same arguments (time, random). */
+  nondeterministic?: boolean;
+}
+
+/** A builtin failure other than an operand type error → `eval_builtin_error`. */
+export class BuiltinError extends Error {}
+
+/** An operand of the wrong type → `eval_type_error`. */
+export class OperandTypeError extends BuiltinError {}
+
+/** Creates OPA's operand error: `operand <pos> must be <expected> but got <type of got>`. */
+export function operandError(pos: number, expected: string, got: Value): OperandTypeError {
+  return new OperandTypeError(`operand ${pos} must be ${expected} but got ${typeName(got)}`);
+}
+
+const registry = new Map<string, BuiltinDef>();
+
+/** Registers builtins; throws when a name is already taken. */
+export function registerBuiltins(defs: readonly BuiltinDef[]): void {
+  for (const d of defs) {
+    if (registry.has(d.name)) throw new Error(`builtin ${d.name} registered twice`);
+    registry.set(d.name, d);
+  }
+}
+
+/** Looks up a builtin by its dotted name. */
+export function getBuiltin(name: string): BuiltinDef | undefined {
+  return registry.get(name);
+}
+
+/** All registered builtin names. */
+export function builtinNames(): string[] {
+  return [...registry.keys()];
+}
+
+/** `args[i]` as a string, or an operand error (i is 0-based). */
+export function expectString(args: Value[], i: number): string {
+  const v = args[i]!;
+  if (typeof v !== 'string') throw operandError(i + 1, 'string', v);
+  return v;
+}
+
+/** `args[i]` as a number, or an operand error. */
+export function expectNumber(args: Value[], i: number): RegoNumber {
+  const v = args[i]!;
+  if (!isNumber(v)) throw operandError(i + 1, 'number', v);
+  return v;
+}
+
+/** `args[i]` as an exact integer, or an operand error. */
+export function expectInteger(args: Value[], i: number): bigint {
+  const v = args[i]!;
+  if (!isNumber(v)) throw operandError(i + 1, 'number', v);
+  if (!isInteger(v)) throw operandError(i + 1, 'integer', v);
+  return toBigInt(v)!;
+}
+
+/** `args[i]` as a boolean, or an operand error. */
+export function expectBoolean(args: Value[], i: number): boolean {
+  const v = args[i]!;
+  if (typeof v !== 'boolean') throw operandError(i + 1, 'boolean', v);
+  return v;
+}
+
+/** `args[i]` as an array, or an operand error. */
+export function expectArray(args: Value[], i: number): Value[] {
+  const v = args[i]!;
+  if (!Array.isArray(v)) throw operandError(i + 1, 'array', v);
+  return v;
+}
+
+/** `args[i]` as an object, or an operand error. */
+export function expectObject(args: Value[], i: number): ObjectValue {
+  const v = args[i]!;
+  if (!(v instanceof ObjectValue)) throw operandError(i + 1, 'object', v);
+  return v;
+}
+
+/** `args[i]` as a set, or an operand error. */
+export function expectSet(args: Value[], i: number): SetValue {
+  const v = args[i]!;
+  if (!(v instanceof SetValue)) throw operandError(i + 1, 'set', v);
+  return v;
+}

@@ -1,0 +1,14 @@
+// Builtins deliberately not implemented, with the reason. The conformance runner skips
+// cases that call one of these; the compiler reports a clear error when a policy uses one.
+
+/** Unsupported builtin name → reason. */
+export const UNSUPPORTED_BUILTINS: Readonly<Record<string, string>> = {
+  'http.send': 'network access from policies is disabled in Liftoff',
+  'net.lookup_ip_addr': 'DNS lookups from policies are disabled in Liftoff',
+  'providers.aws.sign_req': 'AWS request signing is out of scope',
+  'opa.runtime': 'there is no OPA runtime to describe',
+  'rego.parse_module': 'returning OPA AST JSON is out of scope',
+  'rego.metadata.chain': 'METADATA annotations are not parsed',
+  'rego.metadata.rule': 'METADATA annotations are not parsed',
+  trace: 'tracing is not supported',
+};

@@ -1,0 +1,240 @@
+// Exact Rego numbers.
+//
+// OPA numbers are arbitrary-precision decimals. To keep the common case fast we use a
+// canonical dual representation:
+//   - a JS `number` whenever the decimal value round-trips through a double's shortest
+//     rendering (all safe integers, `0.5`, `1e21`, ...), and
+//   - a `BigNum` (bigint mantissa × 10^exp) for every other value (`2^64`,
+//     `0.1234567890123456789`, `1e400`).
+// Because the choice depends only on the value, two equal numbers always have the same
+// representation: equality and hashing never need to cross representations.
+
+/** An exact decimal `m × 10^e` that a double cannot represent. `m` has no trailing zeros. */
+export class BigNum {
+  constructor(
+    readonly m: bigint,
+    readonly e: number,
+  ) {}
+  /** Plain decimal rendering (no exponent unless the exponent is huge). */
+  toString(): string {
+    return decimalToString(this.m, this.e);
+  }
+}
+
+/** A Rego number value. */
+export type RegoNumber = number | BigNum;
+
+/** Exact decimal `m × 10^e`. */
+export interface Decimal {
+  m: bigint;
+  e: number;
+}
+
+/** Largest decimal exponent accepted in literals (OPA rejects "number too big"). */
+export const MAX_EXPONENT = 100_000;
+
+const DECIMAL_RE = /^(-?)(\d+)(?:\.(\d+))?(?:[eE]([+-]?\d+))?$/;
+
+/** Parses decimal text (`-12.5e3`) into an exact decimal, or undefined when malformed. */
+export function parseDecimal(text: string): Decimal | undefined {
+  const m = DECIMAL_RE.exec(text);
+  if (!m) return undefined;
+  const intPart = m[2]!;
+  const frac = m[3] ?? '';
+  const exp = m[4] ? Number(m[4]) : 0;
+  if (!Number.isFinite(exp) || Math.abs(exp) > MAX_EXPONENT * 10) return undefined;
+  let mant = BigInt(intPart + frac);
+  if (m[1] === '-') mant = -mant;
+  return normalize(mant, exp - frac.length);
+}
+
+/** Strips trailing zeros so each value has one decimal form. */
+export function normalize(m: bigint, e: number): Decimal {
+  if (m === 0n) return { m: 0n, e: 0 };
+  while (m % 10n === 0n) {
+    m /= 10n;
+    e++;
+  }
+  return { m, e };
+}
+
+/** The exact decimal a JS number stands for (its shortest round-trip rendering). */
+export function decimalOfDouble(x: number): Decimal {
+  if (Number.isSafeInteger(x)) return normalize(BigInt(x), 0);
+  return parseDecimal(String(x).replace('e+', 'e'))!;
+}
+
+/** Exact decimal of any Rego number. */
+export function toDecimal(v: RegoNumber): Decimal {
+  return typeof v === 'number' ? decimalOfDouble(v) : { m: v.m, e: v.e };
+}
+
+function decimalToString(m: bigint, e: number): string {
+  if (e >= 0) {
+    if (e > 400) return `${m}e${e}`;
+    return (m * 10n ** BigInt(e)).toString();
+  }
+  const neg = m < 0n;
+  let digits = (neg ? -m : m).toString();
+  const scale = -e;
+  if (scale > 400) return `${m}e${e}`;
+  if (digits.length <= scale) digits = '0'.repeat(scale - digits.length + 1) + digits;
+  const cut = digits.length - scale;
+  return `${neg ? '-' : ''}${digits.slice(0, cut)}.${digits.slice(cut)}`;
+}
+
+/** Builds the canonical representation of the decimal `m × 10^e`. */
+export function makeNumber(m: bigint, e: number): RegoNumber {
+  const d = normalize(m, e);
+  if (d.e >= 0 && d.e < 16) {
+    const i = d.m * 10n ** BigInt(d.e);
+    if (i >= -9007199254740991n && i <= 9007199254740991n) return Number(i);
+  }
+  if (d.e > -400 && d.e < 400) {
+    const x = Number(`${d.m}e${d.e}`);
+    if (Number.isFinite(x)) {
+      const back = decimalOfDouble(x);
+      if (back.m === d.m && back.e === d.e) return x;
+    }
+  }
+  return new BigNum(d.m, d.e);
+}
+
+/** Parses a number literal; undefined when malformed. */
+export function numberFromText(text: string): RegoNumber | undefined {
+  if (text.length < 16 && /^-?\d+$/.test(text)) return Number(text);
+  const d = parseDecimal(text);
+  return d ? makeNumber(d.m, d.e) : undefined;
+}
+
+/** A Rego number from a bigint. */
+export function fromBigInt(b: bigint): RegoNumber {
+  if (b >= -9007199254740991n && b <= 9007199254740991n) return Number(b);
+  return makeNumber(b, 0);
+}
+
+/** True when the value is an integer (`4.0` and `1e30` are integers). */
+export function isInteger(v: RegoNumber): boolean {
+  return typeof v === 'number' ? Number.isInteger(v) : v.e >= 0;
+}
+
+/** The integer value as a bigint, or undefined when not an integer. */
+export function toBigInt(v: RegoNumber): bigint | undefined {
+  if (typeof v === 'number') return Number.isInteger(v) ? BigInt(v) : undefined;
+  return v.e >= 0 ? v.m * 10n ** BigInt(v.e) : undefined;
+}
+
+/** Approximates the value as a double (may be ±Infinity or lose precision). */
+export function toDouble(v: RegoNumber): number {
+  return typeof v === 'number' ? v : Number(`${v.m}e${v.e}`);
+}
+
+/** Converts a finite double to a Rego number; undefined for NaN/Infinity. */
+export function fromDouble(x: number): RegoNumber | undefined {
+  if (!Number.isFinite(x)) return undefined;
+  return x === 0 ? 0 : x;
+}
+
+/** Three-way exact comparison. */
+export function compareNumbers(a: RegoNumber, b: RegoNumber): number {
+  if (typeof a === 'number' && typeof b === 'number') return a < b ? -1 : a > b ? 1 : 0;
+  const x = toDecimal(a);
+  const y = toDecimal(b);
+  const sx = x.m < 0n ? -1 : x.m > 0n ? 1 : 0;
+  const sy = y.m < 0n ? -1 : y.m > 0n ? 1 : 0;
+  if (sx !== sy) return sx < sy ? -1 : 1;
+  if (sx === 0) return 0;
+  // Compare magnitudes by order of magnitude first to avoid building huge bigints.
+  const mx = (x.m < 0n ? -x.m : x.m).toString().length + x.e;
+  const my = (y.m < 0n ? -y.m : y.m).toString().length + y.e;
+  if (mx !== my) return (mx < my ? -1 : 1) * sx;
+  const e = Math.min(x.e, y.e);
+  const ax = x.m * 10n ** BigInt(x.e - e);
+  const ay = y.m * 10n ** BigInt(y.e - e);
+  return ax < ay ? -1 : ax > ay ? 1 : 0;
+}
+
+/** Canonical hash key of a number (equal numbers, equal keys). */
+export function numberKey(v: RegoNumber): string {
+  return typeof v === 'number' ? String(v) : `B${v.m}e${v.e}`;
+}
+
+function align(x: Decimal, y: Decimal): [bigint, bigint, number] {
+  const e = Math.min(x.e, y.e);
+  return [x.m * 10n ** BigInt(x.e - e), y.m * 10n ** BigInt(y.e - e), e];
+}
+
+/** Exact addition. */
+export function add(a: RegoNumber, b: RegoNumber): RegoNumber {
+  if (typeof a === 'number' && typeof b === 'number' && Number.isInteger(a) && Number.isInteger(b)) {
+    const r = a + b;
+    if (Number.isSafeInteger(r)) return r;
+    return fromBigInt(BigInt(a) + BigInt(b));
+  }
+  const [x, y, e] = align(toDecimal(a), toDecimal(b));
+  return makeNumber(x + y, e);
+}
+
+/** Exact subtraction. */
+export function sub(a: RegoNumber, b: RegoNumber): RegoNumber {
+  if (typeof a === 'number' && typeof b === 'number' && Number.isInteger(a) && Number.isInteger(b)) {
+    const r = a - b;
+    if (Number.isSafeInteger(r)) return r;
+    return fromBigInt(BigInt(a) - BigInt(b));
+  }
+  const [x, y, e] = align(toDecimal(a), toDecimal(b));
+  return makeNumber(x - y, e);
+}
+
+/** Exact multiplication. */
+export function mul(a: RegoNumber, b: RegoNumber): RegoNumber {
+  if (typeof a === 'number' && typeof b === 'number' && Number.isInteger(a) && Number.isInteger(b)) {
+    const r = a * b;
+    if (Number.isSafeInteger(r)) return r === 0 ? 0 : r;
+    return fromBigInt(BigInt(a) * BigInt(b));
+  }
+  const x = toDecimal(a);
+  const y = toDecimal(b);
+  return makeNumber(x.m * y.m, x.e + y.e);
+}
+
+/** Significant digits kept by inexact division (OPA uses a 64-bit mantissa ≈ 19-20 digits). */
+const DIV_DIGITS = 20;
+
+/** Division; the caller must reject a zero divisor. Exact when the quotient is a finite decimal that fits. */
+export function div(a: RegoNumber, b: RegoNumber): RegoNumber {
+  if (typeof a === 'number' && typeof b === 'number') {
+    // Doubles divide exactly when the quotient is representable; otherwise this matches
+    // OPA's 64-bit-mantissa result to ~16 digits, which is what policies observe.
+    const r = a / b;
+    if (Number.isFinite(r) && Math.abs(r) <= 9007199254740991) return r === 0 ? 0 : r;
+  }
+  const x = toDecimal(a);
+  const y = toDecimal(b);
+  // Scale the dividend so the quotient carries DIV_DIGITS significant digits.
+  const lx = (x.m < 0n ? -x.m : x.m).toString().length;
+  const ly = (y.m < 0n ? -y.m : y.m).toString().length;
+  const shift = Math.max(0, DIV_DIGITS - lx + ly);
+  const num = x.m * 10n ** BigInt(shift);
+  return makeNumber(num / y.m, x.e - y.e - shift);
+}
+
+/** Integer remainder with the dividend's sign; the caller checks both operands are integers and b ≠ 0. */
+export function rem(a: RegoNumber, b: RegoNumber): RegoNumber {
+  if (typeof a === 'number' && typeof b === 'number' && Number.isSafeInteger(a) && Number.isSafeInteger(b)) {
+    const r = a % b;
+    return r === 0 ? 0 : r;
+  }
+  return fromBigInt(toBigInt(a)! % toBigInt(b)!);
+}
+
+/** Negation. */
+export function neg(a: RegoNumber): RegoNumber {
+  if (typeof a === 'number') return a === 0 ? 0 : -a;
+  return new BigNum(-a.m, a.e);
+}
+
+/** True when the number is zero. */
+export function isZero(a: RegoNumber): boolean {
+  return typeof a === 'number' ? a === 0 : a.m === 0n;
+}

@@ -1,0 +1,275 @@
+// The runtime value model shared by the evaluator and every builtin.
+//
+//   null | boolean | string       → JS primitives
+//   number                        → RegoNumber (JS number or BigNum, see number.ts)
+//   array                         → Value[] (treat as immutable once built)
+//   object                        → ObjectValue (any key type)
+//   set                           → SetValue
+//
+// Objects and sets are hash maps keyed on a canonical string of the key (`keyOf`), so
+// `{1: "a"}[1.0]` works and `{3.5, 3.50}` has one element. Iteration is always in Rego's
+// sorted order, which OPA makes observable (comprehensions, `walk`, results).
+import { BigNum, numberKey, type RegoNumber } from './number.js';
+import { compare } from './compare.js';
+
+/** Any Rego runtime value. */
+export type Value = null | boolean | number | BigNum | string | Value[] | ObjectValue | SetValue;
+
+/** Rego's type names, as used in error messages. */
+export type TypeName = 'null' | 'boolean' | 'number' | 'string' | 'array' | 'object' | 'set';
+
+// Non-string keys start with \u0001 so they never collide with plain string keys.
+const TAG = '\u0001';
+
+/** Canonical hash key of a value: equal values (by Rego equality) have equal keys. */
+export function keyOf(v: Value): string {
+  if (typeof v === 'string') return v.length > 0 && v.charCodeAt(0) === 1 ? TAG + 's' + v : v;
+  if (v === null) return TAG + 'n';
+  if (v === true) return TAG + 't';
+  if (v === false) return TAG + 'f';
+  if (typeof v === 'number' || v instanceof BigNum) return TAG + '#' + numberKey(v);
+  if (Array.isArray(v)) {
+    let s = TAG + '[' + v.length;
+    for (const e of v) {
+      const k = keyOf(e);
+      s += ':' + k.length + ':' + k;
+    }
+    return s;
+  }
+  if (v instanceof ObjectValue) {
+    const parts: string[] = [];
+    for (const [k, val] of v.entries()) {
+      const a = keyOf(k);
+      const b = keyOf(val);
+      parts.push(a.length + ':' + a + b.length + ':' + b);
+    }
+    return TAG + '{' + parts.length + ':' + parts.join('');
+  }
+  const parts: string[] = [];
+  for (const e of v.values()) {
+    const a = keyOf(e);
+    parts.push(a.length + ':' + a);
+  }
+  return TAG + '<' + parts.length + ':' + parts.join('');
+}
+
+/** An object with arbitrary keys. Build with `set`, then treat as immutable. */
+export class ObjectValue {
+  // Either `json` (a lazily converted plain JSON object) or the two maps are authoritative.
+  private json: Record<string, unknown> | null = null;
+  private keyMap: Map<string, Value> = new Map();
+  private valMap: Map<string, Value> = new Map();
+  private sorted: Value[] | null = null;
+
+  /** Builds an object from key/value pairs (later pairs win). */
+  static from(entries: Iterable<readonly [Value, Value]>): ObjectValue {
+    const o = new ObjectValue();
+    for (const [k, v] of entries) o.set(k, v);
+    return o;
+  }
+
+  /** Wraps a plain JSON object; children are converted on access. */
+  static fromJSON(obj: Record<string, unknown>): ObjectValue {
+    const o = new ObjectValue();
+    o.json = obj;
+    return o;
+  }
+
+  private materialize(): void {
+    const src = this.json;
+    if (src === null) return;
+    this.json = null;
+    for (const k of Object.keys(src)) {
+      const v = src[k];
+      if (v === undefined) continue;
+      this.keyMap.set(keyOf(k), k);
+      this.valMap.set(keyOf(k), fromJS(v));
+    }
+  }
+
+  /** Adds or replaces a key (only while building). */
+  set(k: Value, v: Value): void {
+    if (this.json !== null) this.materialize();
+    const key = keyOf(k);
+    if (!this.keyMap.has(key)) this.sorted = null;
+    this.keyMap.set(key, k);
+    this.valMap.set(key, v);
+  }
+
+  /** Removes a key (only while building). */
+  delete(k: Value): void {
+    if (this.json !== null) this.materialize();
+    const key = keyOf(k);
+    if (this.keyMap.delete(key)) {
+      this.valMap.delete(key);
+      this.sorted = null;
+    }
+  }
+
+  /** The value at key `k`, or undefined. */
+  get(k: Value): Value | undefined {
+    if (this.json !== null) {
+      if (typeof k !== 'string' || !Object.hasOwn(this.json, k)) return undefined;
+      const v = this.json[k];
+      return v === undefined ? undefined : fromJS(v);
+    }
+    return this.valMap.get(typeof k === 'string' && (k.length === 0 || k.charCodeAt(0) !== 1) ? k : keyOf(k));
+  }
+
+  /** True when the key is present. */
+  has(k: Value): boolean {
+    return this.get(k) !== undefined;
+  }
+
+  /** Number of keys. */
+  get size(): number {
+    if (this.json !== null) this.materialize();
+    return this.keyMap.size;
+  }
+
+  /** Keys in Rego sorted order. */
+  keys(): Value[] {
+    if (this.json !== null) this.materialize();
+    if (this.sorted === null) this.sorted = [...this.keyMap.values()].sort(compare);
+    return this.sorted;
+  }
+
+  /** Values in key order. */
+  values(): Value[] {
+    return this.keys().map((k) => this.valMap.get(keyOf(k))!);
+  }
+
+  /** [key, value] pairs in key order. */
+  entries(): Array<[Value, Value]> {
+    return this.keys().map((k) => [k, this.valMap.get(keyOf(k))!]);
+  }
+}
+
+/** A set of values. Build with `add`, then treat as immutable. */
+export class SetValue {
+  private map: Map<string, Value> = new Map();
+  private sorted: Value[] | null = null;
+
+  /** Builds a set from values. */
+  static from(values: Iterable<Value>): SetValue {
+    const s = new SetValue();
+    for (const v of values) s.add(v);
+    return s;
+  }
+
+  /** Adds a value (only while building); returns false when it was already present. */
+  add(v: Value): boolean {
+    const k = keyOf(v);
+    if (this.map.has(k)) return false;
+    this.map.set(k, v);
+    this.sorted = null;
+    return true;
+  }
+
+  /** Membership test. */
+  has(v: Value): boolean {
+    return this.map.has(keyOf(v));
+  }
+
+  /** Number of elements. */
+  get size(): number {
+    return this.map.size;
+  }
+
+  /** Elements in Rego sorted order. */
+  values(): Value[] {
+    if (this.sorted === null) this.sorted = [...this.map.values()].sort(compare);
+    return this.sorted;
+  }
+}
+
+/** Rego type name of a value. */
+export function typeName(v: Value): TypeName {
+  switch (typeof v) {
+    case 'string':
+      return 'string';
+    case 'boolean':
+      return 'boolean';
+    case 'number':
+      return 'number';
+  }
+  if (v === null) return 'null';
+  if (v instanceof BigNum) return 'number';
+  if (Array.isArray(v)) return 'array';
+  if (v instanceof ObjectValue) return 'object';
+  return 'set';
+}
+
+/** True for numbers. */
+export function isNumber(v: Value): v is RegoNumber {
+  return typeof v === 'number' || v instanceof BigNum;
+}
+
+/** Converts a JS value (parsed JSON, plain objects, arrays, Sets, Maps) to a Rego value. */
+export function fromJS(x: unknown): Value {
+  switch (typeof x) {
+    case 'string':
+    case 'boolean':
+      return x;
+    case 'number':
+      if (!Number.isFinite(x)) throw new TypeError(`cannot convert ${x} to a Rego number`);
+      return x === 0 ? 0 : x;
+    case 'bigint':
+      return x >= -9007199254740991n && x <= 9007199254740991n ? Number(x) : bigintValue(x);
+    case 'undefined':
+      return null;
+  }
+  if (x === null) return null;
+  if (Array.isArray(x)) {
+    // Arrays of primitives are already valid Rego arrays: no copy needed.
+    for (let i = 0; i < x.length; i++) {
+      const e = x[i];
+      const t = typeof e;
+      if (e !== null && t !== 'string' && t !== 'boolean' && !(t === 'number' && Number.isFinite(e))) {
+        return x.map(fromJS);
+      }
+    }
+    return x as Value[];
+  }
+  if (x instanceof ObjectValue || x instanceof SetValue || x instanceof BigNum) return x;
+  if (x instanceof Set) return SetValue.from([...x].map(fromJS));
+  if (x instanceof Map) return ObjectValue.from([...x].map(([k, v]) => [fromJS(k), fromJS(v)] as const));
+  if (typeof x === 'object') {
+    const proto = Object.getPrototypeOf(x);
+    if (proto === Object.prototype || proto === null)
+      return ObjectValue.fromJSON(x as Record<string, unknown>);
+    if (typeof (x as { toJSON?: unknown }).toJSON === 'function')
+      return fromJS((x as { toJSON(): unknown }).toJSON());
+    return ObjectValue.fromJSON(x as Record<string, unknown>);
+  }
+  throw new TypeError(`cannot convert ${typeof x} to a Rego value`);
+}
+
+function bigintValue(b: bigint): Value {
+  let m = b;
+  let e = 0;
+  while (m !== 0n && m % 10n === 0n) {
+    m /= 10n;
+    e++;
+  }
+  return new BigNum(m, e);
+}
+
+/** JSON form of a value, as OPA returns results. */
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [k: string]: JsonValue };
+
+/**
+ * Converts a Rego value to JSON: sets become sorted arrays, non-string object keys become
+ * their JSON text, big numbers become the nearest double.
+ */
+export function toJSON(v: Value): JsonValue {
+  if (v === null || typeof v === 'string' || typeof v === 'boolean' || typeof v === 'number') return v;
+  if (v instanceof BigNum) return Number(`${v.m}e${v.e}`);
+  if (Array.isArray(v)) return v.map(toJSON);
+  if (v instanceof SetValue) return v.values().map(toJSON);
+  const out: { [k: string]: JsonValue } = {};
+  for (const [k, val] of v.entries()) {
+    out[typeof k === 'string' ? k : JSON.stringify(toJSON(k))] = toJSON(val);
+  }
+  return out;
+}
