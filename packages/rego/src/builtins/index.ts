@@ -1,3 +1,4 @@
 // Assembles every builtin family. Each family file registers its builtins when imported;
 // add one import line per family file.
 import './core.js';
+import './strings.js';

@@ -1,0 +1,338 @@
+// String builtins (OPA `strings.go`). Go strings are UTF-8, so every index and length here
+// counts code points, never UTF-16 units.
+import { compareStrings } from '../compare.js';
+import { BigNum, isInteger, toBigInt, toDecimal, type RegoNumber } from '../number.js';
+import { ObjectValue, SetValue, isNumber, typeName, type Value } from '../value.js';
+import { goSprintf, type GoArg } from '../lib/go-fmt.js';
+import { regoText } from './render.js';
+import {
+  BuiltinError,
+  OperandTypeError,
+  expectArray,
+  expectInteger,
+  expectNumber,
+  expectString,
+  operandError,
+  registerBuiltins,
+  type BuiltinDef,
+} from './registry.js';
+
+/** Code points of a string. */
+export function codePoints(s: string): string[] {
+  return Array.from(s);
+}
+
+/** Code-point index of `needle` in `s` starting at code point `from`, or -1. */
+function indexOfCp(cps: string[], needle: string[], from: number): number {
+  outer: for (let i = from; i + needle.length <= cps.length; i++) {
+    for (let j = 0; j < needle.length; j++) if (cps[i + j] !== needle[j]) continue outer;
+    return i;
+  }
+  return -1;
+}
+
+// Strings from an array or set of strings, or a single string (any_prefix_match & co).
+function stringsOperand(args: Value[], i: number): string[] {
+  const v = args[i]!;
+  if (typeof v === 'string') return [v];
+  let items: Value[];
+  if (Array.isArray(v)) items = v;
+  else if (v instanceof SetValue) items = v.values();
+  else throw operandError(i + 1, 'one of {string, set, array}', v);
+  for (const x of items) {
+    if (typeof x !== 'string') {
+      const kind = Array.isArray(v) ? 'array' : 'set';
+      throw new OperandTypeError(
+        `operand ${i + 1} must be ${kind} of strings but got ${kind} containing ${typeName(x)}`,
+      );
+    }
+  }
+  return items as string[];
+}
+
+/** Go's strings.TrimLeft/Right with a cutset of code points. */
+function trimCutset(s: string, cutset: string, left: boolean, right: boolean): string {
+  const set = new Set(codePoints(cutset));
+  const cps = codePoints(s);
+  let a = 0;
+  let b = cps.length;
+  if (left) while (a < b && set.has(cps[a]!)) a++;
+  if (right) while (b > a && set.has(cps[b - 1]!)) b--;
+  return cps.slice(a, b).join('');
+}
+
+// Go's unicode.IsSpace.
+const GO_SPACE =
+  /^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+|[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/g;
+
+/** Simple (one-to-one) Unicode case mapping, as Go's strings.ToUpper/ToLower. */
+function mapCase(s: string, upper: boolean): string {
+  let out = '';
+  for (const ch of s) {
+    const m = upper ? ch.toUpperCase() : ch.toLowerCase();
+    // Multi-character expansions (ß → SS) are not simple mappings: keep the original.
+    out += [...m].length === 1 ? m : ch;
+  }
+  return out;
+}
+
+/** Converts a Rego value to the Go operand OPA passes to fmt. */
+export function toGoArg(v: Value): GoArg {
+  if (typeof v === 'string') return { kind: 'string', value: v };
+  if (isNumber(v)) {
+    if (isInteger(v)) {
+      // Integers too large for a float64 keep their exponent text, as OPA's string fallback does.
+      if (v instanceof BigNum && !Number.isFinite(Number(`${v.m}e${v.e}`))) {
+        return { kind: 'string', value: `${v.m}e${v.e}` };
+      }
+      return { kind: 'int', value: toBigInt(v)! };
+    }
+    const d = toDecimal(v);
+    const x = typeof v === 'number' ? v : Number(`${d.m}e${d.e}`);
+    return Number.isFinite(x) ? { kind: 'float', value: x } : { kind: 'string', value: v.toString() };
+  }
+  return { kind: 'string', value: regoText(v) };
+}
+
+function formatInt(n: RegoNumber, base: bigint): string {
+  let i: bigint;
+  if (isInteger(n)) i = toBigInt(n)!;
+  else {
+    // Truncate toward zero.
+    const d = toDecimal(n);
+    i = d.m / 10n ** BigInt(-d.e);
+  }
+  return i.toString(Number(base));
+}
+
+/** Go's strings.Replacer semantics: leftmost match, ties to the earliest pattern, no rescans. */
+function replaceMany(s: string, pairs: Array<[string, string]>): string {
+  let out = '';
+  let i = 0;
+  const hasEmpty = pairs.some(([k]) => k === '');
+  while (i <= s.length) {
+    let matched: [string, string] | undefined;
+    for (const p of pairs) {
+      if (p[0] !== '' && s.startsWith(p[0], i)) {
+        matched = p;
+        break;
+      }
+    }
+    if (matched) {
+      out += matched[1];
+      i += matched[0].length;
+      continue;
+    }
+    if (hasEmpty) out += pairs.find(([k]) => k === '')![1];
+    if (i === s.length) break;
+    const cp = String.fromCodePoint(s.codePointAt(i)!);
+    out += cp;
+    i += cp.length;
+  }
+  return out;
+}
+
+const defs: BuiltinDef[] = [
+  {
+    name: 'concat',
+    arity: 2,
+    fn: (args) => {
+      const sep = expectString(args, 0);
+      const coll = args[1]!;
+      let items: Value[];
+      if (Array.isArray(coll)) items = coll;
+      else if (coll instanceof SetValue) items = coll.values();
+      else throw operandError(2, 'one of {set, array}', coll);
+      for (const x of items) if (typeof x !== 'string') throw operandError(2, 'one of {set, array}', coll);
+      return items.join(sep);
+    },
+  },
+  { name: 'contains', arity: 2, fn: (args) => expectString(args, 0).includes(expectString(args, 1)) },
+  { name: 'startswith', arity: 2, fn: (args) => expectString(args, 0).startsWith(expectString(args, 1)) },
+  { name: 'endswith', arity: 2, fn: (args) => expectString(args, 0).endsWith(expectString(args, 1)) },
+  {
+    name: 'strings.any_prefix_match',
+    arity: 2,
+    fn: (args) => {
+      const ss = stringsOperand(args, 0);
+      const ps = stringsOperand(args, 1);
+      return ss.some((s) => ps.some((p) => s.startsWith(p)));
+    },
+  },
+  {
+    name: 'strings.any_suffix_match',
+    arity: 2,
+    fn: (args) => {
+      const ss = stringsOperand(args, 0);
+      const ps = stringsOperand(args, 1);
+      return ss.some((s) => ps.some((p) => s.endsWith(p)));
+    },
+  },
+  {
+    name: 'format_int',
+    arity: 2,
+    fn: (args) => {
+      const n = expectNumber(args, 0);
+      const base = expectNumber(args, 1);
+      const b = isInteger(base) ? toBigInt(base)! : -1n;
+      if (![2n, 8n, 10n, 16n].includes(b))
+        throw new OperandTypeError('operand 2 must be one of {2, 8, 10, 16}');
+      return formatInt(n, b);
+    },
+  },
+  {
+    name: 'indexof',
+    arity: 2,
+    fn: (args) => {
+      const s = expectString(args, 0);
+      const n = expectString(args, 1);
+      if (n === '') throw new BuiltinError('empty search character');
+      return indexOfCp(codePoints(s), codePoints(n), 0);
+    },
+  },
+  {
+    name: 'indexof_n',
+    arity: 2,
+    fn: (args) => {
+      const s = expectString(args, 0);
+      const n = expectString(args, 1);
+      if (n === '') throw new BuiltinError('empty search character');
+      const cps = codePoints(s);
+      const needle = codePoints(n);
+      const out: Value[] = [];
+      for (let i = indexOfCp(cps, needle, 0); i >= 0; i = indexOfCp(cps, needle, i + 1)) out.push(i);
+      return out;
+    },
+  },
+  { name: 'lower', arity: 1, fn: (args) => mapCase(expectString(args, 0), false) },
+  { name: 'upper', arity: 1, fn: (args) => mapCase(expectString(args, 0), true) },
+  {
+    name: 'replace',
+    arity: 3,
+    fn: (args) => {
+      const s = expectString(args, 0);
+      const old = expectString(args, 1);
+      const nu = expectString(args, 2);
+      if (old === '') return replaceMany(s, [['', nu]]);
+      return s.split(old).join(nu);
+    },
+  },
+  {
+    name: 'strings.replace_n',
+    arity: 2,
+    fn: (args) => {
+      const pat = args[0]!;
+      if (!(pat instanceof ObjectValue)) throw operandError(1, 'object', pat);
+      const s = expectString(args, 1);
+      const pairs: Array<[string, string]> = [];
+      for (const [k, v] of pat.entries()) {
+        if (typeof k !== 'string')
+          throw new OperandTypeError('operand 1 non-string key found in pattern object');
+        if (typeof v !== 'string')
+          throw new OperandTypeError('operand 1 non-string value found in pattern object');
+        pairs.push([k, v]);
+      }
+      pairs.sort((a, b) => compareStrings(a[0], b[0]));
+      return replaceMany(s, pairs);
+    },
+  },
+  {
+    name: 'split',
+    arity: 2,
+    fn: (args) => {
+      const s = expectString(args, 0);
+      const d = expectString(args, 1);
+      return d === '' ? codePoints(s) : s.split(d);
+    },
+  },
+  {
+    name: 'strings.split_n',
+    arity: 3,
+    fn: (args) => {
+      const s = expectString(args, 0);
+      const d = expectString(args, 1);
+      const n = Number(expectInteger(args, 2));
+      if (n === 0) return [];
+      const parts = d === '' ? codePoints(s) : s.split(d);
+      if (n < 0 || parts.length <= n) return parts;
+      return [...parts.slice(0, n - 1), parts.slice(n - 1).join(d)];
+    },
+  },
+  {
+    name: 'sprintf',
+    arity: 2,
+    fn: (args) => {
+      const f = expectString(args, 0);
+      const a = args[1]!;
+      if (!Array.isArray(a)) throw operandError(2, 'array', a);
+      return goSprintf(f, a.map(toGoArg));
+    },
+  },
+  {
+    name: 'strings.count',
+    arity: 2,
+    fn: (args) => {
+      const s = expectString(args, 0);
+      const sub = expectString(args, 1);
+      if (sub === '') return codePoints(s).length + 1;
+      return s.split(sub).length - 1;
+    },
+  },
+  {
+    name: 'strings.reverse',
+    arity: 1,
+    fn: (args) => codePoints(expectString(args, 0)).reverse().join(''),
+  },
+  {
+    name: 'substring',
+    arity: 3,
+    fn: (args) => {
+      const s = expectString(args, 0);
+      const start = expectInteger(args, 1);
+      const len = expectInteger(args, 2);
+      if (start < 0n) throw new BuiltinError('negative offset');
+      const cps = codePoints(s);
+      if (start >= BigInt(cps.length)) return '';
+      const st = Number(start);
+      if (len < 0n) return cps.slice(st).join('');
+      const end = BigInt(st) + len > BigInt(cps.length) ? cps.length : st + Number(len);
+      return cps.slice(st, end).join('');
+    },
+  },
+  {
+    name: 'trim',
+    arity: 2,
+    fn: (args) => trimCutset(expectString(args, 0), expectString(args, 1), true, true),
+  },
+  {
+    name: 'trim_left',
+    arity: 2,
+    fn: (args) => trimCutset(expectString(args, 0), expectString(args, 1), true, false),
+  },
+  {
+    name: 'trim_right',
+    arity: 2,
+    fn: (args) => trimCutset(expectString(args, 0), expectString(args, 1), false, true),
+  },
+  {
+    name: 'trim_prefix',
+    arity: 2,
+    fn: (args) => {
+      const s = expectString(args, 0);
+      const p = expectString(args, 1);
+      return s.startsWith(p) ? s.slice(p.length) : s;
+    },
+  },
+  {
+    name: 'trim_suffix',
+    arity: 2,
+    fn: (args) => {
+      const s = expectString(args, 0);
+      const p = expectString(args, 1);
+      return p !== '' && s.endsWith(p) ? s.slice(0, s.length - p.length) : s;
+    },
+  },
+  { name: 'trim_space', arity: 1, fn: (args) => expectString(args, 0).replace(GO_SPACE, '') },
+];
+
+registerBuiltins(defs);
