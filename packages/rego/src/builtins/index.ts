@@ -2,3 +2,4 @@
 // add one import line per family file.
 import './core.js';
 import './strings.js';
+import './regex.js';

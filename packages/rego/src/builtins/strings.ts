@@ -8,7 +8,6 @@ import { regoText } from './render.js';
 import {
   BuiltinError,
   OperandTypeError,
-  expectArray,
   expectInteger,
   expectNumber,
   expectString,

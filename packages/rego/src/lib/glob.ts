@@ -1,0 +1,108 @@
+/**
+ * gobwas/glob patterns (OPA `glob.match`): `*` (within a segment), `**` (across delimiters),
+ * `?`, `[abc]`, `[!a-z]`, `{a,b}` alternatives and `\` escapes, anchored to the whole input.
+ * Compiled to a JS RegExp over code points.
+ */
+
+/** A malformed glob pattern. */
+export class GlobError extends Error {}
+
+function esc(ch: string): string {
+  return /[\\^$.*+?()[\]{}|/-]/.test(ch) ? '\\' + ch : ch;
+}
+
+/** Translates a glob to a RegExp source with the given single-character delimiters. */
+export function globToRegExpSource(pattern: string, delimiters: string[]): string {
+  const notSep = delimiters.length === 0 ? '[\\s\\S]' : `[^${delimiters.map(esc).join('')}]`;
+  const cps = Array.from(pattern);
+  let i = 0;
+  let depth = 0;
+  let out = '';
+  while (i < cps.length) {
+    const c = cps[i]!;
+    if (c === '*') {
+      if (cps[i + 1] === '*') {
+        out += '[\\s\\S]*';
+        while (cps[i] === '*') i++;
+      } else {
+        out += notSep + '*';
+        i++;
+      }
+    } else if (c === '?') {
+      out += notSep;
+      i++;
+    } else if (c === '\\') {
+      if (i + 1 >= cps.length) throw new GlobError('unexpected end of input');
+      out += esc(cps[i + 1]!);
+      i += 2;
+    } else if (c === '[') {
+      i++;
+      let neg = false;
+      if (cps[i] === '!') {
+        neg = true;
+        i++;
+      }
+      let body = '';
+      let closed = false;
+      while (i < cps.length) {
+        const d = cps[i]!;
+        if (d === ']') {
+          closed = true;
+          i++;
+          break;
+        }
+        if (d === '\\' && i + 1 < cps.length) {
+          body += esc(cps[i + 1]!);
+          i += 2;
+          continue;
+        }
+        if (cps[i + 1] === '-' && cps[i + 2] !== undefined && cps[i + 2] !== ']') {
+          const hi = cps[i + 2]!;
+          if (hi.codePointAt(0)! < d.codePointAt(0)!) throw new GlobError('invalid range');
+          body += `${esc(d)}-${esc(hi)}`;
+          i += 3;
+          continue;
+        }
+        body += esc(d);
+        i++;
+      }
+      if (!closed || body === '') throw new GlobError('unexpected end of input');
+      out += neg ? `[^${body}]` : `[${body}]`;
+    } else if (c === '{') {
+      depth++;
+      out += '(?:';
+      i++;
+    } else if (c === '}' && depth > 0) {
+      depth--;
+      out += ')';
+      i++;
+    } else if (c === ',' && depth > 0) {
+      out += '|';
+      i++;
+    } else {
+      out += esc(c);
+      i++;
+    }
+  }
+  if (depth > 0) throw new GlobError('unexpected end of input');
+  return `^(?:${out})$`;
+}
+
+const cache = new Map<string, RegExp>();
+
+/** Compiles (and caches) a glob matcher. */
+export function compileGlob(pattern: string, delimiters: string[]): RegExp {
+  const key = delimiters.join('\u0000') + '\u0001' + pattern;
+  let re = cache.get(key);
+  if (!re) {
+    re = new RegExp(globToRegExpSource(pattern, delimiters), 'u');
+    if (cache.size > 500) cache.clear();
+    cache.set(key, re);
+  }
+  return re;
+}
+
+/** Escapes glob metacharacters (`* ? \ [ ] { }`), like gobwas `glob.QuoteMeta`. */
+export function quoteMeta(s: string): string {
+  return s.replace(/[*?\\[\]{}]/g, (c) => '\\' + c);
+}
