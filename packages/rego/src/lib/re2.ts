@@ -361,7 +361,7 @@ export function translateRe2(pattern: string): Translated {
         }
         if (flags.U) lazy = !lazy;
         out += q + (lazy ? '?' : '');
-        if ('*+?{'.includes(pattern[i] ?? ''))
+        if (pattern[i] !== undefined && '*+?'.includes(pattern[i]!))
           err(`invalid nested repetition operator: \`${q}${pattern[i]}\``);
         lastAtomEnd = -2; // a repeated atom cannot be repeated again
         continue;
