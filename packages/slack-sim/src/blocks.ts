@@ -1,0 +1,60 @@
+import type { SimServices } from './services.js';
+import type { Block } from './types.js';
+
+// Block Kit as Slack stores it: every block gets a block_id and every interactive element an
+// action_id when the app left them out (Slack generates them), so interaction payloads can echo them.
+
+const INTERACTIVE = new Set([
+  'button',
+  'static_select',
+  'overflow',
+  'datepicker',
+  'users_select',
+  'conversations_select',
+  'channels_select',
+  'checkboxes',
+  'radio_buttons',
+]);
+
+function generated(sim: SimServices, length: number): string {
+  return sim.ids.secret('block', length).replace(/[0-9]/g, (d) => 'ghijklmnop'[Number(d)]!);
+}
+
+function normalizeElement(sim: SimServices, el: unknown): unknown {
+  if (el === null || typeof el !== 'object') return el;
+  const e = { ...(el as Record<string, unknown>) };
+  if (typeof e.type === 'string' && INTERACTIVE.has(e.type) && typeof e.action_id !== 'string')
+    e.action_id = generated(sim, 5);
+  return e;
+}
+
+export function normalizeBlocks(sim: SimServices, blocks: Block[] | null): Block[] | null {
+  if (!blocks) return blocks;
+  return blocks.map((b) => {
+    const out: Block = { ...b, block_id: typeof b.block_id === 'string' ? b.block_id : generated(sim, 4) };
+    if (Array.isArray(out.elements)) out.elements = out.elements.map((e) => normalizeElement(sim, e));
+    if (out.accessory) out.accessory = normalizeElement(sim, out.accessory);
+    return out;
+  });
+}
+
+export interface FoundButton {
+  block: Block;
+  element: Record<string, unknown>;
+}
+
+/** The buttons of a message, in display order (actions blocks' elements and section accessories). */
+export function buttonsOf(blocks: Block[] | null): FoundButton[] {
+  const found: FoundButton[] = [];
+  for (const block of blocks ?? []) {
+    const candidates = [
+      ...(Array.isArray(block.elements) ? block.elements : []),
+      ...(block.accessory ? [block.accessory] : []),
+    ];
+    for (const el of candidates) {
+      if (el && typeof el === 'object' && (el as Record<string, unknown>).type === 'button')
+        found.push({ block, element: el as Record<string, unknown> });
+    }
+  }
+  return found;
+}

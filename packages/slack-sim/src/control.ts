@@ -1,0 +1,255 @@
+import { install, revokeTokens, uninstall } from './installations.js';
+import { NotFoundError } from './store.js';
+import type { InstallInput } from './installations.js';
+import type { FaultSpec } from './faults.js';
+import type { RateLimitConfig } from './rate-limits.js';
+import type { SimServices } from './services.js';
+import type { CreateAppInput, CreateChannelInput, CreateTeamInput, CreateUserInput } from './store.js';
+import type { App, Channel, Enterprise, Installation, OAuthApproval, Team, User } from './types.js';
+
+/** What a direct install hands back: the same things an app learns from oauth.v2.access. */
+export interface InstallSummary {
+  installationId: string;
+  appId: string;
+  teamId: string | null;
+  enterpriseId: string | null;
+  isEnterpriseInstall: boolean;
+  botToken: string;
+  botUserId: string;
+  botId: string;
+  scopes: string[];
+  refreshToken: string | null;
+  userToken: string | null;
+}
+
+export interface MessageFilter {
+  channel?: string;
+  user?: string;
+  appId?: string;
+  includeDeleted?: boolean;
+}
+
+export interface CallFilter {
+  method?: string;
+  appId?: string;
+  teamId?: string;
+  since?: number;
+}
+
+/**
+ * Seeding, steering and inspecting the simulator — the same operations in process and over HTTP
+ * (`POST /_sim/control/<name>` with the arguments as a JSON array). Everything returns plain data.
+ */
+export class Control {
+  constructor(private readonly sim: SimServices) {}
+
+  // ---- workspaces -------------------------------------------------------------------------------
+
+  createEnterprise(input: { name: string; domain?: string; id?: string }): Enterprise {
+    return this.sim.store.createEnterprise(input);
+  }
+  createTeam(input: CreateTeamInput): Team {
+    return this.sim.store.createTeam(input);
+  }
+  createUser(input: CreateUserInput): User {
+    return this.sim.store.createUser(input);
+  }
+  updateUser(id: string, patch: Partial<Omit<User, 'id' | 'teamId' | 'isBot'>>): User {
+    return Object.assign(this.sim.store.user(id), patch);
+  }
+  /** A deactivated user: users.info shows `deleted: true`, their user tokens answer account_inactive. */
+  deleteUser(id: string): User {
+    return Object.assign(this.sim.store.user(id), { deleted: true });
+  }
+  /** A deleted workspace: every token of it answers account_inactive. */
+  deleteTeam(id: string): Team {
+    return Object.assign(this.sim.store.team(id), { deleted: true });
+  }
+  createChannel(input: CreateChannelInput): Channel {
+    return this.sim.store.createChannel(input);
+  }
+  joinChannel(channelId: string, userId: string): Channel {
+    const c = this.sim.store.channel(channelId);
+    this.sim.store.user(userId);
+    if (!c.members.includes(userId)) c.members.push(userId);
+    return c;
+  }
+  leaveChannel(channelId: string, userId: string): Channel {
+    const c = this.sim.store.channel(channelId);
+    c.members = c.members.filter((m) => m !== userId);
+    return c;
+  }
+  /** `/invite @app`: put the app's bot user of the channel's workspace into the channel. */
+  inviteBot(channelId: string, appId: string): Channel {
+    const c = this.sim.store.channel(channelId);
+    const inst = this.sim.store.installationFor(appId, c.teamId);
+    if (!inst) throw new NotFoundError(`installation of ${appId} covering`, c.teamId);
+    return this.joinChannel(channelId, inst.botUserId);
+  }
+  archiveChannel(channelId: string): Channel {
+    return Object.assign(this.sim.store.channel(channelId), { isArchived: true });
+  }
+  unarchiveChannel(channelId: string): Channel {
+    return Object.assign(this.sim.store.channel(channelId), { isArchived: false });
+  }
+
+  // ---- apps and installs ------------------------------------------------------------------------
+
+  createApp(input: CreateAppInput = {}): App {
+    return this.sim.store.createApp(input);
+  }
+  /** E.g. set `requestUrl` once the app under test listens. */
+  updateApp(id: string, patch: Partial<Omit<App, 'id'>>): App {
+    return Object.assign(this.sim.store.app(id), patch);
+  }
+  /** Install without the OAuth dance (tests that are not about OAuth). */
+  install(input: InstallInput): InstallSummary {
+    const r = install(this.sim, input);
+    return {
+      installationId: r.installation.id,
+      appId: r.installation.appId,
+      teamId: r.installation.teamId,
+      enterpriseId: r.installation.enterpriseId,
+      isEnterpriseInstall: r.installation.isEnterpriseInstall,
+      botToken: r.botToken.value,
+      botUserId: r.installation.botUserId,
+      botId: r.installation.botId,
+      scopes: r.installation.scopes,
+      refreshToken: r.botRefreshToken?.value ?? null,
+      userToken: r.userToken?.value ?? null,
+    };
+  }
+  /** Configure who approves `/oauth/v2/authorize` and whether they deny. */
+  setOAuthApproval(approval: OAuthApproval): OAuthApproval {
+    this.sim.store.oauthApproval = { ...approval };
+    return this.sim.store.oauthApproval;
+  }
+  installations(appId?: string): Installation[] {
+    return [...this.sim.store.installations.values()].filter((i) => !appId || i.appId === appId);
+  }
+  /** Revoke one token, as an admin would; the app gets `tokens_revoked` (and `app_uninstalled` if none is left). */
+  revokeToken(token: string, options: { notify?: boolean } = {}): void {
+    const t = this.sim.store.tokens.get(token);
+    if (!t) throw new NotFoundError('token', token);
+    revokeTokens(this.sim, [t], options.notify ?? true);
+  }
+  /** Make a token expire now (rotation tests): calls answer token_expired. */
+  expireToken(token: string): void {
+    const t = this.sim.store.tokens.get(token);
+    if (!t) throw new NotFoundError('token', token);
+    t.expiresAt = this.sim.clock.now();
+  }
+  /** Remove the app from a workspace (or org): tokens revoked, events sent unless notify is false. */
+  uninstall(appId: string, teamOrEnterpriseId: string, options: { notify?: boolean } = {}): void {
+    const inst = [...this.sim.store.installations.values()].find(
+      (i) =>
+        i.appId === appId &&
+        i.active &&
+        (i.teamId === teamOrEnterpriseId || (i.isEnterpriseInstall && i.enterpriseId === teamOrEnterpriseId)),
+    );
+    if (!inst) throw new NotFoundError(`active installation of ${appId} in`, teamOrEnterpriseId);
+    uninstall(this.sim, inst, options.notify ?? true);
+  }
+
+  // ---- knobs -------------------------------------------------------------------------------------
+
+  setRateLimits(config: RateLimitConfig): RateLimitConfig {
+    this.sim.rateLimits.configure(config);
+    return config;
+  }
+  injectFault(spec: FaultSpec): { id: string } {
+    return { id: this.sim.faults.inject(spec).id };
+  }
+  clearFaults(id?: string): void {
+    this.sim.faults.clear(id);
+  }
+  faults() {
+    return this.sim.faults.active();
+  }
+  /** Move the simulator clock (response_url and token expiry, OAuth codes, rate-limit refill). */
+  advanceClock(ms: number): number {
+    this.sim.clock.advance(ms);
+    return this.sim.clock.now();
+  }
+
+  // ---- inspection --------------------------------------------------------------------------------
+
+  /** Everything, as JSON-able data (tokens included: this is a test double). */
+  state() {
+    const s = this.sim.store;
+    return {
+      enterprises: [...s.enterprises.values()],
+      teams: [...s.teams.values()],
+      users: [...s.users.values()],
+      channels: [...s.channels.values()],
+      apps: [...s.apps.values()],
+      installations: [...s.installations.values()],
+      tokens: [...s.tokens.values()],
+      oauthApproval: s.oauthApproval,
+      rateLimits: this.sim.rateLimits.current,
+      faults: this.sim.faults.active(),
+    };
+  }
+  findUser(name: string, teamId?: string): User | undefined {
+    return [...this.sim.store.users.values()].find(
+      (u) => u.name === name && (!teamId || u.teamId === teamId),
+    );
+  }
+  findChannel(name: string, teamId?: string): Channel | undefined {
+    return [...this.sim.store.channels.values()].find(
+      (c) => c.name === name.replace(/^#/, '') && (!teamId || c.teamId === teamId),
+    );
+  }
+  /** Messages of a channel in posting order, each with its `history` of versions. */
+  messages(channelId: string, options: { includeDeleted?: boolean } = {}) {
+    this.sim.store.channel(channelId);
+    return this.sim.store.channelMessages(channelId).filter((m) => options.includeDeleted || !m.deleted);
+  }
+  ephemerals(filter: MessageFilter = {}) {
+    return this.sim.store.ephemerals.filter(
+      (e) =>
+        (!filter.channel || e.channel === filter.channel) &&
+        (!filter.user || e.user === filter.user) &&
+        (!filter.appId || e.appId === filter.appId) &&
+        (filter.includeDeleted || !e.deleted),
+    );
+  }
+  responseUrls(filter: { channel?: string; user?: string } = {}) {
+    return [...this.sim.store.responseUrls.values()].filter(
+      (r) =>
+        (!filter.channel || r.channelId === filter.channel) && (!filter.user || r.userId === filter.user),
+    );
+  }
+  apiCalls(filter: CallFilter = {}) {
+    return this.sim.store.apiCalls.filter(
+      (c) =>
+        (!filter.method || c.method === filter.method) &&
+        (!filter.appId || c.appId === filter.appId) &&
+        (!filter.teamId || c.teamId === filter.teamId) &&
+        (filter.since === undefined || c.seq > filter.since),
+    );
+  }
+  deliveries() {
+    return this.sim.store.deliveries;
+  }
+
+  /** Forget what happened (messages, calls, response_urls, deliveries), keep the workspaces. */
+  clearHistory(): void {
+    const s = this.sim.store;
+    for (const id of s.messages.keys()) s.messages.set(id, []);
+    s.ephemerals = [];
+    s.responseUrls.clear();
+    s.apiCalls = [];
+    s.deliveries = [];
+    this.sim.rateLimits.reset();
+  }
+
+  /** Back to empty: no workspaces, apps, history, faults; rate limits as configured at start. */
+  reset(): void {
+    this.sim.store.clear();
+    this.sim.ids.reset();
+    this.sim.faults.clear();
+    this.sim.rateLimits.reset();
+    this.sim.clock.reset();
+  }
+}

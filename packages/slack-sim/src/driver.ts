@@ -1,0 +1,511 @@
+import { performance } from 'node:perf_hooks';
+import { buttonsOf } from './blocks.js';
+import { applyResponse, createResponseUrl } from './response-url.js';
+import { computeSignature } from './signing.js';
+import { renderMessage } from './web-api/render.js';
+import type { SimServices } from './services.js';
+import type {
+  App,
+  Channel,
+  Delivery,
+  Ephemeral,
+  Installation,
+  Message,
+  ResponseUrl,
+  Token,
+} from './types.js';
+
+// The driver plays Slack's side towards an app: it sends what Slack sends when a user runs a slash
+// command, clicks a button, or when something happens that the app subscribed to — signed with the
+// app's signing secret — and reports how the app answered.
+
+/** Knobs for testing the app's request verification and retry handling. */
+export interface DeliveryOptions {
+  /** `X-Slack-Retry-Num`; Slack sets it on redeliveries. */
+  retryNum?: number;
+  /** `X-Slack-Retry-Reason`, e.g. `http_timeout`, `http_error`. Default `http_timeout` with retryNum. */
+  retryReason?: string;
+  /** Override `X-Slack-Request-Timestamp` (seconds). */
+  timestamp?: number;
+  /** Shift the timestamp into the past, e.g. 301 for a stale request. */
+  staleBySeconds?: number;
+  /** `bad`: signed with another secret; `missing`: no signature header. */
+  signature?: 'valid' | 'bad' | 'missing';
+  /** Leave out `X-Slack-Request-Timestamp`. */
+  omitTimestamp?: boolean;
+  /** Change the body after signing it. */
+  tamper?: (rawBody: string) => string;
+  /** Sign with this secret instead of the app's. */
+  signingSecret?: string;
+  /** Send somewhere else than the app's configured URL. */
+  url?: string;
+  /** Give up after this long, as Slack does after 3 s. Default 3000. */
+  timeoutMs?: number;
+  headers?: Record<string, string>;
+}
+
+export interface DeliveryResult {
+  /** The app's HTTP status, or null when it did not answer in time or the connection failed. */
+  status: number | null;
+  headers: Record<string, string>;
+  body: string;
+  /** The body parsed as JSON when it is JSON. */
+  json: unknown;
+  /** Time from sending to the complete answer, in ms. */
+  ackMs: number;
+  timedOut: boolean;
+  error: string | null;
+  /** What was sent. */
+  request: { url: string; headers: Record<string, string>; body: string };
+}
+
+export interface SlashCommandInput {
+  appId?: string;
+  /** Channel id (or `#name` within the user's workspace). */
+  channel: string;
+  user: string;
+  command: string;
+  text?: string;
+}
+
+export interface SlashCommandResult extends DeliveryResult {
+  responseUrl: string;
+  triggerId: string;
+  /** The form fields sent. */
+  payload: Record<string, string>;
+}
+
+export interface ClickInput {
+  /** The channel of the message, and its ts (an ephemeral's `message_ts` works too). */
+  channel: string;
+  ts: string;
+  /** The clicking user. */
+  user: string;
+  /** Which button: by action_id, and/or value, and/or block_id. Default: the only/first button. */
+  actionId?: string;
+  value?: string;
+  blockId?: string;
+}
+
+export interface ClickResult extends DeliveryResult {
+  responseUrl: string;
+  triggerId: string;
+  payload: Record<string, unknown>;
+}
+
+export interface EventInput {
+  appId?: string;
+  /** Workspace the event happened in (for org installs any workspace of the org). */
+  teamId: string;
+  event: Record<string, unknown>;
+}
+
+export interface EventResult extends DeliveryResult {
+  payload: Record<string, unknown>;
+}
+
+export class DriverError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DriverError';
+  }
+}
+
+export class Driver {
+  constructor(private readonly sim: SimServices) {}
+
+  // ---- slash commands --------------------------------------------------------------------------
+
+  async slashCommand(input: SlashCommandInput, options: DeliveryOptions = {}): Promise<SlashCommandResult> {
+    const { store } = this.sim;
+    const user = store.user(input.user);
+    const channel = this.channel(input.channel, user.teamId);
+    if (channel.isPrivate && !channel.members.includes(user.id)) {
+      throw new DriverError(
+        `${user.id} is not in private channel ${channel.id}: Slack would not let them type there`,
+      );
+    }
+    const app = this.app(input.appId);
+    const installation = this.installed(app, channel.teamId);
+    const team = store.team(channel.teamId);
+    const enterprise = team.enterpriseId ? store.enterprise(team.enterpriseId) : null;
+    const responseUrl = createResponseUrl(this.sim, {
+      kind: 'commands',
+      appId: app.id,
+      teamId: team.id,
+      channelId: channel.id,
+      userId: user.id,
+    });
+    const triggerId = this.triggerId(team.id);
+    const command = input.command.startsWith('/') ? input.command : `/${input.command}`;
+    // Field order as Slack sends them.
+    const payload: Record<string, string> = {
+      token: app.verificationToken,
+      team_id: team.id,
+      team_domain: team.domain,
+      ...(enterprise ? { enterprise_id: enterprise.id, enterprise_name: enterprise.name } : {}),
+      channel_id: channel.id,
+      channel_name: channel.name,
+      user_id: user.id,
+      user_name: user.name,
+      command,
+      text: input.text ?? '',
+      api_app_id: app.id,
+      is_enterprise_install: String(installation.isEnterpriseInstall),
+      response_url: responseUrl.url,
+      trigger_id: triggerId,
+    };
+    const body = new URLSearchParams(payload).toString();
+    const result = await this.deliver(
+      'slash_command',
+      app,
+      app.commandsUrl ?? app.requestUrl,
+      body,
+      'application/x-www-form-urlencoded',
+      options,
+    );
+    this.showAckBody(responseUrl, result);
+    return { ...result, responseUrl: responseUrl.url, triggerId, payload };
+  }
+
+  /** Slack shows a slash command's synchronous answer to the user (ephemeral unless in_channel). */
+  private showAckBody(r: ResponseUrl, result: DeliveryResult): void {
+    if (result.status !== 200 || result.body.trim() === '') return;
+    const body =
+      result.json !== null && typeof result.json === 'object' && !Array.isArray(result.json)
+        ? (result.json as Record<string, unknown>)
+        : { text: result.body };
+    if (body.text === undefined && body.blocks === undefined && body.attachments === undefined) return;
+    applyResponse(this.sim, r, body, 'command_ack');
+  }
+
+  // ---- interactivity ----------------------------------------------------------------------------
+
+  async clickButton(input: ClickInput, options: DeliveryOptions = {}): Promise<ClickResult> {
+    const { store } = this.sim;
+    const user = store.user(input.user);
+    const channel = this.channel(input.channel, user.teamId);
+    const posted = store.findMessage(channel.id, input.ts);
+    const message: Message | Ephemeral | undefined = posted ?? store.findEphemeral(input.ts);
+    if (!message || message.channel !== channel.id || message.deleted)
+      throw new DriverError(`no message ${input.ts} in ${channel.id}`);
+    const isEphemeral = posted === undefined;
+    if (isEphemeral && message.user !== user.id)
+      throw new DriverError(`ephemeral ${input.ts} is only visible to ${message.user}`);
+    if (!message.appId) throw new DriverError(`message ${input.ts} was not posted by an app`);
+    const app = store.app(message.appId);
+    const installation = this.installed(app, channel.teamId);
+
+    const candidates = buttonsOf(message.blocks).filter(
+      ({ block, element }) =>
+        (input.actionId === undefined || element.action_id === input.actionId) &&
+        (input.value === undefined || element.value === input.value) &&
+        (input.blockId === undefined || block.block_id === input.blockId),
+    );
+    const hit = candidates[0];
+    if (!hit) {
+      const all = buttonsOf(message.blocks).map(
+        ({ block, element }) =>
+          `${String(block.block_id)}/${String(element.action_id)}=${String(element.value)}`,
+      );
+      throw new DriverError(`no such button on ${input.ts}; buttons: ${all.join(', ') || '(none)'}`);
+    }
+
+    const team = store.team(channel.teamId);
+    const enterprise = team.enterpriseId ? store.enterprise(team.enterpriseId) : null;
+    const responseUrl = createResponseUrl(this.sim, {
+      kind: 'actions',
+      appId: app.id,
+      teamId: team.id,
+      channelId: channel.id,
+      userId: user.id,
+      original: { kind: isEphemeral ? 'ephemeral' : 'message', channel: channel.id, ts: message.ts },
+    });
+    const triggerId = this.triggerId(team.id);
+    const action: Record<string, unknown> = {
+      action_id: hit.element.action_id,
+      block_id: hit.block.block_id,
+      text: hit.element.text,
+      ...(hit.element.value !== undefined ? { value: hit.element.value } : {}),
+      ...(hit.element.style !== undefined ? { style: hit.element.style } : {}),
+      type: 'button',
+      action_ts: this.sim.ids.messageTs(this.sim.clock.now()),
+    };
+    const payload: Record<string, unknown> = {
+      type: 'block_actions',
+      user: { id: user.id, username: user.name, name: user.name, team_id: user.teamId },
+      api_app_id: app.id,
+      token: app.verificationToken,
+      container: {
+        type: 'message',
+        message_ts: message.ts,
+        channel_id: channel.id,
+        is_ephemeral: isEphemeral,
+      },
+      trigger_id: triggerId,
+      team: {
+        id: team.id,
+        domain: team.domain,
+        ...(enterprise ? { enterprise_id: enterprise.id, enterprise_name: enterprise.name } : {}),
+      },
+      enterprise: enterprise ? { id: enterprise.id, name: enterprise.name } : null,
+      is_enterprise_install: installation.isEnterpriseInstall,
+      channel: { id: channel.id, name: channel.name },
+      // Slack does not include the message for ephemeral containers.
+      ...(isEphemeral ? {} : { message: renderMessage(store, message) }),
+      state: { values: {} },
+      response_url: responseUrl.url,
+      actions: [action],
+    };
+    const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+    const result = await this.deliver(
+      'block_actions',
+      app,
+      app.interactivityUrl ?? app.requestUrl,
+      body,
+      'application/x-www-form-urlencoded',
+      options,
+    );
+    return { ...result, responseUrl: responseUrl.url, triggerId, payload };
+  }
+
+  // ---- Events API -------------------------------------------------------------------------------
+
+  /** Deliver an `event_callback` envelope around `event`. */
+  async event(input: EventInput, options: DeliveryOptions = {}): Promise<EventResult> {
+    const { store } = this.sim;
+    const app = this.app(input.appId);
+    const team = store.team(input.teamId);
+    const inst = [...store.installations.values()].find(
+      (i) =>
+        i.appId === app.id &&
+        (i.teamId === team.id || (i.isEnterpriseInstall && i.enterpriseId === team.enterpriseId)),
+    );
+    return this.sendEvent(app, team.id, inst ?? null, input.event, options);
+  }
+
+  /** Slack's check of a new Events request URL: the app must echo `challenge`. */
+  async urlVerification(
+    appId?: string,
+    options: DeliveryOptions = {},
+  ): Promise<EventResult & { challenge: string }> {
+    const app = this.app(appId);
+    const challenge = this.sim.ids.secret('challenge', 40);
+    const payload = { token: app.verificationToken, challenge, type: 'url_verification' };
+    const result = await this.deliver(
+      'event',
+      app,
+      app.eventsUrl ?? app.requestUrl,
+      JSON.stringify(payload),
+      'application/json',
+      options,
+    );
+    return { ...result, payload, challenge };
+  }
+
+  async appUninstalled(
+    appId: string | undefined,
+    teamId: string,
+    options: DeliveryOptions = {},
+  ): Promise<EventResult> {
+    return this.event({ appId, teamId, event: { type: 'app_uninstalled' } }, options);
+  }
+
+  async tokensRevoked(
+    appId: string | undefined,
+    teamId: string,
+    tokens: { oauth?: string[]; bot?: string[] },
+    options: DeliveryOptions = {},
+  ): Promise<EventResult> {
+    return this.event(
+      {
+        appId,
+        teamId,
+        event: { type: 'tokens_revoked', tokens: { oauth: tokens.oauth ?? [], bot: tokens.bot ?? [] } },
+      },
+      options,
+    );
+  }
+
+  /** Send any body to the app, signed per `options` (for malformed-request tests). */
+  async raw(
+    input: { appId?: string; body: string; contentType?: string; url?: string },
+    options: DeliveryOptions = {},
+  ): Promise<DeliveryResult> {
+    const app = this.app(input.appId);
+    return this.deliver(
+      'raw',
+      app,
+      input.url ?? app.requestUrl,
+      input.body,
+      input.contentType ?? 'application/x-www-form-urlencoded',
+      options,
+    );
+  }
+
+  /** Called by the simulator after auth.revoke / uninstall: tell the app, in Slack's order. */
+  async notifyRevoked(installation: Installation, tokens: Token[], uninstalled: boolean): Promise<void> {
+    const app = this.sim.store.apps.get(installation.appId);
+    if (!app || !(app.eventsUrl ?? app.requestUrl)) return;
+    const teamId =
+      installation.teamId ?? this.sim.store.teamsOfEnterprise(installation.enterpriseId ?? '')[0]?.id;
+    if (!teamId) return;
+    if (tokens.length > 0) {
+      const tokenUsers = {
+        oauth: tokens.filter((t) => t.kind === 'user').map((t) => t.userId),
+        bot: tokens.filter((t) => t.kind === 'bot').map((t) => t.userId),
+      };
+      await this.sendEvent(app, teamId, installation, { type: 'tokens_revoked', tokens: tokenUsers }, {});
+    }
+    if (uninstalled) await this.sendEvent(app, teamId, installation, { type: 'app_uninstalled' }, {});
+  }
+
+  private async sendEvent(
+    app: App,
+    teamId: string,
+    inst: Installation | null,
+    event: Record<string, unknown>,
+    options: DeliveryOptions,
+  ): Promise<EventResult> {
+    const team = this.sim.store.team(teamId);
+    const now = this.sim.clock.now();
+    const eventTs = this.sim.ids.messageTs(now);
+    const payload: Record<string, unknown> = {
+      token: app.verificationToken,
+      team_id: team.id,
+      ...(team.enterpriseId ? { enterprise_id: team.enterpriseId } : {}),
+      api_app_id: app.id,
+      event: { ...event, event_ts: event.event_ts ?? eventTs },
+      type: 'event_callback',
+      event_id: `Ev${1000 + this.sim.ids.sequence('event')}${this.sim.ids.secret('event', 6).toUpperCase()}`,
+      event_time: Math.floor(now / 1000),
+      authorizations: [
+        {
+          enterprise_id: team.enterpriseId,
+          team_id: inst?.isEnterpriseInstall ? null : team.id,
+          user_id: inst?.botUserId ?? null,
+          is_bot: true,
+          is_enterprise_install: inst?.isEnterpriseInstall ?? false,
+        },
+      ],
+      is_ext_shared_channel: false,
+    };
+    const result = await this.deliver(
+      'event',
+      app,
+      app.eventsUrl ?? app.requestUrl,
+      JSON.stringify(payload),
+      'application/json',
+      options,
+    );
+    return { ...result, payload };
+  }
+
+  // ---- plumbing ----------------------------------------------------------------------------------
+
+  private app(appId: string | undefined): App {
+    if (appId) return this.sim.store.app(appId);
+    const apps = [...this.sim.store.apps.values()];
+    if (apps.length !== 1) throw new DriverError(`say which app (appId): there are ${apps.length}`);
+    return apps[0]!;
+  }
+
+  private channel(ref: string, teamId: string): Channel {
+    const c = this.sim.store.findChannel(ref, [teamId]);
+    if (!c) throw new DriverError(`no channel ${ref}`);
+    return c;
+  }
+
+  /** Slack only routes commands and clicks to apps installed in the workspace. */
+  private installed(app: App, teamId: string): Installation {
+    const inst = this.sim.store.installationFor(app.id, teamId);
+    if (!inst)
+      throw new DriverError(`app ${app.id} is not installed in ${teamId}: Slack would not deliver this`);
+    return inst;
+  }
+
+  private triggerId(teamId: string): string {
+    return `${1000 + this.sim.ids.sequence('trigger')}.${teamId.replace(/\D/g, '') || '0'}.${this.sim.ids.secret('trigger', 32)}`;
+  }
+
+  private async deliver(
+    kind: Delivery['kind'],
+    app: App,
+    configuredUrl: string | null,
+    rawBody: string,
+    contentType: string,
+    options: DeliveryOptions,
+  ): Promise<DeliveryResult> {
+    const url = options.url ?? configuredUrl;
+    if (!url) throw new DriverError(`app ${app.id} has no request URL: set requestUrl`);
+    const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000) - (options.staleBySeconds ?? 0);
+    const secret =
+      options.signature === 'bad'
+        ? `${app.signingSecret}-wrong`
+        : (options.signingSecret ?? app.signingSecret);
+    const headers: Record<string, string> = {
+      'content-type': contentType,
+      'user-agent': 'Slackbot 1.0 (+https://api.slack.com/robots)',
+      accept: 'application/json,*/*',
+    };
+    if (!options.omitTimestamp) headers['x-slack-request-timestamp'] = String(timestamp);
+    if (options.signature !== 'missing')
+      headers['x-slack-signature'] = computeSignature(secret, timestamp, rawBody);
+    if (options.retryNum !== undefined) {
+      headers['x-slack-retry-num'] = String(options.retryNum);
+      headers['x-slack-retry-reason'] = options.retryReason ?? 'http_timeout';
+    }
+    Object.assign(headers, options.headers ?? {});
+    const body = options.tamper ? options.tamper(rawBody) : rawBody;
+
+    const delivery: Delivery = {
+      seq: this.sim.store.nextSeq(),
+      at: this.sim.clock.now(),
+      kind,
+      appId: app.id,
+      url,
+      status: null,
+      ackMs: 0,
+      error: null,
+    };
+    this.sim.store.deliveries.push(delivery);
+    const started = performance.now();
+    const result: DeliveryResult = {
+      status: null,
+      headers: {},
+      body: '',
+      json: null,
+      ackMs: 0,
+      timedOut: false,
+      error: null,
+      request: { url, headers, body },
+    };
+    try {
+      const res = await fetch(url, {
+        method: 'POST',
+        headers,
+        body,
+        redirect: 'manual',
+        signal: AbortSignal.timeout(options.timeoutMs ?? 3000),
+      });
+      result.body = await res.text();
+      result.status = res.status;
+      result.headers = Object.fromEntries(res.headers.entries());
+      try {
+        result.json = result.body ? JSON.parse(result.body) : null;
+      } catch {
+        result.json = null;
+      }
+    } catch (err) {
+      const e = err as Error;
+      result.timedOut = e.name === 'TimeoutError';
+      // Slack's names for these failures, as shown in its delivery logs.
+      result.error = result.timedOut ? 'operation_timeout' : `dispatch_failed: ${e.message}`;
+    }
+    result.ackMs = performance.now() - started;
+    delivery.status = result.status;
+    delivery.ackMs = result.ackMs;
+    delivery.error = result.error;
+    return result;
+  }
+}

@@ -1,0 +1,119 @@
+import { createServer } from 'node:http';
+import { authorize } from './oauth.js';
+import { handleControlHttp } from './control-http.js';
+import { handleResponseUrlPost } from './response-url.js';
+import { handleWebApi } from './web-api/dispatch.js';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { Control } from './control.js';
+import type { Driver } from './driver.js';
+import type { SimServices } from './services.js';
+
+// One loopback HTTP server for everything Slack exposes to an app (Web API, OAuth, response_url
+// webhooks) plus the simulator's own control API under /_sim/.
+
+const MAX_BODY = 5 * 1024 * 1024;
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY) {
+        reject(new Error('body too large'));
+        req.destroy();
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function send(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  if (res.destroyed) return;
+  const text = typeof body === 'string' ? body : JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type':
+      typeof body === 'string' ? 'text/plain; charset=utf-8' : 'application/json; charset=utf-8',
+    ...headers,
+  });
+  res.end(text);
+}
+
+export function createSimServer(sim: SimServices, control: Control, driver: Driver): Server {
+  const server = createServer((req, res) => {
+    void route(sim, control, driver, req, res).catch((err: unknown) => {
+      send(res, 500, {
+        ok: false,
+        error: 'simulator_internal_error',
+        detail: err instanceof Error ? err.message : String(err),
+      });
+    });
+  });
+  // Keep-alive sockets would hold close() open; tests start and stop many simulators.
+  server.keepAliveTimeout = 1000;
+  return server;
+}
+
+async function route(
+  sim: SimServices,
+  control: Control,
+  driver: Driver,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
+  const url = new URL(req.url ?? '/', sim.baseUrl());
+  const method = req.method ?? 'GET';
+  const rawBody = method === 'GET' || method === 'HEAD' ? '' : await readBody(req);
+
+  const api = /^\/api\/([A-Za-z0-9._]+)$/.exec(url.pathname);
+  if (api) {
+    await handleWebApi(sim, api[1]!, req, res, rawBody, url.searchParams);
+    return;
+  }
+  if (url.pathname === '/oauth/v2/authorize' && method === 'GET') {
+    const fault = sim.faults.take('oauth/authorize');
+    if (fault.terminal?.kind === 'drop') {
+      req.socket.destroy();
+      return;
+    }
+    if (fault.terminal?.kind === 'http_error')
+      return send(res, fault.terminal.status ?? 503, fault.terminal.body ?? 'Service Unavailable');
+    const answer = authorize(sim, url.searchParams);
+    res.writeHead(answer.status, answer.headers);
+    res.end(answer.body);
+    return;
+  }
+  if (/^\/(commands|actions)\//.test(url.pathname) && method === 'POST') {
+    const fault = sim.faults.take('response_url');
+    if (fault.latencyMs > 0) await new Promise((r) => setTimeout(r, fault.latencyMs));
+    if (fault.terminal?.kind === 'drop') {
+      req.socket.destroy();
+      return;
+    }
+    if (fault.terminal?.kind === 'http_error')
+      return send(res, fault.terminal.status ?? 503, fault.terminal.body ?? 'Service Unavailable');
+    const answer = handleResponseUrlPost(sim, url.pathname, req.headers['content-type'], rawBody);
+    return send(res, answer.status, answer.body);
+  }
+  if (url.pathname.startsWith('/_sim/')) {
+    const reply = await handleControlHttp(control, driver, method, url, rawBody);
+    return send(res, reply.status, reply.body);
+  }
+  if (url.pathname === '/' && method === 'GET') {
+    return send(res, 200, {
+      name: 'slack-sim',
+      webApi: `${sim.baseUrl()}/api/`,
+      authorize: `${sim.baseUrl()}/oauth/v2/authorize`,
+      control: `${sim.baseUrl()}/_sim/state`,
+    });
+  }
+  send(res, 404, { ok: false, error: 'not_found' });
+}

@@ -1,0 +1,88 @@
+import { normalizeBlocks } from './blocks.js';
+import type { SimServices } from './services.js';
+import type { Ephemeral, Message, MessageContent, MessageSource } from './types.js';
+
+// Writing messages into channels, keeping every version so tests can see how a run message evolved.
+
+export interface Author {
+  user: string;
+  botId: string | null;
+  appId: string | null;
+}
+
+export function postMessage(
+  sim: SimServices,
+  channelId: string,
+  author: Author,
+  content: MessageContent,
+  source: MessageSource,
+  extra: { threadTs?: string | null; metadata?: unknown } = {},
+): Message {
+  const channel = sim.store.channel(channelId);
+  const at = sim.clock.now();
+  content = { ...content, blocks: normalizeBlocks(sim, content.blocks) };
+  const m: Message = {
+    ...content,
+    channel: channel.id,
+    ts: sim.ids.messageTs(at),
+    teamId: channel.teamId,
+    user: author.user,
+    botId: author.botId,
+    appId: author.appId,
+    threadTs: extra.threadTs ?? null,
+    metadata: extra.metadata ?? null,
+    deleted: false,
+    edited: null,
+    source,
+    history: [{ ...content, at, by: source }],
+  };
+  sim.store.channelMessages(channel.id).push(m);
+  return m;
+}
+
+export function updateMessage(
+  sim: SimServices,
+  m: Message | Ephemeral,
+  content: MessageContent,
+  by: MessageSource,
+  editor: string,
+): void {
+  const at = sim.clock.now();
+  content = { ...content, blocks: normalizeBlocks(sim, content.blocks) };
+  m.text = content.text;
+  m.blocks = content.blocks;
+  m.attachments = content.attachments;
+  m.history.push({ ...content, at, by });
+  if ('edited' in m) m.edited = { user: editor, ts: sim.ids.messageTs(at) };
+}
+
+export function deleteMessage(m: Message | Ephemeral): void {
+  m.deleted = true;
+}
+
+export function postEphemeral(
+  sim: SimServices,
+  channelId: string,
+  userId: string,
+  author: Author,
+  content: MessageContent,
+  source: MessageSource,
+): Ephemeral {
+  const channel = sim.store.channel(channelId);
+  const at = sim.clock.now();
+  content = { ...content, blocks: normalizeBlocks(sim, content.blocks) };
+  const e: Ephemeral = {
+    ...content,
+    ts: sim.ids.messageTs(at),
+    channel: channel.id,
+    teamId: channel.teamId,
+    user: userId,
+    appId: author.appId,
+    botId: author.botId,
+    source,
+    deleted: false,
+    history: [{ ...content, at, by: source }],
+  };
+  sim.store.ephemerals.push(e);
+  return e;
+}

@@ -1,0 +1,249 @@
+// The simulator's model of a Slack platform: plain data, so it can be inspected over HTTP as JSON.
+// Field names are the simulator's own (camelCase); the Web API handlers render Slack's wire shapes.
+
+export type Block = Record<string, unknown> & { type: string; block_id?: string };
+export type Attachment = Record<string, unknown>;
+
+export interface Enterprise {
+  id: string;
+  name: string;
+  domain: string;
+}
+
+export interface Team {
+  id: string;
+  name: string;
+  domain: string;
+  emailDomain: string;
+  enterpriseId: string | null;
+  /** A deleted workspace: its tokens answer `account_inactive`. */
+  deleted: boolean;
+}
+
+export interface User {
+  id: string;
+  teamId: string;
+  name: string;
+  realName: string;
+  displayName: string;
+  email: string;
+  title: string;
+  tz: string;
+  tzLabel: string;
+  tzOffset: number;
+  isAdmin: boolean;
+  isOwner: boolean;
+  isPrimaryOwner: boolean;
+  isRestricted: boolean;
+  isUltraRestricted: boolean;
+  isBot: boolean;
+  /** Slack omits `has_2fa` unless the workspace exposes it; `undefined` renders as absent. */
+  has2fa?: boolean;
+  /** Set for users of another organisation met through Slack Connect. */
+  isStranger?: boolean;
+  deleted: boolean;
+  botId?: string;
+  appId?: string;
+}
+
+export interface Channel {
+  id: string;
+  teamId: string;
+  name: string;
+  isPrivate: boolean;
+  isArchived: boolean;
+  isGeneral: boolean;
+  /** User ids (people and bot users) in the channel. */
+  members: string[];
+  creator: string;
+  created: number;
+  topic: string;
+  purpose: string;
+}
+
+export interface App {
+  id: string;
+  name: string;
+  clientId: string;
+  clientSecret: string;
+  signingSecret: string;
+  /** Deprecated verification token Slack still sends in payloads as `token`. */
+  verificationToken: string;
+  /** Where slash commands, interactivity and events go unless a more specific URL is set. */
+  requestUrl: string | null;
+  commandsUrl: string | null;
+  interactivityUrl: string | null;
+  eventsUrl: string | null;
+  redirectUrls: string[];
+  /** Token rotation on: `oauth.v2.access` returns `refresh_token`/`expires_in` and tokens expire. */
+  tokenRotation: boolean;
+  /** Lifetime of rotated access tokens (Slack: 12 hours). */
+  tokenLifetimeSeconds: number;
+}
+
+export interface Installation {
+  id: string;
+  appId: string;
+  /** `null` for an Enterprise Grid org-wide install. */
+  teamId: string | null;
+  enterpriseId: string | null;
+  isEnterpriseInstall: boolean;
+  botUserId: string;
+  botId: string;
+  scopes: string[];
+  userScopes: string[];
+  installerUserId: string;
+  /** False once uninstalled: commands and clicks for it are no longer delivered. */
+  active: boolean;
+  installedAt: number;
+}
+
+export interface Token {
+  value: string;
+  kind: 'bot' | 'user';
+  installationId: string;
+  userId: string;
+  scopes: string[];
+  revoked: boolean;
+  /** Epoch ms on the simulator clock, or null for non-expiring tokens. */
+  expiresAt: number | null;
+}
+
+export interface RefreshToken {
+  value: string;
+  kind: 'bot' | 'user';
+  installationId: string;
+  userId: string;
+  revoked: boolean;
+}
+
+export type MessageSource =
+  'chat.postMessage' | 'chat.update' | 'response_url' | 'command_ack' | 'chat.postEphemeral';
+
+export interface MessageContent {
+  text: string;
+  blocks: Block[] | null;
+  attachments: Attachment[] | null;
+}
+
+export interface MessageVersion extends MessageContent {
+  /** Simulator clock (epoch ms) when this version was written. */
+  at: number;
+  by: MessageSource;
+}
+
+export interface Message extends MessageContent {
+  channel: string;
+  ts: string;
+  teamId: string;
+  /** The author: a bot user for app posts, the invoking user for in_channel command replies. */
+  user: string;
+  botId: string | null;
+  appId: string | null;
+  threadTs: string | null;
+  metadata: unknown;
+  deleted: boolean;
+  edited: { user: string; ts: string } | null;
+  source: MessageSource;
+  /** Every version, oldest first; the last one equals the current content. */
+  history: MessageVersion[];
+}
+
+export interface Ephemeral extends MessageContent {
+  /** Ephemeral messages also get a `ts` (Slack's `message_ts`), unique across the simulator. */
+  ts: string;
+  channel: string;
+  teamId: string;
+  /** The only user who sees it. */
+  user: string;
+  appId: string | null;
+  botId: string | null;
+  source: MessageSource;
+  deleted: boolean;
+  history: MessageVersion[];
+}
+
+export interface MessageRef {
+  kind: 'message' | 'ephemeral';
+  channel: string;
+  ts: string;
+}
+
+export interface ResponseUrlPost {
+  at: number;
+  body: unknown;
+  status: number;
+  /** What the post did, or why it was refused. */
+  effect: 'posted' | 'posted_ephemeral' | 'replaced' | 'deleted' | 'rejected';
+  error?: string;
+  target?: MessageRef;
+}
+
+export interface ResponseUrl {
+  id: string;
+  url: string;
+  kind: 'commands' | 'actions';
+  appId: string;
+  teamId: string;
+  channelId: string;
+  userId: string;
+  createdAt: number;
+  uses: number;
+  /** The message a `block_actions` response_url may replace or delete (the clicked one). */
+  original: MessageRef | null;
+  /** The last message this response_url produced; a command's replace_original targets it. */
+  last: MessageRef | null;
+  posts: ResponseUrlPost[];
+}
+
+export interface ApiCall {
+  seq: number;
+  at: number;
+  method: string;
+  /** Parameters as received (after decoding JSON-encoded fields), without the token. */
+  params: Record<string, unknown>;
+  token: string | null;
+  contentType: string | null;
+  httpStatus: number;
+  ok: boolean | null;
+  error: string | null;
+  /** What the call was attributed to, when the token resolved. */
+  appId: string | null;
+  teamId: string | null;
+}
+
+export interface Delivery {
+  seq: number;
+  at: number;
+  kind: 'slash_command' | 'block_actions' | 'event' | 'raw';
+  appId: string | null;
+  url: string;
+  status: number | null;
+  ackMs: number;
+  error: string | null;
+}
+
+/** Who approves `/oauth/v2/authorize`, and whether they do. */
+export interface OAuthApproval {
+  decision: 'approve' | 'deny';
+  /** The approving user; default: the first admin (else first user) of the chosen workspace. */
+  userId?: string;
+  /** The workspace installed into; default: `team` query parameter, else the user's, else the first. */
+  teamId?: string;
+  /** Install org-wide into the workspace's Enterprise Grid org instead of the workspace. */
+  enterpriseInstall?: boolean;
+}
+
+export interface OAuthCode {
+  code: string;
+  appId: string;
+  teamId: string | null;
+  enterpriseId: string | null;
+  userId: string;
+  scopes: string[];
+  userScopes: string[];
+  /** The redirect_uri given to authorize; oauth.v2.access must repeat it. */
+  redirectUri: string | null;
+  expiresAt: number;
+  used: boolean;
+}

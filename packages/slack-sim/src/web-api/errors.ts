@@ -1,0 +1,13 @@
+/**
+ * A Web API error as Slack reports it: HTTP 200 with `{ok: false, error: <code>, ...extra}`.
+ * Handlers throw it; the dispatcher renders it.
+ */
+export class SlackApiError extends Error {
+  constructor(
+    readonly code: string,
+    readonly extra: Record<string, unknown> = {},
+  ) {
+    super(code);
+    this.name = 'SlackApiError';
+  }
+}

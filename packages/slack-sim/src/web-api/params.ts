@@ -1,0 +1,118 @@
+import { SlackApiError } from './errors.js';
+import type { Attachment, Block } from '../types.js';
+
+// Decoding of Web API arguments. Slack accepts the same arguments as query string, urlencoded form
+// (where structured values like `blocks` arrive as JSON-encoded strings) or a JSON body.
+
+export interface DecodedRequest {
+  params: Record<string, unknown>;
+  /** Token from `Authorization: Bearer`, or from a form/query `token` argument. */
+  token: string | null;
+  /** Client credentials from HTTP Basic auth (oauth.v2.access accepts them there). */
+  basicAuth: { user: string; password: string } | null;
+}
+
+export function decodeRequest(
+  contentType: string | undefined,
+  rawBody: string,
+  query: URLSearchParams,
+  authorization: string | undefined,
+): DecodedRequest {
+  const params: Record<string, unknown> = Object.fromEntries(query);
+  const type = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+  let bodyToken: string | null = null;
+  if (type === 'application/json' && rawBody.trim() !== '') {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(rawBody);
+    } catch {
+      throw new SlackApiError('invalid_json');
+    }
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
+      throw new SlackApiError('json_not_object');
+    // Slack does not read a token from a JSON body: JSON callers must use the Authorization header.
+    const { token: _ignored, ...rest } = parsed as Record<string, unknown>;
+    Object.assign(params, rest);
+  } else if (rawBody !== '') {
+    // urlencoded (and anything unlabelled, which Slack also treats as a form)
+    const form = new URLSearchParams(rawBody);
+    for (const [k, v] of form) params[k] = v;
+    if (typeof params.token === 'string') bodyToken = params.token;
+  } else if (typeof params.token === 'string') {
+    bodyToken = params.token;
+  }
+  delete params.token;
+
+  let token: string | null = null;
+  let basicAuth: DecodedRequest['basicAuth'] = null;
+  const auth = authorization?.trim() ?? '';
+  const bearer = /^Bearer\s+(\S+)$/i.exec(auth);
+  const basic = /^Basic\s+(\S+)$/i.exec(auth);
+  if (bearer) token = bearer[1]!;
+  else if (basic) {
+    const decoded = Buffer.from(basic[1]!, 'base64').toString('utf8');
+    const i = decoded.indexOf(':');
+    if (i >= 0) basicAuth = { user: decoded.slice(0, i), password: decoded.slice(i + 1) };
+  }
+  return { params, token: token ?? bodyToken, basicAuth };
+}
+
+export function optionalString(params: Record<string, unknown>, name: string): string | undefined {
+  const v = params[name];
+  if (v === undefined || v === null || v === '') return undefined;
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  throw new SlackApiError('invalid_arguments', {
+    response_metadata: { messages: [`[ERROR] ${name} must be a string`] },
+  });
+}
+
+export function booleanParam(params: Record<string, unknown>, name: string): boolean {
+  const v = params[name];
+  return v === true || v === 'true' || v === '1' || v === 1;
+}
+
+function structured(params: Record<string, unknown>, name: string, error: string): unknown[] | undefined {
+  let v = params[name];
+  if (v === undefined || v === null || v === '') return undefined;
+  if (typeof v === 'string') {
+    try {
+      v = JSON.parse(v);
+    } catch {
+      throw new SlackApiError(error);
+    }
+  }
+  if (!Array.isArray(v)) throw new SlackApiError(error);
+  return v;
+}
+
+/** Slack's layout limits that bite in practice: 50 blocks, unique block_ids, a type on each block. */
+export function blocksParam(params: Record<string, unknown>): Block[] | undefined {
+  const blocks = structured(params, 'blocks', 'invalid_blocks_format');
+  if (blocks === undefined) return undefined;
+  if (blocks.length > 50)
+    throw new SlackApiError('invalid_blocks', {
+      errors: ['no more than 50 items allowed [json-pointer:/blocks]'],
+    });
+  const seen = new Set<string>();
+  blocks.forEach((b, i) => {
+    if (b === null || typeof b !== 'object' || typeof (b as Block).type !== 'string') {
+      throw new SlackApiError('invalid_blocks', {
+        errors: [`missing required field: type [json-pointer:/blocks/${i}]`],
+      });
+    }
+    const id = (b as Block).block_id;
+    if (typeof id === 'string') {
+      if (seen.has(id))
+        throw new SlackApiError('invalid_blocks', {
+          errors: [`duplicate block_id [json-pointer:/blocks/${i}]`],
+        });
+      seen.add(id);
+    }
+  });
+  return blocks as Block[];
+}
+
+export function attachmentsParam(params: Record<string, unknown>): Attachment[] | undefined {
+  return structured(params, 'attachments', 'invalid_attachments') as Attachment[] | undefined;
+}
