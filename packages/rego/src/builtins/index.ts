@@ -3,3 +3,4 @@
 import './core.js';
 import './strings.js';
 import './regex.js';
+import './net.js';
