@@ -4,3 +4,6 @@ import './core.js';
 import './strings.js';
 import './regex.js';
 import './net.js';
+import './time.js';
+import './units.js';
+import './semver.js';
