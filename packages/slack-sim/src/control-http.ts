@@ -1,7 +1,7 @@
 import { Control } from './control.js';
-import { Driver, DriverError } from './driver.js';
+import { DriverError } from './driver.js';
 import { NotFoundError } from './store.js';
-import type { DeliveryOptions } from './driver.js';
+import type { DeliveryOptions, Driver } from './driver.js';
 
 // The control API over HTTP, under `/_sim/`, for tools outside the test process (the demo, curl):
 //   POST /_sim/control/<operation>   body: JSON array of arguments (or one object = one argument)
