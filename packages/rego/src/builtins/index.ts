@@ -7,3 +7,4 @@ import './net.js';
 import './time.js';
 import './units.js';
 import './semver.js';
+import './encoding.js';

@@ -1,0 +1,395 @@
+// Encoding builtins (OPA `encoding.go`): json.*, yaml.*, base64*, hex.*, urlquery.*.
+// JSON is parsed here rather than with JSON.parse so that numbers keep their exact value.
+import { numberFromText, type RegoNumber } from '../number.js';
+import { ObjectValue, SetValue, isNumber, type Value } from '../value.js';
+import { parseYaml, stringifyYaml, YamlError, YamlNumber, type YamlValue } from '../lib/yaml.js';
+import { jsonMarshal, jsonMarshalIndent, numberText } from './render.js';
+import {
+  BuiltinError,
+  expectObject,
+  expectString,
+  operandError,
+  registerBuiltins,
+  type BuiltinDef,
+} from './registry.js';
+
+/** A JSON syntax error. */
+export class JsonSyntaxError extends Error {}
+
+/** Parses JSON text into a Rego value with exact numbers. Throws JsonSyntaxError. */
+export function parseJSON(text: string): Value {
+  let i = 0;
+  const fail = (msg: string): never => {
+    throw new JsonSyntaxError(msg);
+  };
+  const ws = (): void => {
+    while (i < text.length && (text[i] === ' ' || text[i] === '\t' || text[i] === '\n' || text[i] === '\r'))
+      i++;
+  };
+  const value = (depth: number): Value => {
+    if (depth > 10000) fail('exceeded max depth');
+    ws();
+    const c = text[i];
+    if (c === '{') {
+      i++;
+      const obj = new ObjectValue();
+      ws();
+      if (text[i] === '}') {
+        i++;
+        return obj;
+      }
+      for (;;) {
+        ws();
+        if (text[i] !== '"')
+          fail(
+            `invalid character ${JSON.stringify(text[i] ?? '')} looking for beginning of object key string`,
+          );
+        const k = str();
+        ws();
+        if (text[i] !== ':') fail(`invalid character ${JSON.stringify(text[i] ?? '')} after object key`);
+        i++;
+        obj.set(k, value(depth + 1));
+        ws();
+        if (text[i] === ',') {
+          i++;
+          continue;
+        }
+        if (text[i] === '}') {
+          i++;
+          return obj;
+        }
+        fail(`invalid character ${JSON.stringify(text[i] ?? '')} after object key:value pair`);
+      }
+    }
+    if (c === '[') {
+      i++;
+      const arr: Value[] = [];
+      ws();
+      if (text[i] === ']') {
+        i++;
+        return arr;
+      }
+      for (;;) {
+        arr.push(value(depth + 1));
+        ws();
+        if (text[i] === ',') {
+          i++;
+          continue;
+        }
+        if (text[i] === ']') {
+          i++;
+          return arr;
+        }
+        fail(`invalid character ${JSON.stringify(text[i] ?? '')} after array element`);
+      }
+    }
+    if (c === '"') return str();
+    if (text.startsWith('true', i)) {
+      i += 4;
+      return true;
+    }
+    if (text.startsWith('false', i)) {
+      i += 5;
+      return false;
+    }
+    if (text.startsWith('null', i)) {
+      i += 4;
+      return null;
+    }
+    const m = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(i, i + 1000));
+    if (!m || m[0] === '' || m[0] === '-') {
+      if (i >= text.length) fail('unexpected end of JSON input');
+      fail(`invalid character ${JSON.stringify(text[i])} looking for beginning of value`);
+    }
+    i += m![0].length;
+    const n = numberFromText(m![0]);
+    if (n === undefined) fail('number out of range');
+    return n!;
+  };
+  const str = (): string => {
+    const start = i;
+    i++;
+    let simple = true;
+    while (i < text.length && text[i] !== '"') {
+      const code = text.charCodeAt(i);
+      if (code < 0x20) fail('invalid character in string literal');
+      if (text[i] === '\\') {
+        simple = false;
+        i += 2;
+      } else i++;
+    }
+    if (i >= text.length) fail('unexpected end of JSON input');
+    i++;
+    const raw = text.slice(start, i);
+    if (simple) return raw.slice(1, -1);
+    try {
+      return JSON.parse(raw) as string;
+    } catch {
+      return fail('invalid escape in string literal');
+    }
+  };
+  const v = value(0);
+  ws();
+  if (i < text.length) fail(`invalid character ${JSON.stringify(text[i])} after top-level value`);
+  return v;
+}
+
+function fromYaml(y: YamlValue): Value {
+  if (y instanceof YamlNumber) return numberFromText(y.text) ?? Number(y.text);
+  if (Array.isArray(y)) return y.map(fromYaml);
+  if (y !== null && typeof y === 'object')
+    return ObjectValue.from(Object.entries(y).map(([k, v]) => [k, fromYaml(v)] as const));
+  return y;
+}
+
+function toYaml(v: Value): YamlValue {
+  if (isNumber(v)) return new YamlNumber(numberText(v as RegoNumber));
+  if (Array.isArray(v)) return v.map(toYaml);
+  if (v instanceof SetValue) return v.values().map(toYaml);
+  if (v instanceof ObjectValue) {
+    const o: { [k: string]: YamlValue } = {};
+    for (const [k, x] of v.entries()) o[typeof k === 'string' ? k : jsonMarshal(k)] = toYaml(x);
+    return o;
+  }
+  return v;
+}
+
+// Go's encoding/base64 StdEncoding / URLEncoding: strict alphabet and padding, newlines ignored.
+function base64Decode(s: string, url: boolean): string {
+  const clean = s.replace(/[\r\n]/g, '');
+  const alphabet = url ? /^[A-Za-z0-9_-]*={0,2}$/ : /^[A-Za-z0-9+/]*={0,2}$/;
+  const bad = (): never => {
+    const idx = [...clean].findIndex((ch) => !(url ? /[A-Za-z0-9_=-]/ : /[A-Za-z0-9+/=]/).test(ch));
+    throw new BuiltinError(
+      `illegal base64 data at input byte ${idx >= 0 ? idx : clean.length - (clean.length % 4)}`,
+    );
+  };
+  if (!alphabet.test(clean) || clean.length % 4 !== 0) bad();
+  const body = clean.replace(/=+$/, '');
+  if (body.length % 4 === 1) bad();
+  return Buffer.from(body, url ? 'base64url' : 'base64').toString('utf8');
+}
+
+/** Go's url.QueryEscape. */
+export function queryEscape(s: string): string {
+  let out = '';
+  for (const b of Buffer.from(s, 'utf8')) {
+    const c = String.fromCharCode(b);
+    if (/[A-Za-z0-9\-_.~]/.test(c)) out += c;
+    else if (c === ' ') out += '+';
+    else out += '%' + b.toString(16).toUpperCase().padStart(2, '0');
+  }
+  return out;
+}
+
+/** Go's url.QueryUnescape. */
+export function queryUnescape(s: string): string {
+  const bytes: number[] = [];
+  const src = Buffer.from(s, 'utf8');
+  for (let i = 0; i < src.length; i++) {
+    const b = src[i]!;
+    if (b === 0x25) {
+      const hex = src.subarray(i + 1, i + 3).toString('latin1');
+      if (!/^[0-9A-Fa-f]{2}$/.test(hex)) {
+        throw new BuiltinError(
+          `invalid URL escape ${JSON.stringify(src.subarray(i, i + 3).toString('latin1'))}`,
+        );
+      }
+      bytes.push(parseInt(hex, 16));
+      i += 2;
+    } else if (b === 0x2b) bytes.push(0x20);
+    else bytes.push(b);
+  }
+  return Buffer.from(bytes).toString('utf8');
+}
+
+const defs: BuiltinDef[] = [
+  { name: 'json.marshal', arity: 1, fn: (args) => jsonMarshal(args[0]!) },
+  {
+    name: 'json.marshal_with_options',
+    arity: 2,
+    fn: (args) => {
+      const opts = expectObject(args, 1);
+      let pretty = false;
+      let prefix = '';
+      let indent = '\t';
+      let indentSet = false;
+      for (const [k, v] of opts.entries()) {
+        if (k === 'pretty') {
+          if (typeof v !== 'boolean') throw new BuiltinError('pretty option must be a boolean');
+          pretty = v;
+        } else if (k === 'prefix') {
+          if (typeof v !== 'string') throw new BuiltinError('prefix option must be a string');
+          prefix = v;
+          indentSet = true;
+        } else if (k === 'indent') {
+          if (typeof v !== 'string') throw new BuiltinError('indent option must be a string');
+          indent = v;
+          indentSet = true;
+        } else throw new BuiltinError(`object contained unknown key ${JSON.stringify(k)}`);
+      }
+      if (!pretty && !(indentSet && !opts.has('pretty'))) return jsonMarshal(args[0]!);
+      return prefix + jsonMarshalIndent(args[0]!, prefix, indent);
+    },
+  },
+  {
+    name: 'json.unmarshal',
+    arity: 1,
+    fn: (args) => {
+      const s = expectString(args, 0);
+      try {
+        return parseJSON(s);
+      } catch (e) {
+        if (e instanceof JsonSyntaxError) throw new BuiltinError(e.message);
+        throw e;
+      }
+    },
+  },
+  {
+    name: 'json.is_valid',
+    arity: 1,
+    fn: (args) => {
+      if (typeof args[0] !== 'string') return false;
+      try {
+        parseJSON(args[0]);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+  },
+  { name: 'yaml.marshal', arity: 1, fn: (args) => stringifyYaml(toYaml(args[0]!)) },
+  {
+    name: 'yaml.unmarshal',
+    arity: 1,
+    fn: (args) => {
+      const s = expectString(args, 0);
+      try {
+        return fromYaml(parseYaml(s));
+      } catch (e) {
+        if (e instanceof YamlError) throw new BuiltinError(`yaml: ${e.message}`);
+        throw e;
+      }
+    },
+  },
+  {
+    name: 'yaml.is_valid',
+    arity: 1,
+    fn: (args) => {
+      if (typeof args[0] !== 'string') return false;
+      try {
+        parseYaml(args[0]);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+  },
+  {
+    name: 'base64.encode',
+    arity: 1,
+    fn: (args) => Buffer.from(expectString(args, 0), 'utf8').toString('base64'),
+  },
+  { name: 'base64.decode', arity: 1, fn: (args) => base64Decode(expectString(args, 0), false) },
+  {
+    name: 'base64.is_valid',
+    arity: 1,
+    fn: (args) => {
+      if (typeof args[0] !== 'string') return false;
+      try {
+        base64Decode(args[0], false);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+  },
+  {
+    name: 'base64url.encode',
+    arity: 1,
+    fn: (args) => {
+      const raw = Buffer.from(expectString(args, 0), 'utf8').toString('base64url');
+      return raw + '='.repeat((4 - (raw.length % 4)) % 4);
+    },
+  },
+  {
+    name: 'base64url.encode_no_pad',
+    arity: 1,
+    fn: (args) => Buffer.from(expectString(args, 0), 'utf8').toString('base64url'),
+  },
+  {
+    name: 'base64url.decode',
+    arity: 1,
+    fn: (args) => {
+      let s = expectString(args, 0);
+      if (!s.endsWith('=')) {
+        const r = s.length % 4;
+        if (r === 2) s += '==';
+        else if (r === 3) s += '=';
+        else if (r === 1) throw new BuiltinError(`illegal base64url string: ${s}`);
+      }
+      return base64Decode(s, true);
+    },
+  },
+  { name: 'hex.encode', arity: 1, fn: (args) => Buffer.from(expectString(args, 0), 'utf8').toString('hex') },
+  {
+    name: 'hex.decode',
+    arity: 1,
+    fn: (args) => {
+      const s = expectString(args, 0);
+      const bad = /[^0-9a-fA-F]/.exec(s);
+      if (bad) {
+        const cp = bad[0].codePointAt(0)!;
+        throw new BuiltinError(
+          `encoding/hex: invalid byte: U+${cp.toString(16).toUpperCase().padStart(4, '0')} ${JSON.stringify(bad[0]).replace(/^"|"$/g, "'")}`,
+        );
+      }
+      if (s.length % 2 !== 0) throw new BuiltinError('encoding/hex: odd length hex string');
+      return Buffer.from(s, 'hex').toString('utf8');
+    },
+  },
+  { name: 'urlquery.encode', arity: 1, fn: (args) => queryEscape(expectString(args, 0)) },
+  { name: 'urlquery.decode', arity: 1, fn: (args) => queryUnescape(expectString(args, 0)) },
+  {
+    name: 'urlquery.encode_object',
+    arity: 1,
+    fn: (args) => {
+      const obj = expectObject(args, 0);
+      const parts: string[] = [];
+      for (const [k, v] of obj.entries()) {
+        if (typeof k !== 'string') throw operandError(1, 'object[string]', obj);
+        const vals: Value[] =
+          typeof v === 'string' ? [v] : Array.isArray(v) ? v : v instanceof SetValue ? v.values() : [];
+        if (typeof v !== 'string' && !Array.isArray(v) && !(v instanceof SetValue)) {
+          throw operandError(1, 'object[string]: one of {string, array, set}', v);
+        }
+        for (const x of vals) {
+          if (typeof x !== 'string') throw operandError(1, 'string', x);
+          parts.push(`${queryEscape(k)}=${queryEscape(x)}`);
+        }
+      }
+      return parts.join('&');
+    },
+  },
+  {
+    name: 'urlquery.decode_object',
+    arity: 1,
+    fn: (args) => {
+      const s = expectString(args, 0);
+      const out = new Map<string, string[]>();
+      for (const part of s.split(/[&]/)) {
+        if (part === '') continue;
+        if (part.includes(';')) throw new BuiltinError('invalid semicolon separator in query');
+        const eq = part.indexOf('=');
+        const k = queryUnescape(eq < 0 ? part : part.slice(0, eq));
+        const v = eq < 0 ? '' : queryUnescape(part.slice(eq + 1));
+        const list = out.get(k) ?? [];
+        list.push(v);
+        out.set(k, list);
+      }
+      return ObjectValue.from([...out].map(([k, v]) => [k, v] as const));
+    },
+  },
+];
+
+registerBuiltins(defs);
