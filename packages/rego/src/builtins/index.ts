@@ -8,3 +8,6 @@ import './time.js';
 import './units.js';
 import './semver.js';
 import './encoding.js';
+import './collections.js';
+import './numbers.js';
+import './crypto.js';
