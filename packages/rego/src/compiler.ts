@@ -1,0 +1,1217 @@
+// Compile step: builds the rule tree, resolves names (locals, rules, imports, builtins),
+// checks safety and reorders bodies so every variable is bound before it is read, detects
+// conflicting rule kinds and recursion, and builds rule indexes.
+import type { Expr, Module, Pos, Rule, Term } from './ast.js';
+import { getBuiltin } from './builtins/registry.js';
+import { UNSUPPORTED_BUILTINS } from './builtins/unsupported.js';
+import './builtins/index.js';
+import { equals } from './compare.js';
+import { RegoCompileError, type CompileProblem } from './errors.js';
+import type { CallTarget, CExpr, CQuery, CTerm, CWith, RuleDef, RuleKind, RuleSet, TreeNode } from './ir.js';
+import { ObjectValue, SetValue, keyOf, type Value } from './value.js';
+
+/** Options of the compile step. */
+export interface CompilerOptions {
+  disabledBuiltins?: readonly string[];
+}
+
+/** Result of compiling a set of modules. */
+export interface CompiledModules {
+  root: TreeNode;
+  packages: string[];
+  ruleSets: RuleSet[];
+  compileQuery(body: Expr[], file: string): CQuery;
+  /** Compiles a single term in query context (no package). */
+  compileTermQuery(term: Term, file: string): { term: CTerm; nslots: number };
+}
+
+/** Per-module name resolution context. */
+interface Ctx {
+  file: string;
+  pkg: string[];
+  imports: Map<string, { root: 'input' | 'data'; path: string[] }>;
+  pkgRules: Set<string>;
+  deps: Set<RuleSet> | undefined;
+}
+
+class Frame {
+  n = 0;
+  names: string[] = [];
+  alloc(name: string): number {
+    this.names.push(name);
+    return this.n++;
+  }
+}
+
+class Scope {
+  vars = new Map<string, number>();
+  assigned = new Set<string>();
+  constructor(
+    readonly parent: Scope | undefined,
+    readonly frame: Frame,
+  ) {}
+  lookup(name: string): number | undefined {
+    const v = this.vars.get(name);
+    if (v !== undefined) return v;
+    return this.parent?.lookup(name);
+  }
+  declare(name: string): number {
+    const slot = this.frame.alloc(name);
+    this.vars.set(name, slot);
+    return slot;
+  }
+}
+
+const OPERATOR_NAMES: Record<string, string> = {
+  equal: '==',
+  neq: '!=',
+  lt: '<',
+  gt: '>',
+  lte: '<=',
+  gte: '>=',
+};
+
+class Compiler {
+  root: TreeNode = { path: [], children: new Map(), rs: undefined };
+  ruleSets: RuleSet[] = [];
+  problems: CompileProblem[] = [];
+  pkgRules = new Map<string, Set<string>>();
+  disabled: Set<string>;
+  deps = new Map<RuleSet, Set<RuleSet>>();
+
+  constructor(opts: CompilerOptions) {
+    this.disabled = new Set(opts.disabledBuiltins ?? []);
+  }
+
+  problem(file: string, pos: Pos, message: string, code = 'rego_compile_error'): void {
+    this.problems.push({ file, line: pos.line, column: pos.col, message, code });
+  }
+
+  fail(): void {
+    if (this.problems.length > 0) throw new RegoCompileError(this.problems);
+  }
+
+  node(path: string[]): TreeNode {
+    let n = this.root;
+    for (let i = 0; i < path.length; i++) {
+      const seg = path[i]!;
+      let c = n.children.get(seg);
+      if (!c) {
+        c = { path: path.slice(0, i + 1), children: new Map(), rs: undefined };
+        n.children.set(seg, c);
+      }
+      n = c;
+    }
+    return n;
+  }
+
+  findNode(path: readonly string[]): TreeNode | undefined {
+    let n: TreeNode | undefined = this.root;
+    for (const seg of path) {
+      n = n.children.get(seg);
+      if (!n) return undefined;
+    }
+    return n;
+  }
+
+  // ---- phase 1: rule sets ----
+
+  declareRules(mods: Module[]): Array<{ rule: Rule; rs: RuleSet; mod: Module; tail: Term[] }> {
+    const out: Array<{ rule: Rule; rs: RuleSet; mod: Module; tail: Term[] }> = [];
+    for (const mod of mods) {
+      const key = mod.pkg.join('.');
+      let names = this.pkgRules.get(key);
+      if (!names) this.pkgRules.set(key, (names = new Set()));
+      for (const rule of mod.rules) {
+        const first = rule.ref[0]!;
+        const name = first.type === 'scalar' ? String(first.value) : '';
+        names.add(name);
+        const prefix = [...mod.pkg];
+        let i = 0;
+        for (; i < rule.ref.length; i++) {
+          const t = rule.ref[i]!;
+          if (t.type !== 'scalar' || typeof t.value !== 'string') break;
+          prefix.push(t.value);
+        }
+        const tail = rule.ref.slice(i);
+        let kind: RuleKind;
+        if (rule.args) kind = 'function';
+        else if (rule.key) kind = 'set';
+        else if (tail.length > 0) kind = 'object';
+        else kind = 'complete';
+        if (kind === 'set' && tail.length > 0) {
+          this.problem(mod.file, rule.pos, 'multi-value rules with variable ref heads are not supported');
+          continue;
+        }
+        if (mod.version === 'v1' && (name === 'input' || name === 'data') && rule.ref.length === 1) {
+          this.problem(mod.file, rule.pos, `rules must not shadow ${name} (use a different rule name)`);
+        }
+        const node = this.node(prefix);
+        let rs = node.rs;
+        const arity = rule.args?.length ?? 0;
+        if (!rs) {
+          rs = {
+            path: prefix,
+            name: 'data.' + prefix.join('.'),
+            kind,
+            arity,
+            defs: [],
+            defaultDef: undefined,
+            index: undefined,
+            constValue: undefined,
+          };
+          node.rs = rs;
+          this.ruleSets.push(rs);
+        } else if (rs.kind !== kind) {
+          this.problem(mod.file, rule.pos, `conflicting rules ${rs.name} found`, 'rego_type_error');
+          continue;
+        } else if (kind === 'function' && rs.arity !== arity) {
+          this.problem(mod.file, rule.pos, `conflicting rules ${rs.name} found`, 'rego_type_error');
+          continue;
+        }
+        if (rule.isDefault) {
+          if (rs.defaultDef) {
+            this.problem(mod.file, rule.pos, `multiple default rules ${rs.name} found`, 'rego_type_error');
+            continue;
+          }
+        }
+        out.push({ rule, rs, mod, tail });
+      }
+    }
+    return out;
+  }
+
+  // ---- name resolution ----
+
+  resolveGlobal(name: string, ctx: Ctx): CTerm | undefined {
+    if (name === 'input') return { t: 'input', path: [] };
+    if (name === 'data') return { t: 'data', path: [] };
+    const imp = ctx.imports.get(name);
+    if (imp) {
+      const path: CTerm[] = imp.path.map((s) => ({ t: 'const', v: s }));
+      return imp.root === 'input' ? { t: 'input', path } : { t: 'data', path: this.noteData(path, ctx) };
+    }
+    if (ctx.pkgRules.has(name)) {
+      const path: CTerm[] = [...ctx.pkg, name].map((s) => ({ t: 'const', v: s }));
+      return { t: 'data', path: this.noteData(path, ctx) };
+    }
+    return undefined;
+  }
+
+  /** Records rule dependencies of a data ref (for the recursion check). */
+  noteData(path: CTerm[], ctx: Ctx): CTerm[] {
+    if (!ctx.deps) return path;
+    let n: TreeNode | undefined = this.root;
+    for (const seg of path) {
+      if (n.rs) {
+        ctx.deps.add(n.rs);
+        return path;
+      }
+      if (seg.t !== 'const' || typeof seg.v !== 'string') break;
+      n = n.children.get(seg.v);
+      if (!n) return path;
+    }
+    // Dynamic or prefix reference: depends on every rule below.
+    const stack: TreeNode[] = [n];
+    while (stack.length) {
+      const x = stack.pop()!;
+      if (x.rs) ctx.deps.add(x.rs);
+      stack.push(...x.children.values());
+    }
+    return path;
+  }
+
+  /** Pre-pass: declares the body's local variables so closures can see outer vars. */
+  declareBody(body: Expr[], scope: Scope, ctx: Ctx): void {
+    const seen = new Set<string>();
+    const visitTerm = (t: Term): void => {
+      switch (t.type) {
+        case 'var':
+          seen.add(t.name);
+          return;
+        case 'ref':
+          visitTerm(t.head);
+          t.path.forEach(visitTerm);
+          return;
+        case 'array':
+        case 'set':
+          t.items.forEach(visitTerm);
+          return;
+        case 'object':
+          for (const [k, v] of t.entries) {
+            visitTerm(k);
+            visitTerm(v);
+          }
+          return;
+        case 'call':
+          t.args.forEach(visitTerm);
+          return;
+        case 'template':
+          for (const p of t.parts) if (typeof p !== 'string') visitTerm(p);
+          return;
+        default:
+          return;
+      }
+    };
+    const declare = (t: Term, pos: Pos): void => {
+      if (t.type === 'var') {
+        if (t.name.startsWith('$')) {
+          if (!scope.vars.has(t.name)) scope.declare(t.name);
+          return;
+        }
+        if (scope.assigned.has(t.name)) {
+          this.problem(ctx.file, pos, `var ${t.name} assigned above`);
+          return;
+        }
+        if (t.name === 'input' || t.name === 'data') {
+          this.problem(ctx.file, pos, `variables must not shadow ${t.name} (use a different variable name)`);
+          return;
+        }
+        scope.assigned.add(t.name);
+        if (!scope.vars.has(t.name)) scope.declare(t.name);
+      } else if (t.type === 'array') t.items.forEach((x) => declare(x, pos));
+      else if (t.type === 'object') for (const [, v] of t.entries) declare(v, pos);
+    };
+    const visitExpr = (e: Expr): void => {
+      switch (e.kind) {
+        case 'term':
+          visitTerm(e.term);
+          break;
+        case 'unify':
+          visitTerm(e.left);
+          visitTerm(e.right);
+          break;
+        case 'assign':
+          declare(e.left, e.pos);
+          visitTerm(e.left);
+          visitTerm(e.right);
+          break;
+        case 'not':
+          visitExpr(e.expr);
+          break;
+        case 'some':
+          for (const v of e.vars) if (!scope.vars.has(v.name)) scope.declare(v.name);
+          break;
+        case 'somein':
+          if (e.key) declareSome(e.key);
+          declareSome(e.value);
+          visitTerm(e.domain);
+          break;
+        case 'every':
+          visitTerm(e.domain);
+          break;
+      }
+      for (const w of e.with) visitTerm(w.value);
+    };
+    const declareSome = (t: Term): void => {
+      if (t.type === 'var') {
+        if (!scope.vars.has(t.name)) scope.declare(t.name);
+      } else if (t.type === 'array') t.items.forEach(declareSome);
+      else if (t.type === 'object') for (const [, v] of t.entries) declareSome(v);
+      else visitTerm(t);
+    };
+    body.forEach(visitExpr);
+    for (const name of seen) {
+      if (scope.vars.has(name) || scope.lookup(name) !== undefined) continue;
+      if (this.resolveGlobalName(name, ctx)) continue;
+      scope.declare(name);
+    }
+  }
+
+  resolveGlobalName(name: string, ctx: Ctx): boolean {
+    return name === 'input' || name === 'data' || ctx.imports.has(name) || ctx.pkgRules.has(name);
+  }
+
+  compileVar(name: string, scope: Scope, ctx: Ctx): CTerm {
+    const slot = scope.lookup(name);
+    if (slot !== undefined) return { t: 'local', slot, name };
+    const g = this.resolveGlobal(name, ctx);
+    if (g) return g;
+    return { t: 'local', slot: scope.declare(name), name };
+  }
+
+  compileTerm(t: Term, scope: Scope, ctx: Ctx): CTerm {
+    switch (t.type) {
+      case 'scalar':
+        return { t: 'const', v: t.value };
+      case 'var':
+        return this.compileVar(t.name, scope, ctx);
+      case 'ref': {
+        const head = this.compileTerm(t.head, scope, ctx);
+        const path = t.path.map((p) => this.compileTerm(p, scope, ctx));
+        if (head.t === 'input') return { t: 'input', path: [...head.path, ...path] };
+        if (head.t === 'data') return { t: 'data', path: this.noteData([...head.path, ...path], ctx) };
+        if (head.t === 'ref') return { t: 'ref', head: head.head, path: [...head.path, ...path] };
+        return { t: 'ref', head, path };
+      }
+      case 'array': {
+        const items = t.items.map((x) => this.compileTerm(x, scope, ctx));
+        if (items.every(isConst)) return { t: 'const', v: items.map(constOf) };
+        return { t: 'array', items };
+      }
+      case 'set': {
+        const items = t.items.map((x) => this.compileTerm(x, scope, ctx));
+        if (items.every(isConst)) return { t: 'const', v: SetValue.from(items.map(constOf)) };
+        return { t: 'set', items };
+      }
+      case 'object': {
+        const entries = t.entries.map(
+          ([k, v]) => [this.compileTerm(k, scope, ctx), this.compileTerm(v, scope, ctx)] as [CTerm, CTerm],
+        );
+        if (entries.every(([k, v]) => isConst(k) && isConst(v))) {
+          const seen = new Map<string, Value>();
+          let conflict = false;
+          for (const [k, v] of entries) {
+            const key = keyOf(constOf(k));
+            const prev = seen.get(key);
+            if (prev !== undefined && !equals(prev, constOf(v))) conflict = true;
+            seen.set(key, constOf(v));
+          }
+          if (!conflict)
+            return { t: 'const', v: ObjectValue.from(entries.map(([k, v]) => [constOf(k), constOf(v)])) };
+        }
+        return { t: 'object', entries };
+      }
+      case 'call':
+        return this.compileCall(t, scope, ctx, false);
+      case 'arraycompr':
+      case 'setcompr':
+      case 'objectcompr': {
+        const child = new Scope(scope, scope.frame);
+        const lo = scope.frame.n;
+        // Head vars first seen in the head are local to the comprehension too.
+        this.declareBody(t.body, child, ctx);
+        const body = this.compileBody(t.body, child, ctx);
+        const key = t.key ? this.compileTerm(t.key, child, ctx) : undefined;
+        const term = this.compileTerm(t.term, child, ctx);
+        const hi = scope.frame.n;
+        const kind = t.type === 'arraycompr' ? 'array' : t.type === 'setcompr' ? 'set' : 'object';
+        const c: CTerm = { t: 'compr', kind, key, term, body, lo, hi };
+        const headTerms = key ? [key, term] : [term];
+        this.reorder(c.body, lo, hi, new Set(), ctx.file, t.pos, headTerms);
+        return c;
+      }
+      case 'template':
+        return {
+          t: 'template',
+          parts: t.parts.map((p) => (typeof p === 'string' ? p : this.compileTerm(p, scope, ctx))),
+        };
+    }
+  }
+
+  /** Resolves a call's function; `outputArg` allows one extra argument. */
+  compileCall(t: Term & { type: 'call' }, scope: Scope, ctx: Ctx, outputArg: boolean): CTerm {
+    const target = this.resolveFunction(t.fn, scope, ctx, t.pos);
+    const name = t.fn.join('.');
+    const args = t.args.map((a) => this.compileTerm(a, scope, ctx));
+    let arity = -1;
+    if (target.kind === 'builtin') arity = target.def.arity;
+    else if (target.kind === 'func') arity = target.rs.arity;
+    if (arity >= 0 && args.length !== arity && !(outputArg && args.length === arity + 1)) {
+      const display = OPERATOR_NAMES[name] ?? name;
+      this.problem(
+        ctx.file,
+        t.pos,
+        `${display}: arity mismatch\n\thave: (${args.length} args)\n\twant: (${arity} args)`,
+        'rego_type_error',
+      );
+    }
+    return { t: 'call', name, target, args, pos: t.pos, file: ctx.file };
+  }
+
+  resolveFunction(fn: string[], scope: Scope, ctx: Ctx, pos: Pos): CallTarget {
+    const name = fn.join('.');
+    const head = fn[0]!;
+    let dataPath: string[] | undefined;
+    if (scope.lookup(head) !== undefined && fn.length === 1) {
+      this.problem(ctx.file, pos, `undefined function ${name}`, 'rego_type_error');
+      return { kind: 'unknown' };
+    }
+    if (head === 'data') dataPath = fn.slice(1);
+    else if (ctx.imports.has(head) && ctx.imports.get(head)!.root === 'data') {
+      dataPath = [...ctx.imports.get(head)!.path, ...fn.slice(1)];
+    } else if (ctx.pkgRules.has(head)) {
+      const p = [...ctx.pkg, ...fn];
+      const n = this.findNode(p);
+      if (n?.rs?.kind === 'function') dataPath = p;
+    }
+    if (dataPath) {
+      const n = this.findNode(dataPath);
+      if (n?.rs?.kind === 'function') {
+        ctx.deps?.add(n.rs);
+        return { kind: 'func', rs: n.rs };
+      }
+      if (head === 'data' || !getBuiltin(name)) {
+        this.problem(ctx.file, pos, `undefined function ${name}`, 'rego_type_error');
+        return { kind: 'unknown' };
+      }
+    }
+    if (name === 'print') return { kind: 'print' };
+    if (this.disabled.has(name)) {
+      this.problem(ctx.file, pos, `unsafe built-in function calls in expression: ${name}`, 'rego_type_error');
+      return { kind: 'unknown' };
+    }
+    const def = getBuiltin(name);
+    if (def) return { kind: 'builtin', def };
+    const reason = UNSUPPORTED_BUILTINS[name];
+    if (reason) {
+      this.problem(ctx.file, pos, `unsupported built-in function ${name}: ${reason}`, 'rego_type_error');
+    } else {
+      this.problem(ctx.file, pos, `undefined function ${name}`, 'rego_type_error');
+    }
+    return { kind: 'unknown' };
+  }
+
+  compileBody(body: Expr[], scope: Scope, ctx: Ctx): CExpr[] {
+    const out: CExpr[] = [];
+    for (const e of body) {
+      const c = this.compileExpr(e, scope, ctx);
+      if (c) out.push(c);
+    }
+    return out;
+  }
+
+  compileExpr(e: Expr, scope: Scope, ctx: Ctx): CExpr | undefined {
+    const w =
+      e.with.length > 0
+        ? e.with.map((x) => this.compileWith(x.target, x.value, scope, ctx, x.pos))
+        : undefined;
+    const base = { with: w, pos: e.pos, file: ctx.file };
+    switch (e.kind) {
+      case 'term': {
+        const t = e.term;
+        if (t.type === 'call') {
+          const c = this.compileCall(t, scope, ctx, true);
+          if (c.t === 'call') {
+            const arity =
+              c.target.kind === 'builtin'
+                ? c.target.def.arity
+                : c.target.kind === 'func'
+                  ? c.target.rs.arity
+                  : -1;
+            if (arity >= 0 && c.args.length === arity + 1) {
+              const out = c.args.pop()!;
+              return { ...base, e: 'unify', a: out, b: c };
+            }
+          }
+          return { ...base, e: 'term', term: c };
+        }
+        return { ...base, e: 'term', term: this.compileTerm(t, scope, ctx) };
+      }
+      case 'unify':
+      case 'assign': {
+        const a = this.compileTerm(e.left, scope, ctx);
+        const b = this.compileTerm(e.right, scope, ctx);
+        return { ...base, e: 'unify', a, b };
+      }
+      case 'not': {
+        const inner = this.compileExpr(e.expr, scope, ctx);
+        return { ...base, e: 'not', body: inner ? [inner] : [] };
+      }
+      case 'some':
+        return undefined;
+      case 'somein': {
+        const domain = this.compileTerm(e.domain, scope, ctx);
+        const key = e.key ? this.compileTerm(e.key, scope, ctx) : undefined;
+        const value = this.compileTerm(e.value, scope, ctx);
+        return { ...base, e: 'somein', key, value, domain };
+      }
+      case 'every': {
+        const domain = this.compileTerm(e.domain, scope, ctx);
+        const child = new Scope(scope, scope.frame);
+        const lo = scope.frame.n;
+        const bound = new Set<number>();
+        const declareAll = (t: Term): void => {
+          if (t.type === 'var') bound.add(child.vars.get(t.name) ?? child.declare(t.name));
+          else if (t.type === 'array') t.items.forEach(declareAll);
+          else if (t.type === 'object') for (const [, v] of t.entries) declareAll(v);
+        };
+        if (e.key) declareAll(e.key);
+        declareAll(e.value);
+        const key = e.key ? this.compileTerm(e.key, child, ctx) : undefined;
+        const value = this.compileTerm(e.value, child, ctx);
+        this.declareBody(e.body, child, ctx);
+        const body = this.compileBody(e.body, child, ctx);
+        const hi = scope.frame.n;
+        this.reorder(body, lo, hi, bound, ctx.file, e.pos, []);
+        return { ...base, e: 'every', key, value, domain, body, lo, hi };
+      }
+    }
+  }
+
+  compileWith(target: Term, value: Term, scope: Scope, ctx: Ctx, pos: Pos): CWith {
+    const segs = refSegments(target);
+    const fnValue = (): { value: CTerm | undefined; target: CallTarget | undefined } => {
+      const vs = refSegments(value);
+      if (vs && (value.type === 'var' || value.type === 'ref')) {
+        const head = vs[0]!;
+        if (scope.lookup(head) === undefined && head !== 'input') {
+          const isFunc =
+            (head === 'data' && this.findNode(vs.slice(1))?.rs?.kind === 'function') ||
+            (ctx.pkgRules.has(head) && this.findNode([...ctx.pkg, ...vs])?.rs?.kind === 'function') ||
+            (!ctx.pkgRules.has(head) &&
+              head !== 'data' &&
+              !ctx.imports.has(head) &&
+              getBuiltin(vs.join('.')));
+          if (isFunc) return { value: undefined, target: this.resolveFunction(vs, scope, ctx, pos) };
+        }
+      }
+      return { value: this.compileTerm(value, scope, ctx), target: undefined };
+    };
+    if (!segs) {
+      this.problem(ctx.file, pos, 'with keyword target must reference existing input, data, or a function');
+      return { kind: 'input', path: [], value: { t: 'const', v: null } };
+    }
+    let head = segs[0]!;
+    let rest = segs.slice(1);
+    const imp = ctx.imports.get(head);
+    if (imp) {
+      rest = [...imp.path, ...rest];
+      head = imp.root;
+    } else if (head !== 'input' && head !== 'data' && ctx.pkgRules.has(head)) {
+      rest = [...ctx.pkg, head, ...rest];
+      head = 'data';
+    }
+    if (head === 'input') return { kind: 'input', path: rest, value: this.compileTerm(value, scope, ctx) };
+    if (head === 'data') {
+      const n = this.findNode(rest);
+      if (n?.rs?.kind === 'function') {
+        return { kind: 'fn', key: n.rs.name, ...fnValue() };
+      }
+      return { kind: 'data', path: rest, value: this.compileTerm(value, scope, ctx) };
+    }
+    const name = segs.join('.');
+    const def = getBuiltin(name);
+    if (!def && name !== 'print' && !UNSUPPORTED_BUILTINS[name]) {
+      this.problem(
+        ctx.file,
+        pos,
+        `with keyword target must reference existing input, data, or a function`,
+        'rego_type_error',
+      );
+    }
+    return { kind: 'fn', key: name, ...fnValue() };
+  }
+
+  // ---- safety ----
+
+  /**
+   * Reorders `body` so each expression runs after the ones binding its inputs, and reports
+   * unsafe variables. Slots outside [lo, hi) belong to enclosing scopes and count as bound.
+   */
+  reorder(
+    body: CExpr[],
+    lo: number,
+    hi: number,
+    bound: Set<number>,
+    file: string,
+    pos: Pos,
+    head: CTerm[],
+  ): void {
+    const isBound = (s: number): boolean => s < lo || s >= hi || bound.has(s);
+    const used: Array<Set<number>> = body.map((e) => {
+      const s = new Set<number>();
+      usedSlots(e, s);
+      return s;
+    });
+    const headSlots = new Set<number>();
+    for (const h of head) usedTermSlots(h, headSlots);
+    const pending = body.map((e, i) => ({ e, i }));
+    const ordered: CExpr[] = [];
+    while (pending.length > 0) {
+      let picked = -1;
+      for (let j = 0; j < pending.length; j++) {
+        const { e, i } = pending[j]!;
+        if (this.canPlace(e, isBound, used, i, headSlots)) {
+          picked = j;
+          break;
+        }
+      }
+      if (picked < 0) {
+        const names = new Set<string>();
+        for (const { e } of pending) {
+          for (const [slot, name] of unboundLocals(e, isBound)) if (slot >= lo && slot < hi) names.add(name);
+        }
+        const list = [...names].filter((n) => !n.startsWith('$'));
+        const p = pending[0]!.e.pos;
+        if (list.length === 0) this.problem(file, p, 'var _ is unsafe', 'rego_unsafe_var_error');
+        for (const n of list) this.problem(file, p, `var ${n} is unsafe`, 'rego_unsafe_var_error');
+        return;
+      }
+      const { e } = pending.splice(picked, 1)[0]!;
+      ordered.push(e);
+      for (const s of outputSlots(e)) bound.add(s);
+    }
+    body.splice(0, body.length, ...ordered);
+    for (const h of head) {
+      for (const [slot, name] of unboundTermLocals(h, isBound)) {
+        if (slot >= lo && slot < hi && !name.startsWith('$')) {
+          this.problem(file, pos, `var ${name} is unsafe`, 'rego_unsafe_var_error');
+        } else if (slot >= lo && slot < hi) {
+          this.problem(file, pos, `var _ is unsafe`, 'rego_unsafe_var_error');
+        }
+      }
+    }
+  }
+
+  canPlace(
+    e: CExpr,
+    isBound: (s: number) => boolean,
+    used: Array<Set<number>>,
+    index: number,
+    headSlots: Set<number>,
+  ): boolean {
+    if (e.with) {
+      for (const w of e.with) if (w.value && !evaluable(w.value, isBound)) return false;
+    }
+    switch (e.e) {
+      case 'term':
+        return evaluable(e.term, isBound);
+      case 'unify':
+        return unifiable(e.a, e.b, isBound);
+      case 'somein':
+        return evaluable(e.domain, isBound);
+      case 'every': {
+        if (!evaluable(e.domain, isBound)) return false;
+        const s = new Set<number>();
+        for (const b of e.body) usedSlots(b, s);
+        for (const x of s) if ((x < e.lo || x >= e.hi) && !isBound(x)) return false;
+        return true;
+      }
+      case 'not': {
+        // Vars used only inside the negation are existential; shared ones must be bound first.
+        const mine = used[index]!;
+        for (const s of mine) {
+          if (isBound(s)) continue;
+          if (headSlots.has(s)) return false;
+          for (let j = 0; j < used.length; j++) if (j !== index && used[j]!.has(s)) return false;
+        }
+        return true;
+      }
+    }
+  }
+
+  // ---- rules ----
+
+  compileRuleDef(rule: Rule, rs: RuleSet, tail: Term[], ctx: Ctx): RuleDef | undefined {
+    const frame = new Frame();
+    const scope = new Scope(undefined, frame);
+    const bound = new Set<number>();
+    let args: CTerm[] | undefined;
+    if (rule.args) {
+      const declareArg = (t: Term): void => {
+        if (t.type === 'var') {
+          if (!scope.vars.has(t.name)) bound.add(scope.declare(t.name));
+        } else if (t.type === 'array') t.items.forEach(declareArg);
+        else if (t.type === 'object') for (const [, v] of t.entries) declareArg(v);
+      };
+      rule.args.forEach(declareArg);
+      args = rule.args.map((a) => this.compileTerm(a, scope, ctx));
+    }
+    if (rule.isDefault) {
+      const value = this.compileTerm(rule.value!, scope, ctx);
+      if (value.t !== 'const') {
+        this.problem(ctx.file, rule.pos, `default rule value cannot contain var`, 'rego_type_error');
+      }
+      return {
+        nslots: frame.n,
+        args,
+        refTail: undefined,
+        key: undefined,
+        value,
+        body: [],
+        elses: [],
+        file: ctx.file,
+        pos: rule.pos,
+      };
+    }
+    this.declareBody(rule.body, scope, ctx);
+    // Head vars not bound anywhere still need slots (they will be reported unsafe).
+    const body = this.compileBody(rule.body, scope, ctx);
+    const refTail = tail.length > 0 ? tail.map((t) => this.compileTerm(t, scope, ctx)) : undefined;
+    const key = rule.key ? this.compileTerm(rule.key, scope, ctx) : undefined;
+    const value: CTerm = rule.value ? this.compileTerm(rule.value, scope, ctx) : { t: 'const', v: true };
+    const head = [...(refTail ?? []), ...(key ? [key] : []), value];
+    this.reorder(body, 0, Number.MAX_SAFE_INTEGER, new Set(bound), ctx.file, rule.pos, head);
+    const elses = rule.elses.map((el) => {
+      const child = new Scope(scope, frame);
+      const lo = frame.n;
+      this.declareBody(el.body, child, ctx);
+      const b = this.compileBody(el.body, child, ctx);
+      const v: CTerm = el.value ? this.compileTerm(el.value, child, ctx) : { t: 'const', v: true };
+      this.reorder(b, lo, Number.MAX_SAFE_INTEGER, new Set(bound), ctx.file, el.pos, [v]);
+      return { value: v, body: b };
+    });
+    return { nslots: frame.n, args, refTail, key, value, body, elses, file: ctx.file, pos: rule.pos };
+  }
+
+  compileModules(mods: Module[]): void {
+    const decls = this.declareRules(mods);
+    for (const { rule, rs, mod, tail } of decls) {
+      const ctx = this.moduleCtx(mod);
+      let deps = this.deps.get(rs);
+      if (!deps) this.deps.set(rs, (deps = new Set()));
+      ctx.deps = deps;
+      const def = this.compileRuleDef(rule, rs, tail, ctx);
+      if (!def) continue;
+      if (rule.isDefault) rs.defaultDef = def;
+      else rs.defs.push(def);
+    }
+    this.checkRecursion();
+    for (const rs of this.ruleSets) {
+      rs.constValue = constValueOf(rs);
+      rs.index = buildIndex(rs);
+    }
+  }
+
+  moduleCtx(mod: Module): Ctx {
+    const imports = new Map<string, { root: 'input' | 'data'; path: string[] }>();
+    for (const imp of mod.imports) {
+      const root = imp.path[0];
+      if (root !== 'input' && root !== 'data') continue;
+      const alias = imp.alias ?? imp.path[imp.path.length - 1]!;
+      if (imports.has(alias) && mod.version === 'v1') {
+        this.problem(mod.file, imp.pos, `import must not shadow import ${alias}`);
+      }
+      imports.set(alias, { root, path: imp.path.slice(1) });
+    }
+    return {
+      file: mod.file,
+      pkg: mod.pkg,
+      imports,
+      pkgRules: this.pkgRules.get(mod.pkg.join('.')) ?? new Set(),
+      deps: undefined,
+    };
+  }
+
+  checkRecursion(): void {
+    const state = new Map<RuleSet, number>(); // 1 = visiting, 2 = done
+    const stack: RuleSet[] = [];
+    const reported = new Set<RuleSet>();
+    const visit = (rs: RuleSet): void => {
+      const s = state.get(rs);
+      if (s === 2) return;
+      if (s === 1) {
+        const cycle = stack.slice(stack.indexOf(rs));
+        if (!reported.has(rs)) {
+          reported.add(rs);
+          const def = rs.defs[0] ?? rs.defaultDef;
+          const chain = [...cycle, rs].map((r) => r.name).join(' -> ');
+          this.problems.push({
+            file: def?.file ?? '',
+            line: def?.pos.line ?? 0,
+            column: def?.pos.col ?? 0,
+            message: `rule ${rs.name} is recursive: ${chain}`,
+            code: 'rego_recursion_error',
+          });
+        }
+        return;
+      }
+      state.set(rs, 1);
+      stack.push(rs);
+      for (const d of this.deps.get(rs) ?? []) visit(d);
+      stack.pop();
+      state.set(rs, 2);
+    };
+    for (const rs of this.ruleSets) visit(rs);
+  }
+}
+
+function refSegments(t: Term): string[] | undefined {
+  if (t.type === 'var') return [t.name];
+  if (t.type !== 'ref' || t.head.type !== 'var') return undefined;
+  const out = [t.head.name];
+  for (const p of t.path) {
+    if (p.type !== 'scalar' || typeof p.value !== 'string') return undefined;
+    out.push(p.value);
+  }
+  return out;
+}
+
+function isConst(t: CTerm): boolean {
+  return t.t === 'const';
+}
+
+function constOf(t: CTerm): Value {
+  return (t as { t: 'const'; v: Value }).v;
+}
+
+// ---- slot analysis helpers ----
+
+function usedTermSlots(t: CTerm, out: Set<number>): void {
+  switch (t.t) {
+    case 'const':
+      return;
+    case 'local':
+      out.add(t.slot);
+      return;
+    case 'input':
+    case 'data':
+      for (const p of t.path) usedTermSlots(p, out);
+      return;
+    case 'ref':
+      usedTermSlots(t.head, out);
+      for (const p of t.path) usedTermSlots(p, out);
+      return;
+    case 'array':
+    case 'set':
+      for (const x of t.items) usedTermSlots(x, out);
+      return;
+    case 'object':
+      for (const [k, v] of t.entries) {
+        usedTermSlots(k, out);
+        usedTermSlots(v, out);
+      }
+      return;
+    case 'call':
+      for (const a of t.args) usedTermSlots(a, out);
+      return;
+    case 'compr': {
+      const inner = new Set<number>();
+      if (t.key) usedTermSlots(t.key, inner);
+      usedTermSlots(t.term, inner);
+      for (const e of t.body) usedSlots(e, inner);
+      for (const s of inner) if (s < t.lo || s >= t.hi) out.add(s);
+      return;
+    }
+    case 'template':
+      for (const p of t.parts) if (typeof p !== 'string') usedTermSlots(p, out);
+      return;
+  }
+}
+
+function usedSlots(e: CExpr, out: Set<number>): void {
+  if (e.with) for (const w of e.with) if (w.value) usedTermSlots(w.value, out);
+  switch (e.e) {
+    case 'term':
+      usedTermSlots(e.term, out);
+      return;
+    case 'unify':
+      usedTermSlots(e.a, out);
+      usedTermSlots(e.b, out);
+      return;
+    case 'not':
+      for (const b of e.body) usedSlots(b, out);
+      return;
+    case 'somein':
+      if (e.key) usedTermSlots(e.key, out);
+      usedTermSlots(e.value, out);
+      usedTermSlots(e.domain, out);
+      return;
+    case 'every': {
+      usedTermSlots(e.domain, out);
+      const inner = new Set<number>();
+      for (const b of e.body) usedSlots(b, inner);
+      for (const s of inner) if (s < e.lo || s >= e.hi) out.add(s);
+      return;
+    }
+  }
+}
+
+/** Slots that must be bound to evaluate `t` as a value (ref keys may be unbound: they iterate). */
+function evaluable(t: CTerm, isBound: (s: number) => boolean): boolean {
+  switch (t.t) {
+    case 'const':
+      return true;
+    case 'local':
+      return isBound(t.slot);
+    case 'input':
+    case 'data':
+      return t.path.every((p) => keyEvaluable(p, isBound));
+    case 'ref':
+      return evaluable(t.head, isBound) && t.path.every((p) => keyEvaluable(p, isBound));
+    case 'array':
+    case 'set':
+      return t.items.every((x) => evaluable(x, isBound));
+    case 'object':
+      return t.entries.every(([k, v]) => evaluable(k, isBound) && evaluable(v, isBound));
+    case 'call':
+      return t.args.every((a) => evaluable(a, isBound));
+    case 'compr': {
+      const s = new Set<number>();
+      usedTermSlots(t, s);
+      for (const x of s) if (!isBound(x)) return false;
+      return true;
+    }
+    case 'template':
+      return t.parts.every((p) => typeof p === 'string' || evaluable(p, isBound));
+  }
+}
+
+function keyEvaluable(t: CTerm, isBound: (s: number) => boolean): boolean {
+  if (t.t === 'local') return true;
+  if (t.t === 'array') return t.items.every((x) => keyEvaluable(x, isBound));
+  if (t.t === 'object') return t.entries.every(([k, v]) => evaluable(k, isBound) && keyEvaluable(v, isBound));
+  return evaluable(t, isBound);
+}
+
+function patternOK(t: CTerm, isBound: (s: number) => boolean): boolean {
+  if (t.t === 'local') return true;
+  if (t.t === 'array') return t.items.every((x) => patternOK(x, isBound));
+  if (t.t === 'object') return t.entries.every(([k, v]) => evaluable(k, isBound) && patternOK(v, isBound));
+  return evaluable(t, isBound);
+}
+
+function unifiable(a: CTerm, b: CTerm, isBound: (s: number) => boolean): boolean {
+  if (evaluable(a, isBound) && patternOK(b, isBound)) return true;
+  if (evaluable(b, isBound) && patternOK(a, isBound)) return true;
+  if (a.t === 'array' && b.t === 'array' && a.items.length === b.items.length) {
+    const extra = new Set<number>();
+    const bnd = (s: number): boolean => isBound(s) || extra.has(s);
+    for (let i = 0; i < a.items.length; i++) {
+      if (!unifiable(a.items[i]!, b.items[i]!, bnd)) return false;
+      usedTermSlots(a.items[i]!, extra);
+      usedTermSlots(b.items[i]!, extra);
+    }
+    return true;
+  }
+  if (a.t === 'object' && b.t === 'object' && a.entries.length === b.entries.length) {
+    const extra = new Set<number>();
+    const bnd = (s: number): boolean => isBound(s) || extra.has(s);
+    for (const [ka, va] of a.entries) {
+      if (ka.t !== 'const') return false;
+      const other = b.entries.find(([kb]) => kb.t === 'const' && equals(kb.v, ka.v));
+      if (!other) return true; // cannot unify at runtime, but not unsafe
+      if (!unifiable(va, other[1], bnd)) return false;
+      usedTermSlots(va, extra);
+      usedTermSlots(other[1], extra);
+    }
+    return true;
+  }
+  return false;
+}
+
+function outputSlots(e: CExpr): Set<number> {
+  const out = new Set<number>();
+  switch (e.e) {
+    case 'term':
+      refKeySlots(e.term, out);
+      break;
+    case 'unify':
+      usedTermSlots(e.a, out);
+      usedTermSlots(e.b, out);
+      break;
+    case 'somein':
+      if (e.key) usedTermSlots(e.key, out);
+      usedTermSlots(e.value, out);
+      refKeySlots(e.domain, out);
+      break;
+    case 'every':
+    case 'not':
+      break;
+  }
+  return out;
+}
+
+/** Local vars in ref key positions (they get bound by iteration). */
+function refKeySlots(t: CTerm, out: Set<number>): void {
+  switch (t.t) {
+    case 'input':
+    case 'data':
+    case 'ref':
+      if (t.t === 'ref') refKeySlots(t.head, out);
+      for (const p of t.path) {
+        if (p.t === 'local' || p.t === 'array' || p.t === 'object') usedTermSlots(p, out);
+        else refKeySlots(p, out);
+      }
+      return;
+    case 'array':
+    case 'set':
+      for (const x of t.items) refKeySlots(x, out);
+      return;
+    case 'object':
+      for (const [k, v] of t.entries) {
+        refKeySlots(k, out);
+        refKeySlots(v, out);
+      }
+      return;
+    case 'call':
+      for (const a of t.args) refKeySlots(a, out);
+      return;
+    case 'template':
+      for (const p of t.parts) if (typeof p !== 'string') refKeySlots(p, out);
+      return;
+    default:
+      return;
+  }
+}
+
+function unboundLocals(e: CExpr, isBound: (s: number) => boolean): Map<number, string> {
+  const out = new Map<number, string>();
+  const visit = (t: CTerm): void => {
+    for (const [slot, name] of unboundTermLocals(t, isBound)) out.set(slot, name);
+  };
+  switch (e.e) {
+    case 'term':
+      visit(e.term);
+      break;
+    case 'unify':
+      visit(e.a);
+      visit(e.b);
+      break;
+    case 'not':
+      for (const b of e.body) for (const [s, n] of unboundLocals(b, isBound)) out.set(s, n);
+      break;
+    case 'somein':
+      visit(e.domain);
+      break;
+    case 'every':
+      visit(e.domain);
+      break;
+  }
+  return out;
+}
+
+function unboundTermLocals(t: CTerm, isBound: (s: number) => boolean): Map<number, string> {
+  const out = new Map<number, string>();
+  const visit = (x: CTerm): void => {
+    switch (x.t) {
+      case 'local':
+        if (!isBound(x.slot)) out.set(x.slot, x.name);
+        return;
+      case 'input':
+      case 'data':
+        x.path.forEach(visit);
+        return;
+      case 'ref':
+        visit(x.head);
+        x.path.forEach(visit);
+        return;
+      case 'array':
+      case 'set':
+        x.items.forEach(visit);
+        return;
+      case 'object':
+        for (const [k, v] of x.entries) {
+          visit(k);
+          visit(v);
+        }
+        return;
+      case 'call':
+        x.args.forEach(visit);
+        return;
+      case 'template':
+        for (const p of x.parts) if (typeof p !== 'string') visit(p);
+        return;
+      case 'compr': {
+        const s = new Set<number>();
+        usedTermSlots(x, s);
+        return;
+      }
+      default:
+        return;
+    }
+  };
+  visit(t);
+  return out;
+}
+
+function constValueOf(rs: RuleSet): Value | undefined {
+  if (rs.kind !== 'complete' || rs.defs.length === 0) return undefined;
+  let v: Value | undefined;
+  for (const d of rs.defs) {
+    if (d.elses.length > 0 || d.value.t !== 'const') return undefined;
+    if (v === undefined) v = d.value.v;
+    else if (!equals(v, d.value.v)) return undefined;
+  }
+  return v;
+}
+
+/** Picks the input ref most often compared with a constant and indexes definitions by it. */
+function buildIndex(rs: RuleSet): RuleSet['index'] {
+  if (rs.defs.length < 4 || rs.kind === 'function') return undefined;
+  const candidates = rs.defs.map((d) => {
+    const m = new Map<string, Value>();
+    if (d.elses.length > 0) return m;
+    for (const e of d.body) {
+      if (e.with) continue;
+      let a: CTerm | undefined;
+      let b: CTerm | undefined;
+      if (e.e === 'unify') [a, b] = [e.a, e.b];
+      else if (e.e === 'term' && e.term.t === 'call' && e.term.name === 'equal')
+        [a, b] = [e.term.args[0], e.term.args[1]];
+      if (!a || !b) continue;
+      if (a.t === 'const') [a, b] = [b, a];
+      if (a.t !== 'input' || b.t !== 'const') continue;
+      if (!a.path.every((p) => p.t === 'const' && typeof p.v === 'string')) continue;
+      const path = a.path.map((p) => (p as { v: string }).v);
+      m.set(JSON.stringify(path), b.v);
+    }
+    return m;
+  });
+  const counts = new Map<string, number>();
+  for (const m of candidates) for (const k of m.keys()) counts.set(k, (counts.get(k) ?? 0) + 1);
+  let best: string | undefined;
+  let bestCount = 0;
+  for (const [k, c] of counts) {
+    if (c > bestCount) {
+      best = k;
+      bestCount = c;
+    }
+  }
+  if (!best || bestCount < 4) return undefined;
+  const byKey = new Map<string, RuleDef[]>();
+  const rest: RuleDef[] = [];
+  rs.defs.forEach((d, i) => {
+    const v = candidates[i]!.get(best);
+    if (v === undefined) rest.push(d);
+    else {
+      const k = keyOf(v);
+      const list = byKey.get(k);
+      if (list) list.push(d);
+      else byKey.set(k, [d]);
+    }
+  });
+  return { path: JSON.parse(best) as string[], byKey, rest };
+}
+
+/** Compiles parsed modules; throws RegoCompileError listing every problem found. */
+export function compileModules(mods: Module[], opts: CompilerOptions = {}): CompiledModules {
+  const c = new Compiler(opts);
+  const seenPkgs = new Set<string>();
+  const packages: string[] = [];
+  for (const m of mods) {
+    const p = m.pkg.join('.');
+    if (!seenPkgs.has(p)) {
+      seenPkgs.add(p);
+      packages.push(p);
+    }
+  }
+  c.compileModules(mods);
+  c.fail();
+  const queryCtx: Ctx = { file: 'query', pkg: [], imports: new Map(), pkgRules: new Set(), deps: undefined };
+  return {
+    root: c.root,
+    packages,
+    ruleSets: c.ruleSets,
+    compileQuery(body: Expr[], file: string): CQuery {
+      c.problems = [];
+      const frame = new Frame();
+      const scope = new Scope(undefined, frame);
+      const ctx = { ...queryCtx, file };
+      c.declareBody(body, scope, ctx);
+      const compiled = c.compileBody(body, scope, ctx);
+      c.reorder(
+        compiled,
+        0,
+        Number.MAX_SAFE_INTEGER,
+        new Set(),
+        file,
+        body[0]?.pos ?? { line: 1, col: 1 },
+        [],
+      );
+      c.fail();
+      const vars: Array<{ name: string; slot: number }> = [];
+      for (const [name, slot] of scope.vars) if (!name.startsWith('$')) vars.push({ name, slot });
+      return { body: compiled, nslots: frame.n, vars };
+    },
+    compileTermQuery(term: Term, file: string) {
+      c.problems = [];
+      const frame = new Frame();
+      const scope = new Scope(undefined, frame);
+      const t = c.compileTerm(term, scope, { ...queryCtx, file });
+      c.fail();
+      return { term: t, nslots: frame.n };
+    },
+  };
+}

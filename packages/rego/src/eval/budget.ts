@@ -1,0 +1,35 @@
+// Step and wall-clock budget of one evaluation.
+import { RegoEvalError } from '../errors.js';
+
+/** Counts evaluation steps and aborts with `eval_cancel_error` when a limit is exceeded. */
+export class Budget {
+  private steps = 0;
+  private readonly deadline: number;
+
+  constructor(
+    private readonly maxSteps: number = Infinity,
+    timeoutMs?: number,
+  ) {
+    this.deadline = timeoutMs !== undefined ? Date.now() + timeoutMs : Infinity;
+  }
+
+  /** Records one step; throws when the step or time budget is exhausted. */
+  step(): void {
+    const n = ++this.steps;
+    if (n > this.maxSteps) {
+      throw new RegoEvalError(
+        'eval_cancel_error',
+        `evaluation exceeded the step budget (${this.maxSteps} steps)`,
+      );
+    }
+    // Reading the clock is comparatively slow: check it every 1024 steps.
+    if ((n & 1023) === 0 && this.deadline !== Infinity && Date.now() > this.deadline) {
+      throw new RegoEvalError('eval_cancel_error', 'evaluation exceeded the time budget');
+    }
+  }
+
+  /** Steps used so far. */
+  get used(): number {
+    return this.steps;
+  }
+}

@@ -1,0 +1,157 @@
+// Public API of the Rego engine: compile modules once, evaluate many times.
+import { compileModules, type CompiledModules } from './compiler.js';
+import { RegoCompileError, RegoError, RegoEvalError, RegoParseError } from './errors.js';
+import { Budget } from './eval/budget.js';
+import { Evaluator, type Frame } from './eval/evaluator.js';
+import type { CQuery, CTerm } from './ir.js';
+import { parseModule, parseQuery, parseTerm } from './parser.js';
+import { fromJS, toJSON, type JsonValue, type Value } from './value.js';
+
+export { RegoError, RegoParseError, RegoCompileError, RegoEvalError };
+export type { JsonValue, Value };
+export { parseModule, parseQuery } from './parser.js';
+export type { Module } from './ast.js';
+
+/** A named module source; the name appears in error messages as the file. */
+export interface ModuleSource {
+  name: string;
+  source: string;
+}
+
+/** Compile-time options. */
+export interface CompileOptions {
+  /** Syntax of the modules; default `'v1'`. */
+  regoVersion?: 'v0' | 'v1';
+  /** Builtins whose use is a compile error (e.g. `http.send`). */
+  disabledBuiltins?: string[];
+  /** Default for `EvalOptions.strictBuiltinErrors`; default false. */
+  strictBuiltinErrors?: boolean;
+}
+
+/** Per-evaluation options. */
+export interface EvalOptions {
+  input?: unknown;
+  data?: unknown;
+  /** Maximum evaluation steps; exceeding it raises `eval_cancel_error`. */
+  maxSteps?: number;
+  /** Wall-clock budget in ms; exceeding it raises `eval_cancel_error`. */
+  timeoutMs?: number;
+  /** Builtin errors abort evaluation instead of making the call undefined. */
+  strictBuiltinErrors?: boolean;
+}
+
+/** A compiled set of modules, ready to evaluate. */
+export interface CompiledPolicy {
+  /** Package paths of the modules, e.g. `['spacelift']`. */
+  readonly packages: string[];
+  /** Runs a query; returns one object per solution mapping the query's variables to values. */
+  query(query: string, options?: EvalOptions): Array<Record<string, JsonValue>>;
+  /** Evaluates a ref such as `data.spacelift.write`; undefined when it has no value. */
+  evaluate(ref: string, options?: EvalOptions): JsonValue | undefined;
+}
+
+const EMPTY_DATA: Value = fromJS({});
+
+class Policy implements CompiledPolicy {
+  readonly packages: string[];
+  private readonly queries = new Map<string, CQuery>();
+  private readonly refs = new Map<string, { term: CTerm; nslots: number }>();
+
+  constructor(
+    private readonly compiled: CompiledModules,
+    private readonly strictDefault: boolean,
+  ) {
+    this.packages = compiled.packages;
+  }
+
+  private evaluator(options: EvalOptions | undefined): Evaluator {
+    return new Evaluator(this.compiled.root, {
+      input: options?.input === undefined ? undefined : fromJS(options.input),
+      data: options?.data === undefined || options.data === null ? EMPTY_DATA : fromJS(options.data),
+      strict: options?.strictBuiltinErrors ?? this.strictDefault,
+      budget: new Budget(options?.maxSteps, options?.timeoutMs),
+    });
+  }
+
+  /** Compiles (and caches) a query. */
+  prepare(query: string): CQuery {
+    let q = this.queries.get(query);
+    if (!q) {
+      q = this.compiled.compileQuery(parseQuery(query), 'query');
+      this.queries.set(query, q);
+    }
+    return q;
+  }
+
+  /** Runs a query and returns raw Rego values (sets stay sets). */
+  queryValues(query: string, options?: EvalOptions): Array<Map<string, Value>> {
+    const q = this.prepare(query);
+    const ev = this.evaluator(options);
+    const frame: Frame = new Array(q.nslots);
+    const rows: Array<Map<string, Value>> = [];
+    ev.run(q.body, frame, () => {
+      const row = new Map<string, Value>();
+      for (const { name, slot } of q.vars) {
+        const v = frame[slot];
+        if (v !== undefined) row.set(name, v);
+      }
+      rows.push(row);
+      return false;
+    });
+    return rows;
+  }
+
+  query(query: string, options?: EvalOptions): Array<Record<string, JsonValue>> {
+    return this.queryValues(query, options).map((row) => {
+      const out: Record<string, JsonValue> = {};
+      for (const [k, v] of row) out[k] = toJSON(v);
+      return out;
+    });
+  }
+
+  evaluate(ref: string, options?: EvalOptions): JsonValue | undefined {
+    let c = this.refs.get(ref);
+    if (!c) {
+      c = this.compiled.compileTermQuery(parseTerm(ref, 'query'), 'query');
+      this.refs.set(ref, c);
+    }
+    const ev = this.evaluator(options);
+    let out: Value | undefined;
+    ev.runTerm(c.term, new Array(c.nslots), (v) => {
+      out = v;
+      return true;
+    });
+    return out === undefined ? undefined : toJSON(out);
+  }
+}
+
+/**
+ * Parses and compiles Rego modules. A plain string is one module named `policy.rego`.
+ * Throws RegoParseError or RegoCompileError.
+ */
+export function compile(modules: ModuleSource[] | string, options: CompileOptions = {}): CompiledPolicy {
+  const list = typeof modules === 'string' ? [{ name: 'policy.rego', source: modules }] : modules;
+  const version = options.regoVersion ?? 'v1';
+  const parsed = list.map((m) => parseModule(m.source, m.name, version));
+  const compiled = compileModules(parsed, { disabledBuiltins: options.disabledBuiltins });
+  return new Policy(compiled, options.strictBuiltinErrors ?? false);
+}
+
+/** Parses a Rego term (e.g. an `input_term` with sets) into a runtime value; it must be constant. */
+export function parseValue(text: string): Value {
+  const compiled = compileModules([]);
+  const { term, nslots } = compiled.compileTermQuery(parseTerm(text, 'term'), 'term');
+  const ev = new Evaluator(compiled.root, {
+    input: undefined,
+    data: EMPTY_DATA,
+    strict: true,
+    budget: new Budget(),
+  });
+  let out: Value | undefined;
+  ev.runTerm(term, new Array(nslots), (v) => {
+    out = v;
+    return true;
+  });
+  if (out === undefined) throw new RegoError('rego_parse_error', `term has no value: ${text}`);
+  return out;
+}

@@ -1,0 +1,125 @@
+// Compiled form evaluated by the evaluator: names resolved to frame slots, rule sets or
+// builtins; constant sub-terms folded; bodies reordered for safety.
+import type { Pos } from './ast.js';
+import type { BuiltinDef } from './builtins/registry.js';
+import type { Value } from './value.js';
+
+/** Where a call goes. */
+export type CallTarget =
+  | { kind: 'builtin'; def: BuiltinDef }
+  | { kind: 'func'; rs: RuleSet }
+  | { kind: 'print' }
+  | { kind: 'unknown' };
+
+/** A compiled term. */
+export type CTerm =
+  | { t: 'const'; v: Value }
+  | { t: 'local'; slot: number; name: string }
+  | { t: 'input'; path: CTerm[] }
+  | { t: 'data'; path: CTerm[] }
+  | { t: 'ref'; head: CTerm; path: CTerm[] }
+  | { t: 'array'; items: CTerm[] }
+  | { t: 'object'; entries: Array<[CTerm, CTerm]> }
+  | { t: 'set'; items: CTerm[] }
+  | { t: 'call'; name: string; target: CallTarget; args: CTerm[]; pos: Pos; file: string }
+  | {
+      t: 'compr';
+      kind: 'array' | 'set' | 'object';
+      key: CTerm | undefined;
+      term: CTerm;
+      body: CExpr[];
+      /** Frame slots owned by the comprehension: [lo, hi). */
+      lo: number;
+      hi: number;
+    }
+  | { t: 'template'; parts: Array<string | CTerm> };
+
+/** A compiled `with` modifier. */
+export type CWith =
+  | { kind: 'input'; path: string[]; value: CTerm }
+  | { kind: 'data'; path: string[]; value: CTerm }
+  | { kind: 'fn'; key: string; value: CTerm | undefined; target: CallTarget | undefined };
+
+interface CExprBase {
+  with: CWith[] | undefined;
+  pos: Pos;
+  file: string;
+}
+
+/** A compiled body literal. */
+export type CExpr =
+  | (CExprBase & { e: 'term'; term: CTerm })
+  | (CExprBase & { e: 'unify'; a: CTerm; b: CTerm })
+  | (CExprBase & { e: 'not'; body: CExpr[] })
+  | (CExprBase & { e: 'somein'; key: CTerm | undefined; value: CTerm; domain: CTerm })
+  | (CExprBase & {
+      e: 'every';
+      key: CTerm | undefined;
+      value: CTerm;
+      domain: CTerm;
+      body: CExpr[];
+      lo: number;
+      hi: number;
+    });
+
+/** One link of an else chain. */
+export interface CElse {
+  value: CTerm;
+  body: CExpr[];
+}
+
+/** One rule definition (one body, plus its else chain). */
+export interface RuleDef {
+  nslots: number;
+  /** Function argument patterns. */
+  args: CTerm[] | undefined;
+  /** Object rules: key path below the rule set's node. */
+  refTail: CTerm[] | undefined;
+  /** Multi-value rules: the element. */
+  key: CTerm | undefined;
+  value: CTerm;
+  body: CExpr[];
+  elses: CElse[];
+  file: string;
+  pos: Pos;
+}
+
+/** Rule kinds that can share a path. */
+export type RuleKind = 'complete' | 'set' | 'object' | 'function';
+
+/** Index of definitions by the value of one input ref compared with constants. */
+export interface RuleIndex {
+  path: string[];
+  byKey: Map<string, RuleDef[]>;
+  rest: RuleDef[];
+}
+
+/** All definitions of one rule path. */
+export interface RuleSet {
+  /** Path below `data`. */
+  path: string[];
+  /** `data.a.b` form, used in messages and as the `with` mock key. */
+  name: string;
+  kind: RuleKind;
+  arity: number;
+  defs: RuleDef[];
+  defaultDef: RuleDef | undefined;
+  index: RuleIndex | undefined;
+  /** Every definition yields this constant and has no else: the first success decides. */
+  constValue: Value | undefined;
+}
+
+/** A node of the rule tree (one path segment below `data`). */
+export interface TreeNode {
+  path: string[];
+  children: Map<string, TreeNode>;
+  rs: RuleSet | undefined;
+}
+
+/** A compiled query. */
+export interface CQuery {
+  body: CExpr[];
+  nslots: number;
+  /** User-visible variables, in first-appearance order. */
+  vars: Array<{ name: string; slot: number }>;
+}
