@@ -422,18 +422,35 @@ function reachable(graph: ObjectValue, start: Value[]): SetValue {
   return seen;
 }
 
-// All maximal paths from each start node, not revisiting a node on the same path.
+// OPA's reachable_paths: a depth-first walk per edge of each start node. The `reached` set is
+// shared across one such walk (not per path), which decides where cycles cut paths short.
 function reachablePaths(graph: ObjectValue, start: Value[]): SetValue {
   const out = new SetValue();
-  const walk = (node: Value, path: Value[]): void => {
-    const next = neighbours(graph, node).filter((n) => graph.has(n) && !path.some((p) => equals(p, n)));
-    if (next.length === 0) {
+  const build = (root: Value, path: Value[], reached: SetValue): void => {
+    const edges = graph.get(root);
+    if (edges === undefined) {
       out.add(path);
       return;
     }
-    for (const n of next) walk(n, [...path, n]);
+    const next = neighbours(graph, root);
+    if (next.length === 0) {
+      out.add([...path, root]);
+      return;
+    }
+    for (const n of next) {
+      if (reached.has(n)) out.add([...path, root]);
+      else {
+        reached.add(root);
+        build(n, [...path, root], reached);
+      }
+    }
   };
-  for (const s of start) if (graph.has(s)) walk(s, [s]);
+  for (const s of start) {
+    if (!graph.has(s)) continue;
+    const next = neighbours(graph, s);
+    if (next.length === 0) out.add([s]);
+    for (const n of next) build(n, [s], SetValue.from([s]));
+  }
   return out;
 }
 
@@ -574,14 +591,12 @@ const defs: BuiltinDef[] = [
     name: 'array.flatten',
     arity: 1,
     fn: (args) => {
+      // One level only, like OPA.
       const out: Value[] = [];
-      const rec = (a: Value[]): void => {
-        for (const x of a) {
-          if (Array.isArray(x)) rec(x);
-          else out.push(x);
-        }
-      };
-      rec(expectArray(args, 0));
+      for (const x of expectArray(args, 0)) {
+        if (Array.isArray(x)) out.push(...x);
+        else out.push(x);
+      }
       return out;
     },
   },

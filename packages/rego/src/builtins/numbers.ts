@@ -50,6 +50,10 @@ function toNumber(v: Value): Value {
     }
     return n;
   }
+  if (/^[+-]?(inf|infinity|nan)$/i.test(v)) {
+    // ParseFloat accepts these, but they are not Rego numbers.
+    throw operandError(1, 'valid number string', v);
+  }
   if (/^[+-]?0[xX]/.test(v)) {
     const x = Number(v.replace(/^([+-]?)0[xX]/, '$10x'));
     if (Number.isFinite(x)) return x;

@@ -4,7 +4,7 @@ import { BuiltinError, expectString, registerBuiltins } from './registry.js';
 
 function version(s: string, pos: number): SemVer {
   const v = parseSemver(s);
-  if (!v) throw new BuiltinError(`operand ${pos}: string ${s} is not a valid SemVer`);
+  if (!v) throw new BuiltinError(`operand ${pos}: string ${JSON.stringify(s)} is not a valid SemVer`);
   return v;
 }
 
