@@ -119,6 +119,7 @@ class Compiler {
   declareRules(mods: Module[]): Array<{ rule: Rule; rs: RuleSet; mod: Module; tail: Term[] }> {
     const out: Array<{ rule: Rule; rs: RuleSet; mod: Module; tail: Term[] }> = [];
     for (const mod of mods) {
+      this.node(mod.pkg);
       const key = mod.pkg.join('.');
       let names = this.pkgRules.get(key);
       if (!names) this.pkgRules.set(key, (names = new Set()));
@@ -211,7 +212,9 @@ class Compiler {
       n = n.children.get(seg.v);
       if (!n) return path;
     }
-    // Dynamic or prefix reference: depends on every rule below.
+    if (path.some((seg) => seg.t !== 'const')) return path;
+    if (path.some((seg) => seg.t === 'const' && typeof seg.v !== 'string')) return path;
+    // Prefix reference: depends on every rule below.
     const stack: TreeNode[] = [n];
     while (stack.length) {
       const x = stack.pop()!;
@@ -224,6 +227,9 @@ class Compiler {
   /** Pre-pass: declares the body's local variables so closures can see outer vars. */
   declareBody(body: Expr[], scope: Scope, ctx: Ctx): void {
     const seen = new Set<string>();
+    // `:=` targets are declared where they appear (compileExpr), so closures written before
+    // the assignment do not see them, as in OPA.
+    const declared = new Set<string>();
     const visitTerm = (t: Term): void => {
       switch (t.type) {
         case 'var':
@@ -268,7 +274,7 @@ class Compiler {
           return;
         }
         scope.assigned.add(t.name);
-        if (!scope.vars.has(t.name)) scope.declare(t.name);
+        declared.add(t.name);
       } else if (t.type === 'array') t.items.forEach((x) => declare(x, pos));
       else if (t.type === 'object') for (const [, v] of t.entries) declare(v, pos);
     };
@@ -312,6 +318,7 @@ class Compiler {
     };
     body.forEach(visitExpr);
     for (const name of seen) {
+      if (declared.has(name)) continue;
       if (scope.vars.has(name) || scope.lookup(name) !== undefined) continue;
       if (this.resolveGlobalName(name, ctx)) continue;
       scope.declare(name);
@@ -500,6 +507,12 @@ class Compiler {
       }
       case 'unify':
       case 'assign': {
+        if (e.kind === 'assign') {
+          const b = this.compileTerm(e.right, scope, ctx);
+          declareAssigned(e.left, scope);
+          const a = this.compileTerm(e.left, scope, ctx);
+          return { ...base, e: 'unify', a, b };
+        }
         const a = this.compileTerm(e.left, scope, ctx);
         const b = this.compileTerm(e.right, scope, ctx);
         return { ...base, e: 'unify', a, b };
@@ -644,7 +657,11 @@ class Compiler {
     }
     body.splice(0, body.length, ...ordered);
     for (const h of head) {
+      if (evaluable(h, isBound)) continue;
+      const keys = new Set<number>();
+      refKeySlots(h, keys);
       for (const [slot, name] of unboundTermLocals(h, isBound)) {
+        if (keys.has(slot)) continue;
         if (slot >= lo && slot < hi && !name.startsWith('$')) {
           this.problem(file, pos, `var ${name} is unsafe`, 'rego_unsafe_var_error');
         } else if (slot >= lo && slot < hi) {
@@ -710,7 +727,7 @@ class Compiler {
     }
     if (rule.isDefault) {
       const value = this.compileTerm(rule.value!, scope, ctx);
-      if (value.t !== 'const') {
+      if (!evaluable(value, () => false)) {
         this.problem(ctx.file, rule.pos, `default rule value cannot contain var`, 'rego_type_error');
       }
       return {
@@ -815,6 +832,14 @@ class Compiler {
     };
     for (const rs of this.ruleSets) visit(rs);
   }
+}
+
+/** Declares the variables of a `:=` target in the current scope (shadowing outer ones). */
+function declareAssigned(t: Term, scope: Scope): void {
+  if (t.type === 'var') {
+    if (!scope.vars.has(t.name)) scope.declare(t.name);
+  } else if (t.type === 'array') t.items.forEach((x) => declareAssigned(x, scope));
+  else if (t.type === 'object') for (const [, v] of t.entries) declareAssigned(v, scope);
 }
 
 function refSegments(t: Term): string[] | undefined {

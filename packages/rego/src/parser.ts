@@ -93,6 +93,13 @@ class Parser {
     return t.kind === 'ident' && t.text === text;
   }
 
+  /** A keyword, unless it starts a ref (`if.foo`, `default.bar`): keywords may name rules. */
+  private isKw(text: string): boolean {
+    if (!this.isIdent(text)) return false;
+    const n = this.peek();
+    return !(n.kind === 'op' && n.text === '.' && !n.ws);
+  }
+
   private expectOp(text: string): Token {
     if (!this.isOp(text)) throw this.unexpected(`expected ${text}`);
     return this.next();
@@ -145,7 +152,7 @@ class Parser {
   // ---- module ----
 
   parseModule(): Module {
-    if (!this.isIdent('package')) throw this.error('package expected');
+    if (!this.isKw('package')) throw this.error('package expected');
     this.next();
     const pkgTerms = this.parseHeadRef();
     const pkg: string[] = [];
@@ -159,11 +166,11 @@ class Parser {
         this.next();
         continue;
       }
-      if (this.isIdent('import')) {
+      if (this.isKw('import')) {
         mod.imports.push(this.parseImport());
         continue;
       }
-      if (this.isIdent('package')) throw this.unexpected();
+      if (this.isKw('package')) throw this.unexpected();
       mod.rules.push(...this.parseRule());
     }
     return mod;
@@ -186,7 +193,7 @@ class Parser {
       );
     }
     let alias: string | undefined;
-    if (this.isIdent('as') && !this.tok.nl) {
+    if (this.isKw('as') && !this.tok.nl) {
       this.next();
       if (this.tok.kind !== 'ident') throw this.unexpected();
       alias = this.next().text;
@@ -233,7 +240,7 @@ class Parser {
     const start = this.tok;
     const pos = this.pos();
     let isDefault = false;
-    if (this.isIdent('default')) {
+    if (this.isKw('default')) {
       this.next();
       isDefault = true;
     }
@@ -282,14 +289,14 @@ class Parser {
       return [rule];
     }
     let hasBody = false;
-    if (this.isIdent('contains') && this.kw.contains && !args) {
+    if (this.isKw('contains') && this.kw.contains && !args) {
       this.next();
       rule.key = this.parseInfix();
     } else if (this.isOp(':=') || this.isOp('=')) {
       rule.assign = this.next().text === ':=';
       rule.value = this.parseInfix();
     }
-    if (this.isIdent('if') && this.kw.if) {
+    if (this.isKw('if') && this.kw.if) {
       this.next();
       rule.body = this.parseIfBody();
       hasBody = true;
@@ -313,7 +320,7 @@ class Parser {
     while (hasBody && this.isOp('{') && !this.tok.nl && !this.kw.if) {
       extra.push({ ...rule, body: this.parseBlock(), elses: [], pos: this.pos() });
     }
-    while (this.isIdent('else')) {
+    while (this.isKw('else')) {
       const epos = this.pos();
       this.next();
       const clause: ElseClause = { value: undefined, body: [], pos: epos };
@@ -321,7 +328,7 @@ class Parser {
         this.next();
         clause.value = this.parseInfix();
       }
-      if (this.isIdent('if') && this.kw.if) {
+      if (this.isKw('if') && this.kw.if) {
         this.next();
         clause.body = this.parseIfBody();
       } else if (this.isOp('{') && !this.tok.nl) {
@@ -394,14 +401,14 @@ class Parser {
 
   private parseLiteral(): Expr {
     const pos = this.pos();
-    if (this.isIdent('some') && this.peek().kind === 'ident' && !this.peek().nl) return this.parseSome();
-    if (this.isIdent('not') && !this.peek().nl) {
+    if (this.isKw('some') && this.peek().kind === 'ident' && !this.peek().nl) return this.parseSome();
+    if (this.isKw('not') && !this.peek().nl) {
       this.next();
       const inner = this.parseExprStmt();
       const w = this.parseWiths();
       return { kind: 'not', expr: inner, with: w, pos };
     }
-    if (this.isIdent('every') && this.kw.every) return this.parseEvery();
+    if (this.isKw('every') && this.kw.every) return this.parseEvery();
     const e = this.parseExprStmt();
     e.with = this.parseWiths();
     return e;
@@ -409,11 +416,11 @@ class Parser {
 
   private parseWiths(): WithModifier[] {
     const out: WithModifier[] = [];
-    while (this.isIdent('with')) {
+    while (this.isKw('with')) {
       const pos = this.pos();
       this.next();
       const target = this.parsePostfix();
-      if (!this.isIdent('as')) throw this.unexpected('expected as');
+      if (!this.isKw('as')) throw this.unexpected('expected as');
       this.next();
       const value = this.parseInfix();
       out.push({ target, value, pos });
@@ -429,7 +436,7 @@ class Parser {
       this.next();
       terms.push(this.parseRel());
     }
-    if (this.isIdent('in') && this.kw.in) {
+    if (this.isKw('in') && this.kw.in) {
       this.next();
       if (terms.length > 2) throw this.error('unexpected , token');
       const domain = this.parseRel();
@@ -461,7 +468,7 @@ class Parser {
       key = first;
       value = this.parseRel();
     }
-    if (!this.isIdent('in')) throw this.unexpected('expected in');
+    if (!this.isKw('in')) throw this.unexpected('expected in');
     this.next();
     const domain = this.parseRel();
     const body = this.parseBlock();
@@ -496,7 +503,7 @@ class Parser {
   /** Full expression without assignment (membership, comparisons, arithmetic). */
   parseInfix(noOr = false): Term {
     let left = this.parseRel(noOr);
-    while (this.isIdent('in') && this.kw.in && !this.atBreak()) {
+    while (this.isKw('in') && this.kw.in && !this.atBreak()) {
       this.next();
       const right = this.parseRel(noOr);
       left = { type: 'call', fn: ['internal.member_2'], args: [left, right], pos: left.pos };
@@ -645,7 +652,8 @@ class Parser {
         return this.parseTemplate(t);
       case 'ident': {
         this.next();
-        switch (t.text) {
+        const refNext = this.isOp('.') && !this.tok.ws;
+        switch (refNext ? '' : t.text) {
           case 'true':
             return { type: 'scalar', value: true, pos };
           case 'false':

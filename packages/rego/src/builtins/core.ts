@@ -232,4 +232,34 @@ registerBuiltins([
   typeCheck('is_object', 'object'),
   typeCheck('is_null', 'null'),
   { name: 'type_name', arity: 1, fn: (args) => typeName(args[0]!) },
+  {
+    // `x in xs`: membership in array elements, set elements or object values.
+    name: 'internal.member_2',
+    arity: 2,
+    fn: (args) => {
+      const [x, c] = args as [Value, Value];
+      if (Array.isArray(c)) return c.some((e) => equals(e, x));
+      if (c instanceof SetValue) return c.has(x);
+      if (c instanceof ObjectValue) return c.values().some((e) => equals(e, x));
+      return false;
+    },
+  },
+  {
+    // `k, v in xs`: key/index k holds value v.
+    name: 'internal.member_3',
+    arity: 3,
+    fn: (args) => {
+      const [k, v, c] = args as [Value, Value, Value];
+      if (Array.isArray(c)) {
+        if (typeof k !== 'number' || !Number.isInteger(k) || k < 0 || k >= c.length) return false;
+        return equals(c[k]!, v);
+      }
+      if (c instanceof SetValue) return equals(k, v) && c.has(v);
+      if (c instanceof ObjectValue) {
+        const got = c.get(k);
+        return got !== undefined && equals(got, v);
+      }
+      return false;
+    },
+  },
 ]);

@@ -607,7 +607,7 @@ export class Evaluator {
 
   private constOf(def: RuleDef): Value | undefined {
     let out: Value | undefined;
-    this.evalTerm(def.value, [], (v) => {
+    this.evalTerm(def.value, new Array(def.nslots), (v) => {
       out = v;
       return true;
     });
@@ -818,7 +818,11 @@ export class Evaluator {
         }
         return false;
       }
-      if (typeof key !== 'string') return false;
+      if (typeof key !== 'string') {
+        // Base documents are JSON: OPA's store converts integer path segments to strings.
+        if (typeof key !== 'number' || !Number.isInteger(key) || node?.rs) return false;
+        key = String(key);
+      }
       node = node?.children.get(key);
       base = childOf(base, key);
       ov = ov?.children.get(key);
@@ -840,12 +844,20 @@ export class Evaluator {
       const memo = this.cache.get(node);
       if (memo !== undefined) return memo === UNDEF ? undefined : memo;
     }
-    const out = base instanceof ObjectValue ? ObjectValue.from(base.entries()) : new ObjectValue();
+    const out = new ObjectValue();
     if (node) {
       for (const [name, child] of node.children) {
         if (child.rs?.kind === 'function') continue;
         const v = this.extent(child, childOf(base, name), ov?.children.get(name));
         if (v !== undefined) out.set(name, v);
+      }
+    }
+    // Base documents win over rule values for the same key (OPA merges virtual into base).
+    if (base instanceof ObjectValue) {
+      for (const [bk, bv] of base.entries()) {
+        const cur = out.get(bk);
+        if (cur instanceof ObjectValue && bv instanceof ObjectValue) continue; // merged recursively
+        out.set(bk, bv);
       }
     }
     if (ov) {
