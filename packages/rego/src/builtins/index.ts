@@ -11,3 +11,4 @@ import './encoding.js';
 import './collections.js';
 import './numbers.js';
 import './crypto.js';
+import './jwt.js';
