@@ -440,6 +440,10 @@ function encodeSign(headerText: string, payloadText: string, jwkText: string): s
   try {
     header = JSON.parse(headerText);
   } catch {
+    // jwsbb only reports JSON errors for text that looks like an object; anything else has no "alg".
+    if (!headerText.trimStart().startsWith('{')) {
+      throw new BuiltinError(`missing or invalid 'alg' header: jwsbb: header "alg" not found`);
+    }
     throw new BuiltinError("missing or invalid 'alg' header: cannot parse JSON");
   }
   const h = (header ?? {}) as Record<string, unknown>;
