@@ -1,7 +1,8 @@
 // Encoding builtins (OPA `encoding.go`): json.*, yaml.*, base64*, hex.*, urlquery.*.
 // JSON is parsed here rather than with JSON.parse so that numbers keep their exact value.
 import { numberFromText, type RegoNumber } from '../number.js';
-import { ObjectValue, SetValue, isNumber, type Value } from '../value.js';
+import { ObjectValue, SetValue, isNumber, toJSON, type Value } from '../value.js';
+import { checkSchema, SchemaError, validateSchema, type Json } from '../lib/json-schema.js';
 import { parseYaml, stringifyYaml, YamlError, YamlNumber, type YamlValue } from '../lib/yaml.js';
 import { jsonMarshal, jsonMarshalIndent, numberText } from './render.js';
 import {
@@ -393,3 +394,60 @@ const defs: BuiltinDef[] = [
 ];
 
 registerBuiltins(defs);
+
+// json.verify_schema / json.match_schema (OPA `jsonschema.go`).
+function schemaOperand(v: Value, pos: number): Json {
+  if (typeof v === 'string') {
+    try {
+      return JSON.parse(v) as Json;
+    } catch (e) {
+      throw new BuiltinError(`jsonschema: ${(e as Error).message}`);
+    }
+  }
+  if (v instanceof ObjectValue || typeof v === 'boolean') return toJSON(v) as Json;
+  throw operandError(pos, 'one of {string, object, boolean}', v);
+}
+
+registerBuiltins([
+  {
+    name: 'json.verify_schema',
+    arity: 1,
+    fn: (args) => {
+      try {
+        const s = schemaOperand(args[0]!, 1);
+        checkSchema(s);
+        return [true, null];
+      } catch (e) {
+        if (e instanceof SchemaError || e instanceof BuiltinError) {
+          return [false, e.message.startsWith('jsonschema: ') ? e.message : `jsonschema: ${e.message}`];
+        }
+        throw e;
+      }
+    },
+  },
+  {
+    name: 'json.match_schema',
+    arity: 2,
+    fn: (args) => {
+      const docArg = args[0]!;
+      let doc: Json;
+      if (typeof docArg === 'string') {
+        try {
+          doc = JSON.parse(docArg) as Json;
+        } catch (e) {
+          throw new BuiltinError((e as Error).message);
+        }
+      } else if (docArg instanceof ObjectValue) doc = toJSON(docArg) as Json;
+      else throw operandError(1, 'one of {object, string}', docArg);
+      const schema = schemaOperand(args[1]!, 2);
+      try {
+        checkSchema(schema);
+        const errs = validateSchema(doc, schema);
+        return [errs.length === 0, errs.map((e) => ObjectValue.from(Object.entries(e)))];
+      } catch (e) {
+        if (e instanceof SchemaError) throw new BuiltinError(e.message);
+        throw e;
+      }
+    },
+  },
+]);
