@@ -140,10 +140,8 @@ class Compiler {
         else if (rule.key) kind = 'set';
         else if (tail.length > 0) kind = 'object';
         else kind = 'complete';
-        if (kind === 'set' && tail.length > 0) {
-          this.problem(mod.file, rule.pos, 'multi-value rules with variable ref heads are not supported');
-          continue;
-        }
+        // `a.b[x] contains y`: an object rule whose leaves are sets.
+        if (kind === 'set' && tail.length > 0) kind = 'object';
         if (mod.version === 'v1' && (name === 'input' || name === 'data') && rule.ref.length === 1) {
           this.problem(mod.file, rule.pos, `rules must not shadow ${name} (use a different rule name)`);
         }
@@ -160,6 +158,7 @@ class Compiler {
             defaultDef: undefined,
             index: undefined,
             constValue: undefined,
+            node,
           };
           node.rs = rs;
           this.ruleSets.push(rs);

@@ -107,6 +107,8 @@ export interface RuleSet {
   index: RuleIndex | undefined;
   /** Every definition yields this constant and has no else: the first success decides. */
   constValue: Value | undefined;
+  /** The tree node the rule set lives at (object rules merge its children). */
+  node: TreeNode;
 }
 
 /** A node of the rule tree (one path segment below `data`). */

@@ -9,7 +9,7 @@
 // Objects and sets are hash maps keyed on a canonical string of the key (`keyOf`), so
 // `{1: "a"}[1.0]` works and `{3.5, 3.50}` has one element. Iteration is always in Rego's
 // sorted order, which OPA makes observable (comprehensions, `walk`, results).
-import { BigNum, numberKey, type RegoNumber } from './number.js';
+import { BigNum, fromBigInt, numberKey, type RegoNumber } from './number.js';
 import { compare } from './compare.js';
 
 /** Any Rego runtime value. */
@@ -215,7 +215,7 @@ export function fromJS(x: unknown): Value {
       if (!Number.isFinite(x)) throw new TypeError(`cannot convert ${x} to a Rego number`);
       return x === 0 ? 0 : x;
     case 'bigint':
-      return x >= -9007199254740991n && x <= 9007199254740991n ? Number(x) : bigintValue(x);
+      return fromBigInt(x);
     case 'undefined':
       return null;
   }
@@ -243,16 +243,6 @@ export function fromJS(x: unknown): Value {
     return ObjectValue.fromJSON(x as Record<string, unknown>);
   }
   throw new TypeError(`cannot convert ${typeof x} to a Rego value`);
-}
-
-function bigintValue(b: bigint): Value {
-  let m = b;
-  let e = 0;
-  while (m !== 0n && m % 10n === 0n) {
-    m /= 10n;
-    e++;
-  }
-  return new BigNum(m, e);
 }
 
 /** JSON form of a value, as OPA returns results. */

@@ -712,11 +712,12 @@ export class Evaluator {
 
   private evalObject(rs: RuleSet): Value {
     const out = new ObjectValue();
+    // Objects created for ref-head paths may be merged; values produced by rules may not.
     const owned = new WeakSet<ObjectValue>([out]);
     for (const def of this.candidates(rs)) {
       const f: Frame = new Array(def.nslots);
       const tail = def.refTail!;
-      const insert = (keys: Value[], v: Value): boolean => {
+      const insert = (keys: Value[], v: Value, leafSet: boolean): boolean => {
         let obj = out;
         for (let i = 0; i < keys.length - 1; i++) {
           let child = obj.get(keys[i]!);
@@ -724,26 +725,32 @@ export class Evaluator {
             child = new ObjectValue();
             owned.add(child);
             obj.set(keys[i]!, child);
-          } else if (!(child instanceof ObjectValue)) {
+          } else if (!(child instanceof ObjectValue) || !owned.has(child)) {
             throw this.conflict(def, 'object keys must be unique');
-          } else if (!owned.has(child)) {
-            child = ObjectValue.from(child.entries());
-            owned.add(child);
-            obj.set(keys[i]!, child);
           }
           obj = child;
         }
         const last = keys[keys.length - 1]!;
         const prev = obj.get(last);
+        if (leafSet) {
+          if (prev === undefined) obj.set(last, SetValue.from([v]));
+          else if (prev instanceof SetValue) prev.add(v);
+          else throw this.conflict(def, 'object keys must be unique');
+          return false;
+        }
         if (prev !== undefined) {
-          if (equals(prev, v)) return false;
+          if (equals(prev, v) && !(prev instanceof ObjectValue && owned.has(prev))) return false;
           throw this.conflict(def, 'object keys must be unique');
         }
         obj.set(last, v);
         return false;
       };
       const onSolution = (valueTerm: CTerm): boolean =>
-        this.evalList(tail, 0, [], f, (keys) => this.evalTerm(valueTerm, f, (v) => insert(keys, v)));
+        this.evalList(tail, 0, [], f, (keys) =>
+          def.key
+            ? this.evalTerm(def.key, f, (v) => insert(keys, v, true))
+            : this.evalTerm(valueTerm, f, (v) => insert(keys, v, false)),
+        );
       let found = false;
       this.evalBody(def.body, 0, f, () => {
         found = true;
@@ -759,7 +766,41 @@ export class Evaluator {
         }
       }
     }
+    this.mergeChildren(out, rs.node, owned, rs.defs[0]);
     return out;
+  }
+
+  /** Merges the values of rules below an object rule's node into its object. */
+  private mergeChildren(target: ObjectValue, node: TreeNode, owned: WeakSet<ObjectValue>, def: RuleDef | undefined): void {
+    for (const [name, child] of node.children) {
+      const existing = target.get(name);
+      if (child.rs) {
+        if (child.rs.kind === 'function') continue;
+        const v = this.ruleSetValue(child.rs);
+        if (v === undefined) continue;
+        if (existing !== undefined) {
+          if (existing instanceof SetValue && v instanceof SetValue) {
+            target.set(name, SetValue.from([...existing.values(), ...v.values()]));
+            continue;
+          }
+          if (equals(existing, v) && !(existing instanceof ObjectValue && owned.has(existing))) continue;
+          throw new RegoEvalError('eval_conflict_error', 'object keys must be unique', def && loc(def));
+        }
+        target.set(name, v);
+        continue;
+      }
+      let sub: ObjectValue;
+      if (existing === undefined) {
+        sub = new ObjectValue();
+        owned.add(sub);
+        target.set(name, sub);
+      } else if (existing instanceof ObjectValue && owned.has(existing)) {
+        sub = existing;
+      } else {
+        throw new RegoEvalError('eval_conflict_error', 'object keys must be unique', def && loc(def));
+      }
+      this.mergeChildren(sub, child, owned, def);
+    }
   }
 
   // ---- the data tree ----
@@ -870,6 +911,10 @@ export class Evaluator {
     if (canMemo && node) this.cache.set(node, out);
     return out;
   }
+}
+
+function loc(def: RuleDef): { file: string; line: number; column: number } {
+  return { file: def.file, line: def.pos.line, column: def.pos.col };
 }
 
 function childOf(base: Value | undefined, key: string): Value | undefined {
