@@ -12,3 +12,4 @@ import './collections.js';
 import './numbers.js';
 import './crypto.js';
 import './jwt.js';
+import './x509.js';
