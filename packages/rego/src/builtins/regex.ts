@@ -3,6 +3,7 @@
 import { SetValue, type Value } from '../value.js';
 import { compileRe2, expandTemplate, findAll, Re2Error } from '../lib/re2.js';
 import { compileGlob, GlobError, quoteMeta } from '../lib/glob.js';
+import { globsIntersect, GlobIntersectionError } from '../lib/glob-intersection.js';
 import {
   BuiltinError,
   expectInteger,
@@ -180,6 +181,20 @@ const defs: BuiltinDef[] = [
         return compileGlob(pattern, delims).test(s);
       } catch (e) {
         if (e instanceof GlobError) throw new BuiltinError(e.message);
+        throw e;
+      }
+    },
+  },
+  {
+    name: 'regex.globs_match',
+    arity: 2,
+    fn: (args) => {
+      const a = expectString(args, 0);
+      const b = expectString(args, 1);
+      try {
+        return globsIntersect(a, b);
+      } catch (e) {
+        if (e instanceof GlobIntersectionError) throw new BuiltinError(e.message);
         throw e;
       }
     },
