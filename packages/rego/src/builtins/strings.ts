@@ -2,7 +2,8 @@
 // counts code points, never UTF-16 units.
 import { compareStrings } from '../compare.js';
 import { BigNum, isInteger, toBigInt, toDecimal, type RegoNumber } from '../number.js';
-import { ObjectValue, SetValue, isNumber, typeName, type Value } from '../value.js';
+import { ObjectValue, SetValue, isNumber, toJSON, typeName, type Value } from '../value.js';
+import { renderTemplate, TemplateError } from '../lib/go-template.js';
 import { goSprintf, type GoArg } from '../lib/go-fmt.js';
 import { regoText } from './render.js';
 import {
@@ -335,3 +336,21 @@ const defs: BuiltinDef[] = [
 ];
 
 registerBuiltins(defs);
+
+registerBuiltins([
+  {
+    name: 'strings.render_template',
+    arity: 2,
+    fn: (args) => {
+      const tmpl = expectString(args, 0);
+      const vars = args[1]!;
+      if (!(vars instanceof ObjectValue)) throw operandError(2, 'object', vars);
+      try {
+        return renderTemplate(tmpl, toJSON(vars));
+      } catch (e) {
+        if (e instanceof TemplateError) throw new BuiltinError(e.message);
+        throw e;
+      }
+    },
+  },
+]);
