@@ -120,7 +120,13 @@ export function isInteger(v: RegoNumber): boolean {
 
 /** The integer value as a bigint, or undefined when not an integer. */
 export function toBigInt(v: RegoNumber): bigint | undefined {
-  if (typeof v === 'number') return Number.isInteger(v) ? BigInt(v) : undefined;
+  if (typeof v === 'number') {
+    if (!Number.isInteger(v)) return undefined;
+    if (Number.isSafeInteger(v)) return BigInt(v);
+    // A large double stands for its shortest decimal rendering, not its binary value.
+    const d = decimalOfDouble(v);
+    return d.m * 10n ** BigInt(d.e);
+  }
   return v.e >= 0 ? v.m * 10n ** BigInt(v.e) : undefined;
 }
 
