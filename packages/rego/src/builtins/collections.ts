@@ -629,6 +629,45 @@ const defs: BuiltinDef[] = [
       return out;
     },
   },
+  {
+    // Deprecated (v0): a - b on sets.
+    name: 'set_diff',
+    arity: 2,
+    fn: (args) => {
+      const a = args[0]!;
+      const b = args[1]!;
+      if (!(a instanceof SetValue)) throw operandError(1, 'set', a);
+      if (!(b instanceof SetValue)) throw operandError(2, 'set', b);
+      return SetValue.from(a.values().filter((x) => !b.has(x)));
+    },
+  },
+  // Deprecated (v0) casts: identity on the right type, type error otherwise.
+  ...(
+    [
+      [
+        'cast_array',
+        'array',
+        (v: Value) => (Array.isArray(v) ? v : v instanceof SetValue ? v.values() : undefined),
+      ],
+      [
+        'cast_set',
+        'set',
+        (v: Value) => (v instanceof SetValue ? v : Array.isArray(v) ? SetValue.from(v) : undefined),
+      ],
+      ['cast_string', 'string', (v: Value) => (typeof v === 'string' ? v : undefined)],
+      ['cast_boolean', 'boolean', (v: Value) => (typeof v === 'boolean' ? v : undefined)],
+      ['cast_null', 'null', (v: Value) => (v === null ? v : undefined)],
+      ['cast_object', 'object', (v: Value) => (v instanceof ObjectValue ? v : undefined)],
+    ] as const
+  ).map(([name, type, cast]): BuiltinDef => ({
+    name,
+    arity: 1,
+    fn: (args) => {
+      const r = cast(args[0]!);
+      if (r === undefined) throw operandError(1, type, args[0]!);
+      return r;
+    },
+  })),
   // Graphs
   {
     name: 'graph.reachable',

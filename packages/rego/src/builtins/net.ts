@@ -51,6 +51,12 @@ const defs: BuiltinDef[] = [
     fn: (args) => containsCidrOrIP(cidrOperand(args, 0), expectString(args, 1)),
   },
   {
+    // Deprecated (v0) alias of net.cidr_contains.
+    name: 'net.cidr_overlap',
+    arity: 2,
+    fn: (args) => containsCidrOrIP(cidrOperand(args, 0), expectString(args, 1)),
+  },
+  {
     name: 'net.cidr_intersects',
     arity: 2,
     fn: (args) => {
