@@ -1,0 +1,167 @@
+// Composition root: wires storage, domain, runner and HTTP. Used by the CLI and by tests (full server on port 0,
+// in-process). Later pieces (Slack app, notifications, web UI) plug in through `plugins` and
+// `services.runs.onStateChanged` / the `run_events` outbox.
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import type { Logger } from 'pino';
+import { monotonicFactory } from 'ulid';
+import { resolveEncryptionKey, type Config } from './config.js';
+import { AccessService } from './domain/access.js';
+import { ApiKeyService } from './domain/api-keys.js';
+import { AuditLog } from './domain/audit.js';
+import { PolicyService } from './domain/policies.js';
+import { RunService } from './domain/runs.js';
+import type { Services } from './domain/services.js';
+import { StackService } from './domain/stacks.js';
+import { SYSTEM } from './domain/subjects.js';
+import { buildHttpServer } from './http/server.js';
+import { createLogger } from './logger.js';
+import { Metrics } from './metrics.js';
+import { RegoPolicyEngine } from './policy-engine/rego.js';
+import { Runner } from './runner/runner.js';
+import { KyselyApiKeyRepository } from './storage/api-key-repository.js';
+import { KyselyAuditRepository } from './storage/audit-repository.js';
+import { openDatabase, type Storage } from './storage/database.js';
+import { migrate } from './storage/migrations/index.js';
+import { KyselyPolicyRepository } from './storage/policy-repository.js';
+import { KyselyRunRepository } from './storage/run-repository.js';
+import { KyselyStackRepository } from './storage/stack-repository.js';
+import { WorkerRepository } from './storage/worker-repository.js';
+
+export interface LiftoffOptions {
+  logger?: Logger;
+  /** Serve HTTP (default true). */
+  http?: boolean;
+  /** Run the runner in this process (default: config.runner === 'embedded'). */
+  runner?: boolean;
+  plugins?: FastifyPluginAsync[];
+  workspaceRoot?: string;
+  runnerConcurrency?: number;
+}
+
+export interface Liftoff {
+  config: Config;
+  logger: Logger;
+  storage: Storage;
+  services: Services;
+  metrics: Metrics;
+  encryptionKey: Buffer;
+  runner: Runner | undefined;
+  http: FastifyInstance | undefined;
+  /** Base URL once listening. */
+  url: string | undefined;
+  start(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Opens the database, applies migrations and wires everything; nothing listens or runs until `start()`. */
+export async function createLiftoff(config: Config, options: LiftoffOptions = {}): Promise<Liftoff> {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const encryptionKey = resolveEncryptionKey(config);
+  const storage = openDatabase(config.database);
+  try {
+    const applied = await migrate(storage.db, storage.dialect);
+    if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
+  } catch (err) {
+    await storage.close();
+    throw err;
+  }
+
+  const metrics = new Metrics();
+  const stackRepo = new KyselyStackRepository(storage.db);
+  const runRepo = new KyselyRunRepository(storage.db, storage.dialect);
+  const policyRepo = new KyselyPolicyRepository(storage.db);
+  const audit = new AuditLog(new KyselyAuditRepository(storage.db));
+  const engine = new RegoPolicyEngine();
+  const access = new AccessService(policyRepo, engine, audit, {
+    budgetMs: 500,
+    observer: {
+      policyEvaluated(outcome, ms) {
+        metrics.policyEvaluations.inc({ outcome });
+        metrics.policyDuration.observe({}, ms / 1000);
+      },
+    },
+  });
+  const newRunId = monotonicFactory();
+  const services: Services = {
+    stacks: new StackService(stackRepo, audit),
+    runs: new RunService(runRepo, stackRepo, access, audit, () => newRunId()),
+    policies: new PolicyService(policyRepo, engine, audit),
+    access,
+    apiKeys: new ApiKeyService(new KyselyApiKeyRepository(storage.db), audit),
+    audit,
+  };
+  metrics.gauge('liftoff_runs', 'Runs by state.', async () => {
+    const rows = await storage.db
+      .selectFrom('runs')
+      .select((eb) => ['state', eb.fn.countAll<string | number>().as('n')])
+      .groupBy('state')
+      .execute();
+    return rows.map((r) => ({ labels: { state: r.state }, value: Number(r.n) }));
+  });
+
+  if (config.adminToken) await services.apiKeys.ensureAdminToken(SYSTEM, config.adminToken);
+
+  const wantRunner = options.runner ?? config.runner === 'embedded';
+  const runner = wantRunner
+    ? new Runner(
+        {
+          runs: runRepo,
+          stacks: stackRepo,
+          service: services.runs,
+          workers: new WorkerRepository(storage.db),
+          logger,
+        },
+        {
+          pollMs: config.runnerPollMs,
+          leaseMs: config.workerLeaseMs,
+          concurrency: options.runnerConcurrency ?? 4,
+          workspaceRoot: options.workspaceRoot ?? join(tmpdir(), 'liftoff-workspaces'),
+          shutdownGraceMs: 10_000,
+        },
+      )
+    : undefined;
+  const http =
+    options.http === false
+      ? undefined
+      : await buildHttpServer({
+          services,
+          metrics,
+          logger,
+          publicUrl: config.publicUrl,
+          plugins: options.plugins,
+        });
+
+  let closed = false;
+  const liftoff: Liftoff = {
+    config,
+    logger,
+    storage,
+    services,
+    metrics,
+    encryptionKey,
+    runner,
+    http,
+    url: undefined,
+    async start() {
+      if (http) {
+        await http.listen({ port: config.port, host: config.host });
+        const address = http.server.address();
+        const port = typeof address === 'object' && address ? address.port : config.port;
+        const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+        liftoff.url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
+        logger.info({ port, host: config.host, url: liftoff.url }, `listening on port ${port}`);
+      }
+      if (runner) await runner.start();
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await http?.close();
+      await runner?.stop();
+      await storage.close();
+    },
+  };
+  return liftoff;
+}

@@ -1,0 +1,49 @@
+// Port to the policy language. The domain only needs to check that a body compiles and to evaluate boolean rules;
+// the Rego adapter lives in src/policy-engine.
+import { ValidationError } from './errors.js';
+import type { JsonValue } from './json.js';
+import type { RegoVersion } from './policies.js';
+
+export interface PolicySource {
+  id: string;
+  revision: number;
+  body: string;
+  rego_version: RegoVersion;
+}
+
+/** A body that does not compile; `line`/`column` point at the problem. */
+export class PolicyCompileError extends ValidationError {
+  constructor(
+    readonly line: number,
+    readonly column: number,
+    detail: string,
+  ) {
+    super('policy_compile_error', `body: line ${line}, column ${column}: ${detail}`);
+  }
+}
+
+/** Evaluation failed at run time (error, step budget or deadline). */
+export class PolicyEvaluationError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'PolicyEvaluationError';
+  }
+}
+
+export interface PolicyEngine {
+  /** Throws PolicyCompileError. */
+  validate(id: string, body: string, regoVersion: RegoVersion): void;
+  /**
+   * Evaluates each rule of the policy's package; a rule is true only when it evaluates to `true`.
+   * Must finish by `deadline` (epoch ms) or throw PolicyEvaluationError.
+   */
+  evaluateRules(
+    policy: PolicySource,
+    rules: readonly string[],
+    input: JsonValue,
+    deadline: number,
+  ): Record<string, boolean>;
+}

@@ -1,0 +1,36 @@
+// Bearer API-key authentication. Resolves the request's subject once; routes ask for admin or stack access.
+import type { FastifyRequest } from 'fastify';
+import type { ApiKeyService } from '../domain/api-keys.js';
+import { httpSubject, type Subject } from '../domain/subjects.js';
+import { HttpError } from './errors.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    subject: Subject | null;
+  }
+}
+
+export async function authenticate(request: FastifyRequest, apiKeys: ApiKeyService): Promise<Subject> {
+  const header = request.headers.authorization;
+  if (!header) throw new HttpError(401, 'unauthorized', 'missing Authorization: Bearer <api key> header');
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  if (!match) throw new HttpError(401, 'unauthorized', 'the Authorization header must be "Bearer <api key>"');
+  const key = await apiKeys.authenticate(match[1]!);
+  if (!key) throw new HttpError(401, 'unauthorized', 'invalid API key');
+  return httpSubject(
+    { admin: key.admin, login: key.login, name: key.name, teams: key.teams, machine: true },
+    request.ip,
+  );
+}
+
+export function subjectOf(request: FastifyRequest): Subject {
+  if (!request.subject)
+    throw new HttpError(401, 'unauthorized', 'missing Authorization: Bearer <api key> header');
+  return request.subject;
+}
+
+export function requireAdmin(request: FastifyRequest): Subject {
+  const subject = subjectOf(request);
+  if (!subject.admin) throw new HttpError(403, 'admin_required', 'this action requires an admin API key');
+  return subject;
+}

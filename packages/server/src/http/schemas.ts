@@ -1,0 +1,114 @@
+// Request schemas (zod). Objects are strict: unknown fields are a 400, not silently dropped.
+import { z } from 'zod';
+import { SLUG_PATTERN } from '../domain/stacks.js';
+import { RUN_STATES } from '../domain/run-states.js';
+
+const slug = z
+  .string()
+  .regex(
+    SLUG_PATTERN,
+    'must be a slug: lowercase letters, digits, "-" or "_", 1-64 characters, starting and ending with a letter or digit',
+  );
+
+const label = z.string().min(1, 'must not be empty').max(200, 'must be at most 200 characters');
+const labels = z.array(label).max(100, 'at most 100 labels');
+const nonEmpty = (max: number) =>
+  z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
+const command = z.string().min(1, 'must not be empty').max(65_536, 'must be at most 65536 characters');
+
+const projectRoot = z
+  .string()
+  .max(1000)
+  .refine(
+    (v) => !v.startsWith('/') && !v.split('/').includes('..'),
+    'must be a relative path inside the repository',
+  );
+
+const envName = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const env = z
+  .record(z.string().regex(envName, 'must be a valid environment variable name'), z.string().max(65_536))
+  .refine((e) => Object.keys(e).length <= 200, 'at most 200 variables')
+  .refine((e) => !Object.keys(e).some((k) => k.startsWith('LIFTOFF_')), 'LIFTOFF_* variables are reserved');
+
+export const commandsSchema = z.strictObject({
+  init: command.nullable().optional(),
+  plan: command,
+  apply: command,
+});
+
+export const stackCreateSchema = z.strictObject({
+  id: slug,
+  name: nonEmpty(200).optional(),
+  description: z.string().max(10_000).optional(),
+  labels: labels.optional(),
+  repository: nonEmpty(2000).nullable().optional(),
+  branch: nonEmpty(250).nullable().optional(),
+  project_root: projectRoot.nullable().optional(),
+  autodeploy: z.boolean().optional(),
+  administrative: z.boolean().optional(),
+  commands: commandsSchema,
+  env: env.optional(),
+  namespace: nonEmpty(250).nullable().optional(),
+  terraform_version: nonEmpty(50).nullable().optional(),
+});
+
+export const stackPatchSchema = z.strictObject({
+  name: nonEmpty(200).optional(),
+  description: z.string().max(10_000).optional(),
+  labels: labels.optional(),
+  repository: nonEmpty(2000).nullable().optional(),
+  branch: nonEmpty(250).nullable().optional(),
+  project_root: projectRoot.nullable().optional(),
+  autodeploy: z.boolean().optional(),
+  administrative: z.boolean().optional(),
+  commands: commandsSchema.optional(),
+  env: env.optional(),
+  locked_by: nonEmpty(250).nullable().optional(),
+  namespace: nonEmpty(250).nullable().optional(),
+  terraform_version: nonEmpty(50).nullable().optional(),
+});
+
+export const policyCreateSchema = z.strictObject({
+  id: slug,
+  name: nonEmpty(200).optional(),
+  type: z.literal('ACCESS', { message: 'must be "ACCESS"' }),
+  body: z
+    .string()
+    .min(1, 'must not be empty')
+    .max(256 * 1024, 'must be at most 256 KiB'),
+  rego_version: z.enum(['v1', 'v0'], { message: 'must be "v1" or "v0"' }).optional(),
+  labels: labels.optional(),
+});
+
+export const policyPatchSchema = z.strictObject({
+  name: nonEmpty(200).optional(),
+  body: z
+    .string()
+    .min(1, 'must not be empty')
+    .max(256 * 1024, 'must be at most 256 KiB')
+    .optional(),
+  rego_version: z.enum(['v1', 'v0'], { message: 'must be "v1" or "v0"' }).optional(),
+  labels: labels.optional(),
+});
+
+export const runTriggerSchema = z.strictObject({
+  commit: z
+    .strictObject({
+      hash: z.string().regex(/^[0-9a-f]{7,64}$/, 'must be a hex commit hash'),
+      message: z.string().max(10_000).optional(),
+      author: z.string().max(500).optional(),
+    })
+    .optional(),
+});
+
+export const apiKeyCreateSchema = z.strictObject({
+  name: nonEmpty(200),
+  admin: z.boolean().optional(),
+  teams: z.array(nonEmpty(200)).max(100, 'at most 100 teams').optional(),
+  login: nonEmpty(200).optional(),
+});
+
+export const runStates = RUN_STATES;
+export const slugPattern = SLUG_PATTERN;
+/** ULIDs: 26 Crockford base32 characters. */
+export const ULID_PATTERN = /^[0-9A-HJKMNP-TV-Z]{26}$/;

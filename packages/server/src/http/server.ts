@@ -1,0 +1,73 @@
+// The Fastify application: authentication, routes, error mapping, metrics. Other adapters (Slack app, web UI)
+// plug in as extra Fastify plugins.
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyPluginAsync } from 'fastify';
+import type { Logger } from 'pino';
+import type { Services } from '../domain/services.js';
+import type { Metrics } from '../metrics.js';
+import { authenticate } from './auth.js';
+import { errorBody, handleError } from './errors.js';
+import { openApiDocument } from './openapi.js';
+import { adminRoutes } from './routes/admin.js';
+import { policyRoutes } from './routes/policies.js';
+import { runRoutes } from './routes/runs.js';
+import { stackRoutes } from './routes/stacks.js';
+
+export const BODY_LIMIT = 1024 * 1024;
+
+export interface HttpOptions {
+  services: Services;
+  metrics: Metrics;
+  logger: Logger;
+  publicUrl: string;
+  /** Extra plugins (Slack app, web UI), registered after the core routes. */
+  plugins?: FastifyPluginAsync[];
+}
+
+const PUBLIC_API_PATHS = new Set(['/api/v1/openapi.json']);
+
+export async function buildHttpServer(options: HttpOptions): Promise<FastifyInstance> {
+  const { services, metrics } = options;
+  const app = Fastify({
+    loggerInstance: options.logger as FastifyBaseLogger,
+    bodyLimit: BODY_LIMIT,
+    // Ids are ULIDs and slugs; anything longer is garbage and answered without routing work.
+    routerOptions: { maxParamLength: 200 },
+  });
+
+  app.decorateRequest('subject', null);
+  app.setErrorHandler(handleError);
+  app.setNotFoundHandler((request, reply) =>
+    reply
+      .status(404)
+      .send(errorBody('not_found', `no route for ${request.method} ${request.url.split('?')[0]}`)),
+  );
+
+  app.addHook('onRequest', async (request) => {
+    const path = request.url.split('?')[0]!;
+    if (path.startsWith('/api/') && !PUBLIC_API_PATHS.has(path)) {
+      request.subject = await authenticate(request, services.apiKeys);
+    }
+  });
+
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    metrics.httpRequests.inc({ method: request.method, route, status: String(reply.statusCode) });
+    metrics.httpDuration.observe({ method: request.method, route }, reply.elapsedTime / 1000);
+    if (reply.statusCode >= 500)
+      options.logger.error({ method: request.method, route, status: reply.statusCode }, 'request failed');
+  });
+
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/api/v1/openapi.json', async () => openApiDocument(options.publicUrl));
+  app.get('/metrics', async (_request, reply) =>
+    reply.type('text/plain; version=0.0.4; charset=utf-8').send(await metrics.render()),
+  );
+
+  stackRoutes(app, services);
+  policyRoutes(app, services);
+  runRoutes(app, services);
+  adminRoutes(app, services);
+
+  for (const plugin of options.plugins ?? []) await app.register(plugin);
+  return app;
+}

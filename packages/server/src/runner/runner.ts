@@ -1,0 +1,396 @@
+// The runner: claims runs and executes their phases. Embedded in `liftoff start` or alone in `liftoff worker`.
+// Loop = poll the database every `pollMs`, woken early in-process when a run is queued or confirmed.
+import { hostname } from 'node:os';
+import { mkdirSync } from 'node:fs';
+import { ulid } from 'ulid';
+import type { Logger } from 'pino';
+import { isTerminal, type RunState } from '../domain/run-states.js';
+import type { LogPhase, Run, RunRepository, RunService } from '../domain/runs.js';
+import type { Stack, StackRepository } from '../domain/stacks.js';
+import type { WorkerRepository } from '../storage/worker-repository.js';
+import { LogWriter } from './log-writer.js';
+import { parseDelta, planOutcome } from './plan-output.js';
+import { killGroup, processAlive, startProcess, type PhaseProcess } from './process.js';
+import { PhaseError, prepareWorkspace, removeWorkspace, type Workspace } from './workspace.js';
+
+export interface RunnerOptions {
+  pollMs: number;
+  leaseMs: number;
+  /** Runs executed at once by this worker (always at most one per stack). */
+  concurrency: number;
+  workspaceRoot: string;
+  /** On shutdown, how long in-flight runs may finish before they are killed and failed. */
+  shutdownGraceMs: number;
+}
+
+interface Execution {
+  run: Run;
+  state: RunState;
+  proc: PhaseProcess | undefined;
+  stopped: boolean;
+  done: Promise<void>;
+}
+
+/** Variables passed from the service's environment to run commands; everything else (secrets!) stays out. */
+const INHERITED_ENV = ['PATH', 'HOME', 'LANG', 'LC_ALL', 'TZ', 'TMPDIR', 'USER', 'SHELL'];
+
+export class Runner {
+  readonly workerId = `w_${ulid()}`;
+  private readonly executions = new Map<string, Execution>();
+  private running = false;
+  private loopDone: Promise<void> | undefined;
+  private wakeUp: (() => void) | undefined;
+  private woken = false;
+  private lastHeartbeat = 0;
+  private lastRecovery = 0;
+  private unsubscribe: (() => void) | undefined;
+
+  constructor(
+    private readonly deps: {
+      runs: RunRepository;
+      stacks: StackRepository;
+      service: RunService;
+      workers: WorkerRepository;
+      logger: Logger;
+    },
+    private readonly options: RunnerOptions,
+  ) {}
+
+  async start(): Promise<void> {
+    mkdirSync(this.options.workspaceRoot, { recursive: true });
+    const at = new Date().toISOString();
+    await this.deps.workers.register({
+      id: this.workerId,
+      hostname: hostname(),
+      pid: process.pid,
+      started_at: at,
+      heartbeat_at: at,
+    });
+    this.lastHeartbeat = Date.now();
+    this.unsubscribe = this.deps.service.onStateChanged((change) => {
+      if (change.to === 'QUEUED' || change.to === 'CONFIRMED' || !this.executions.has(change.run.id))
+        this.wake();
+      // A stop (or a failure recorded by someone else) of a run executing here: end its process now.
+      const execution = this.executions.get(change.run.id);
+      if (execution && (change.to === 'STOPPED' || change.to === 'FAILED')) this.abort(execution);
+    });
+    await this.recover();
+    this.running = true;
+    this.loopDone = this.loop();
+    this.deps.logger.info({ workerId: this.workerId }, 'runner started');
+  }
+
+  /** In-process wake-up: something may be claimable now. */
+  wake(): void {
+    this.woken = true;
+    this.wakeUp?.();
+  }
+
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    this.wake();
+    await this.loopDone;
+    this.unsubscribe?.();
+    const pending = [...this.executions.values()];
+    if (pending.length > 0) {
+      const grace = new Promise<void>((r) => setTimeout(r, this.options.shutdownGraceMs).unref());
+      await Promise.race([Promise.all(pending.map((e) => e.done)), grace]);
+      for (const execution of this.executions.values()) {
+        await this.fail(execution, 'the worker shut down while the run was in progress');
+        this.abort(execution);
+      }
+      await Promise.all(pending.map((e) => e.done));
+    }
+    await this.deps.workers.remove([this.workerId]).catch(() => {});
+    this.deps.logger.info({ workerId: this.workerId }, 'runner stopped');
+  }
+
+  private async loop(): Promise<void> {
+    while (this.running) {
+      try {
+        await this.housekeeping();
+        if (this.executions.size < this.options.concurrency) {
+          const run =
+            (await this.deps.runs.claimConfirmed(this.workerId, new Date().toISOString())) ??
+            (await this.deps.runs.claimQueued(this.workerId, new Date().toISOString()));
+          if (run) {
+            this.deps.service.published(run, run.state === 'APPLYING' ? 'CONFIRMED' : 'QUEUED');
+            this.launch(run);
+            continue;
+          }
+        }
+      } catch (err) {
+        this.deps.logger.error({ err }, 'runner loop error');
+      }
+      await this.sleep(this.options.pollMs);
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    if (this.woken) {
+      this.woken = false;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wakeUp = () => {
+        this.wakeUp = undefined;
+        this.woken = false;
+        done();
+      };
+    });
+  }
+
+  private async housekeeping() {
+    const now = Date.now();
+    if (now - this.lastHeartbeat >= this.options.leaseMs / 3) {
+      await this.deps.workers.heartbeat(this.workerId, new Date(now).toISOString());
+      this.lastHeartbeat = now;
+    }
+    if (now - this.lastRecovery >= this.options.leaseMs / 2) await this.recover();
+  }
+
+  /**
+   * Fails runs owned by dead workers. A worker is dead when its lease expired, or — on this host — when its
+   * process is gone (so a restart after `kill -9` recovers at once instead of waiting for the lease).
+   */
+  private async recover(): Promise<void> {
+    this.lastRecovery = Date.now();
+    const cutoff = new Date(Date.now() - this.options.leaseMs).toISOString();
+    const host = hostname();
+    const workers = await this.deps.workers.list();
+    const dead = workers.filter(
+      (w) =>
+        w.id !== this.workerId && (w.heartbeat_at < cutoff || (w.hostname === host && !processAlive(w.pid))),
+    );
+    const deadIds = new Set(dead.map((w) => w.id));
+    const live = workers.filter((w) => !deadIds.has(w.id)).map((w) => w.id);
+    for (const run of await this.deps.runs.ownedByOthers(live)) {
+      const owner = workers.find((w) => w.id === run.worker_id);
+      if (owner && owner.hostname === host) {
+        // The dead worker's phase process may have survived it (own process group); end it.
+        const pgid = await this.deps.runs.processGroup(run.id);
+        if (pgid) killGroup(pgid, 'SIGKILL');
+      }
+      const failed = await this.deps.service.transition({
+        runId: run.id,
+        from: run.state,
+        to: 'FAILED',
+        by: null,
+        note: `interrupted: worker ${run.worker_id ?? '(none)'} stopped while the run was ${run.state}`,
+        ...(run.worker_id ? { ownedBy: run.worker_id } : {}),
+      });
+      if (failed) this.deps.logger.warn({ runId: run.id, state: run.state }, 'failed run of a dead worker');
+    }
+    await this.deps.workers.remove([...deadIds]);
+  }
+
+  private launch(run: Run) {
+    const execution: Execution = {
+      run,
+      state: run.state,
+      proc: undefined,
+      stopped: false,
+      done: Promise.resolve(),
+    };
+    this.executions.set(run.id, execution);
+    execution.done = this.execute(execution)
+      .catch((err) => this.deps.logger.error({ err, runId: run.id }, 'run execution error'))
+      .finally(() => {
+        this.executions.delete(run.id);
+        this.wake();
+      });
+  }
+
+  private abort(execution: Execution) {
+    execution.stopped = true;
+    execution.proc?.kill();
+  }
+
+  private async execute(execution: Execution): Promise<void> {
+    const { run } = execution;
+    const stack = await this.deps.stacks.get(run.stack_id);
+    if (!stack) {
+      await this.fail(execution, 'the stack no longer exists');
+      return;
+    }
+    const env = this.environment(stack, run);
+    const watcher = setInterval(() => void this.checkStopped(execution), Math.max(this.options.pollMs, 200));
+    let workspace: Workspace | undefined;
+    try {
+      if (execution.state === 'APPLYING') {
+        workspace = await this.prepare(execution, stack, env, 'apply');
+        if (workspace && stack.commands.init) {
+          const init = await this.phase(execution, 'apply', stack.commands.init, workspace, env);
+          if (init.code !== 0) return void (await this.fail(execution, `init exited with code ${init.code}`));
+        }
+        if (workspace) await this.apply(execution, stack, workspace, env);
+        return;
+      }
+      workspace = await this.prepare(execution, stack, env, 'prepare');
+      if (!workspace) return;
+      if (!(await this.move(execution, 'INITIALIZING', { commit: workspace.commit }))) return;
+      if (stack.commands.init) {
+        const init = await this.phase(execution, 'init', stack.commands.init, workspace, env);
+        if (execution.stopped) return;
+        if (init.code !== 0) return void (await this.fail(execution, `init exited with code ${init.code}`));
+      }
+      if (!(await this.move(execution, 'PLANNING'))) return;
+      const plan = await this.phase(execution, 'plan', stack.commands.plan, workspace, env);
+      if (execution.stopped) return;
+      const outcome = planOutcome(plan.code);
+      const delta = parseDelta(plan.output);
+      if (outcome === 'failed') {
+        return void (await this.fail(execution, `plan exited with code ${plan.code ?? 'null (killed)'}`));
+      }
+      if (outcome === 'no_changes') {
+        await this.move(execution, 'FINISHED', {
+          delta: delta ?? { add: 0, change: 0, destroy: 0 },
+          workerId: null,
+        });
+        return;
+      }
+      if (!stack.autodeploy) {
+        await this.move(execution, 'UNCONFIRMED', { delta, workerId: null });
+        return;
+      }
+      if (!(await this.move(execution, 'APPLYING', { delta }))) return;
+      await this.apply(execution, stack, workspace, env);
+    } catch (err) {
+      const note =
+        err instanceof PhaseError
+          ? err.message
+          : `internal error: ${err instanceof Error ? err.message : String(err)}`;
+      await this.fail(execution, note);
+    } finally {
+      clearInterval(watcher);
+      await this.deps.runs.setProcessGroup(run.id, null).catch(() => {});
+      await removeWorkspace(workspace).catch(() => {});
+    }
+  }
+
+  private async prepare(execution: Execution, stack: Stack, env: NodeJS.ProcessEnv, phase: LogPhase) {
+    const log = this.logWriter(execution.run.id, phase);
+    try {
+      return await prepareWorkspace(this.options.workspaceRoot, execution.run.id, stack, env, {
+        output: (t) => log.write(t),
+        started: (proc) => this.track(execution, proc),
+      });
+    } catch (err) {
+      if (execution.stopped) return undefined;
+      throw err;
+    } finally {
+      await log.close();
+    }
+  }
+
+  private async apply(execution: Execution, stack: Stack, workspace: Workspace, env: NodeJS.ProcessEnv) {
+    const apply = await this.phase(execution, 'apply', stack.commands.apply, workspace, env);
+    if (apply.code === 0) await this.move(execution, 'FINISHED', { workerId: null });
+    else await this.fail(execution, `apply exited with code ${apply.code ?? 'null (killed)'}`);
+  }
+
+  private async phase(
+    execution: Execution,
+    phase: LogPhase,
+    command: string,
+    workspace: Workspace,
+    env: NodeJS.ProcessEnv,
+  ): Promise<{ code: number | null; output: string }> {
+    const log = this.logWriter(execution.run.id, phase);
+    log.write(`$ ${command}\n`);
+    const proc = startProcess(['sh', '-c', command], {
+      cwd: workspace.cwd,
+      env,
+      onOutput: (t) => log.write(t),
+    });
+    await this.track(execution, proc);
+    const { code } = await proc.done;
+    execution.proc = undefined;
+    await log.close();
+    return { code, output: log.output() };
+  }
+
+  private async track(execution: Execution, proc: PhaseProcess) {
+    execution.proc = proc;
+    if (execution.stopped) proc.kill();
+    // Recorded so that a worker recovering from our crash can end an orphaned process group.
+    await this.deps.runs.setProcessGroup(execution.run.id, proc.pid).catch(() => {});
+  }
+
+  private logWriter(runId: string, phase: LogPhase) {
+    return new LogWriter(
+      phase,
+      (p, text) => this.deps.runs.appendLog(runId, p, text, new Date().toISOString()),
+      (err) => this.deps.logger.error({ err, runId }, 'could not store run logs'),
+    );
+  }
+
+  private async checkStopped(execution: Execution) {
+    if (execution.stopped) return;
+    try {
+      // Only an outside stop/failure counts: our own transitions may land between this read and our bookkeeping.
+      const current = await this.deps.runs.get(execution.run.id);
+      if (!current || current.state === 'STOPPED' || current.state === 'FAILED') this.abort(execution);
+    } catch {
+      // Transient database error: the next tick retries.
+    }
+  }
+
+  /** Conditional transition from the state this execution believes the run is in. */
+  private async move(
+    execution: Execution,
+    to: RunState,
+    extra: { delta?: Run['delta']; commit?: Run['commit']; workerId?: string | null } = {},
+  ): Promise<boolean> {
+    if (execution.stopped) return false;
+    const run = await this.deps.service.transition({
+      runId: execution.run.id,
+      from: execution.state,
+      to,
+      by: null,
+      note: null,
+      ownedBy: this.workerId,
+      ...extra,
+    });
+    if (!run) {
+      // Stopped or failed elsewhere; whatever runs for it must end.
+      this.abort(execution);
+      return false;
+    }
+    execution.state = to;
+    return true;
+  }
+
+  private async fail(execution: Execution, note: string) {
+    if (isTerminal(execution.state)) return;
+    // Conditional: if a stop already moved the run to STOPPED, this records nothing.
+    const run = await this.deps.service.transition({
+      runId: execution.run.id,
+      from: execution.state,
+      to: 'FAILED',
+      by: null,
+      note,
+      ownedBy: this.workerId,
+      workerId: null,
+    });
+    if (run) execution.state = 'FAILED';
+  }
+
+  private environment(stack: Stack, run: Run): NodeJS.ProcessEnv {
+    const env: NodeJS.ProcessEnv = {};
+    for (const name of INHERITED_ENV) if (process.env[name] !== undefined) env[name] = process.env[name];
+    return {
+      ...env,
+      TF_IN_AUTOMATION: '1',
+      ...stack.env,
+      LIFTOFF_RUN_ID: run.id,
+      LIFTOFF_STACK_ID: stack.id,
+    };
+  }
+}

@@ -1,0 +1,36 @@
+// Static migration provider: migrations are imported, not discovered on disk, so they work from TS sources and
+// from any bundling. Append new migrations to the list; names sort in application order.
+import { Migrator, type Migration, type MigrationProvider, type Kysely } from 'kysely';
+import type { Dialect } from '../database.js';
+import * as m0001 from './0001_initial.js';
+
+type DialectMigration = {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  up(db: Kysely<any>, dialect: Dialect): Promise<void>;
+};
+
+const MIGRATIONS: Record<string, DialectMigration> = {
+  '0001_initial': m0001,
+};
+
+class StaticMigrationProvider implements MigrationProvider {
+  constructor(private readonly dialect: Dialect) {}
+  async getMigrations(): Promise<Record<string, Migration>> {
+    const out: Record<string, Migration> = {};
+    for (const [name, m] of Object.entries(MIGRATIONS)) out[name] = { up: (db) => m.up(db, this.dialect) };
+    return out;
+  }
+}
+
+/** Applies pending migrations; returns the names applied. Throws with the failing migration's name. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export async function migrate(db: Kysely<any>, dialect: Dialect): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: new StaticMigrationProvider(dialect) });
+  const { error, results } = await migrator.migrateToLatest();
+  const failed = results?.find((r) => r.status === 'Error');
+  if (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new Error(`migration ${failed?.migrationName ?? '(setup)'} failed: ${reason}`);
+  }
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
