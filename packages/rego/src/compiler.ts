@@ -78,6 +78,7 @@ class Compiler {
   pkgRules = new Map<string, Set<string>>();
   disabled: Set<string>;
   deps = new Map<RuleSet, Set<RuleSet>>();
+  defaults = new Set<RuleSet>();
 
   constructor(opts: CompilerOptions) {
     this.disabled = new Set(opts.disabledBuiltins ?? []);
@@ -170,10 +171,11 @@ class Compiler {
           continue;
         }
         if (rule.isDefault) {
-          if (rs.defaultDef) {
+          if (this.defaults.has(rs)) {
             this.problem(mod.file, rule.pos, `multiple default rules ${rs.name} found`, 'rego_type_error');
             continue;
           }
+          this.defaults.add(rs);
         }
         out.push({ rule, rs, mod, tail });
       }
@@ -801,35 +803,47 @@ class Compiler {
   }
 
   checkRecursion(): void {
-    const state = new Map<RuleSet, number>(); // 1 = visiting, 2 = done
-    const stack: RuleSet[] = [];
+    // Iterative DFS (policies may chain thousands of rules; no JS recursion here).
+    const state = new Map<RuleSet, number>(); // 1 = on the stack, 2 = done
     const reported = new Set<RuleSet>();
-    const visit = (rs: RuleSet): void => {
-      const s = state.get(rs);
-      if (s === 2) return;
-      if (s === 1) {
-        const cycle = stack.slice(stack.indexOf(rs));
-        if (!reported.has(rs)) {
-          reported.add(rs);
-          const def = rs.defs[0] ?? rs.defaultDef;
-          const chain = [...cycle, rs].map((r) => r.name).join(' -> ');
-          this.problems.push({
-            file: def?.file ?? '',
-            line: def?.pos.line ?? 0,
-            column: def?.pos.col ?? 0,
-            message: `rule ${rs.name} is recursive: ${chain}`,
-            code: 'rego_recursion_error',
-          });
+    for (const start of this.ruleSets) {
+      if (state.has(start)) continue;
+      const path: RuleSet[] = [];
+      const iters: Array<Iterator<RuleSet>> = [];
+      const push = (rs: RuleSet): void => {
+        state.set(rs, 1);
+        path.push(rs);
+        iters.push((this.deps.get(rs) ?? new Set<RuleSet>()).values());
+      };
+      push(start);
+      while (iters.length > 0) {
+        const next = iters[iters.length - 1]!.next();
+        if (next.done) {
+          state.set(path.pop()!, 2);
+          iters.pop();
+          continue;
         }
-        return;
+        const d = next.value;
+        const st = state.get(d);
+        if (st === 2) continue;
+        if (st === 1) {
+          if (!reported.has(d)) {
+            reported.add(d);
+            const cycle = path.slice(path.indexOf(d));
+            const def = d.defs[0] ?? d.defaultDef;
+            this.problems.push({
+              file: def?.file ?? '',
+              line: def?.pos.line ?? 0,
+              column: def?.pos.col ?? 0,
+              message: `rule ${d.name} is recursive: ${[...cycle, d].map((r) => r.name).join(' -> ')}`,
+              code: 'rego_recursion_error',
+            });
+          }
+          continue;
+        }
+        push(d);
       }
-      state.set(rs, 1);
-      stack.push(rs);
-      for (const d of this.deps.get(rs) ?? []) visit(d);
-      stack.pop();
-      state.set(rs, 2);
-    };
-    for (const rs of this.ruleSets) visit(rs);
+    }
   }
 }
 

@@ -77,7 +77,11 @@ class Policy implements CompiledPolicy {
   prepare(query: string): CQuery {
     let q = this.queries.get(query);
     if (!q) {
-      q = this.compiled.compileQuery(parseQuery(query), 'query');
+      try {
+        q = this.compiled.compileQuery(parseQuery(query), 'query');
+      } catch (e) {
+        throw tooDeep(e, 'query', 'rego_parse_error');
+      }
       this.queries.set(query, q);
     }
     return q;
@@ -132,9 +136,28 @@ class Policy implements CompiledPolicy {
 export function compile(modules: ModuleSource[] | string, options: CompileOptions = {}): CompiledPolicy {
   const list = typeof modules === 'string' ? [{ name: 'policy.rego', source: modules }] : modules;
   const version = options.regoVersion ?? 'v1';
-  const parsed = list.map((m) => parseModule(m.source, m.name, version));
-  const compiled = compileModules(parsed, { disabledBuiltins: options.disabledBuiltins });
+  const parsed = list.map((m) => {
+    try {
+      return parseModule(m.source, m.name, version);
+    } catch (e) {
+      throw tooDeep(e, m.name, 'rego_parse_error');
+    }
+  });
+  let compiled: CompiledModules;
+  try {
+    compiled = compileModules(parsed, { disabledBuiltins: options.disabledBuiltins });
+  } catch (e) {
+    throw tooDeep(e, list[0]?.name ?? 'policy.rego', 'rego_compile_error');
+  }
   return new Policy(compiled, options.strictBuiltinErrors ?? false);
+}
+
+/** Converts a JS stack overflow (absurdly nested source) into a typed error. */
+function tooDeep(e: unknown, file: string, code: string): unknown {
+  if (e instanceof RangeError && /call stack/i.test(e.message)) {
+    return new RegoCompileError([{ file, line: 1, column: 1, message: 'source is nested too deeply', code }]);
+  }
+  return e;
 }
 
 /** Parses a Rego term (e.g. an `input_term` with sets) into a runtime value; it must be constant. */

@@ -140,6 +140,7 @@ export class Evaluator {
   private iterate(dom: Value, key: CTerm | undefined, value: CTerm, f: Frame, k: Cont): boolean {
     if (Array.isArray(dom)) {
       for (let i = 0; i < dom.length; i++) {
+        this.budget.step();
         const el = dom[i]!;
         const r = key
           ? this.unifyValue(key, i, f, () => this.unifyValue(value, el, f, k))
@@ -150,6 +151,7 @@ export class Evaluator {
     }
     if (dom instanceof ObjectValue) {
       for (const kk of dom.keys()) {
+        this.budget.step();
         const el = dom.get(kk)!;
         const r = key
           ? this.unifyValue(key, kk, f, () => this.unifyValue(value, el, f, k))
@@ -160,6 +162,7 @@ export class Evaluator {
     }
     if (dom instanceof SetValue) {
       for (const el of dom.values()) {
+        this.budget.step();
         const r = key
           ? this.unifyValue(key, el, f, () => this.unifyValue(value, el, f, k))
           : this.unifyValue(value, el, f, k);
@@ -391,16 +394,19 @@ export class Evaluator {
   private iterateRef(v: Value, seg: CTerm, path: CTerm[], i: number, f: Frame, k: VCont): boolean {
     if (Array.isArray(v)) {
       for (let j = 0; j < v.length; j++) {
+        this.budget.step();
         const el = v[j]!;
         if (this.unifyValue(seg, j, f, () => this.evalRefPath(el, path, i + 1, f, k))) return true;
       }
     } else if (v instanceof ObjectValue) {
       for (const key of v.keys()) {
+        this.budget.step();
         const el = v.get(key)!;
         if (this.unifyValue(seg, key, f, () => this.evalRefPath(el, path, i + 1, f, k))) return true;
       }
     } else if (v instanceof SetValue) {
       for (const el of v.values()) {
+        this.budget.step();
         if (this.unifyValue(seg, el, f, () => this.evalRefPath(el, path, i + 1, f, k))) return true;
       }
     }
@@ -531,7 +537,10 @@ export class Evaluator {
         }
         if (r === undefined) return false;
         if (target.def.relation && Array.isArray(r)) {
-          for (const x of r) if (k(x)) return true;
+          for (const x of r) {
+            this.budget.step();
+            if (k(x)) return true;
+          }
           return false;
         }
         return k(r);
@@ -559,7 +568,7 @@ export class Evaluator {
 
   private enter(rs: RuleSet): void {
     if (this.active.has(rs) && rs.kind !== 'function') {
-      throw new RegoEvalError('eval_recursion_error', `rule ${rs.name} is recursive`);
+      throw new RegoEvalError('eval_cancel_error', `rule ${rs.name} is recursive (evaluation cancelled)`);
     }
     if (++this.depth > 2000) {
       throw new RegoEvalError('eval_cancel_error', 'evaluation exceeded the maximum call depth');
@@ -771,7 +780,12 @@ export class Evaluator {
   }
 
   /** Merges the values of rules below an object rule's node into its object. */
-  private mergeChildren(target: ObjectValue, node: TreeNode, owned: WeakSet<ObjectValue>, def: RuleDef | undefined): void {
+  private mergeChildren(
+    target: ObjectValue,
+    node: TreeNode,
+    owned: WeakSet<ObjectValue>,
+    def: RuleDef | undefined,
+  ): void {
     for (const [name, child] of node.children) {
       const existing = target.get(name);
       if (child.rs) {
