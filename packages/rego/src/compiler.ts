@@ -308,7 +308,12 @@ class Compiler {
           visitTerm(e.domain);
           break;
       }
-      for (const w of e.with) visitTerm(w.value);
+      for (const w of e.with) {
+        // `with f as count`: a function name, not a variable.
+        const segs = refSegments(w.value);
+        if (segs && !this.resolveGlobalName(segs[0]!, ctx) && getBuiltin(segs.join('.'))) continue;
+        visitTerm(w.value);
+      }
     };
     const declareSome = (t: Term): void => {
       if (t.type === 'var') {

@@ -366,8 +366,11 @@ export class Evaluator {
 
   // ---- refs ----
 
-  /** Applies ref segments `path[i..]` to `v`. Unbound variable segments iterate. */
-  private evalRefPath(v: Value, path: CTerm[], i: number, f: Frame, k: VCont): boolean {
+  /**
+   * Applies ref segments `path[i..]` to `v`. Unbound variable segments iterate. `baseDoc`:
+   * `v` is stored data, where integer keys address string keys (OPA's store converts them).
+   */
+  private evalRefPath(v: Value, path: CTerm[], i: number, f: Frame, k: VCont, baseDoc = false): boolean {
     let cur: Value | undefined = v;
     for (; i < path.length; i++) {
       const seg = path[i]!;
@@ -385,6 +388,7 @@ export class Evaluator {
           return child === undefined ? false : this.evalRefPath(child, path, i + 1, f, k);
         });
       }
+      if (baseDoc && typeof key === 'number' && cur instanceof ObjectValue) key = String(key);
       cur = lookup(cur, key);
       if (cur === undefined) return false;
     }
@@ -834,7 +838,7 @@ export class Evaluator {
         const v = this.ruleSetValue(node.rs);
         return v === undefined ? false : this.evalRefPath(v, path, i, f, k);
       }
-      if (!node && !ov) return base === undefined ? false : this.evalRefPath(base, path, i, f, k);
+      if (!node && !ov) return base === undefined ? false : this.evalRefPath(base, path, i, f, k, true);
       if (i === path.length) {
         const v = this.extent(node, base, ov);
         return v === undefined ? false : k(v);
