@@ -479,9 +479,47 @@ class Compiler {
     const out: CExpr[] = [];
     for (const e of body) {
       const c = this.compileExpr(e, scope, ctx);
-      if (c) out.push(c);
+      if (c) out.push(...this.hoistRefs(c, scope));
     }
     return out;
+  }
+
+  /**
+   * `foo == input.foos[foo]`: a call argument that is a ref iterating a var also used
+   * elsewhere in the call must run first. Like OPA, move such refs into their own
+   * unification (`$h = input.foos[foo]; foo == $h`) so reordering can schedule them.
+   */
+  hoistRefs(e: CExpr, scope: Scope): CExpr[] {
+    if (e.e !== 'term' && e.e !== 'unify') return [e];
+    const pre: CExpr[] = [];
+    const visit = (t: CTerm): CTerm => {
+      if (t.t !== 'call') return t;
+      const keySlots = new Set<number>();
+      for (const a of t.args) refKeySlots(a, keySlots);
+      if (keySlots.size === 0) return t;
+      const direct = new Set<number>();
+      for (const a of t.args) if (a.t !== 'input' && a.t !== 'data' && a.t !== 'ref') usedTermSlots(a, direct);
+      const shared = [...keySlots].some((s) => direct.has(s));
+      const args = t.args.map((a) => {
+        if (shared && (a.t === 'input' || a.t === 'data' || a.t === 'ref')) {
+          const ks = new Set<number>();
+          refKeySlots(a, ks);
+          if (ks.size > 0) {
+            const name = `$h${scope.frame.n}`;
+            const local: CTerm = { t: 'local', slot: scope.declare(name), name };
+            pre.push({ e: 'unify', a: local, b: a, with: e.with, pos: e.pos, file: e.file });
+            return local;
+          }
+        }
+        return visit(a);
+      });
+      return { ...t, args };
+    };
+    if (e.e === 'term') return pre.length === 0 && e.term.t !== 'call' ? [e] : finish({ ...e, term: visit(e.term) });
+    return finish({ ...e, a: visit(e.a), b: visit(e.b) });
+    function finish(x: CExpr): CExpr[] {
+      return pre.length === 0 ? [x] : [...pre, x];
+    }
   }
 
   compileExpr(e: Expr, scope: Scope, ctx: Ctx): CExpr | undefined {
@@ -525,7 +563,7 @@ class Compiler {
       }
       case 'not': {
         const inner = this.compileExpr(e.expr, scope, ctx);
-        return { ...base, e: 'not', body: inner ? [inner] : [] };
+        return { ...base, e: 'not', body: inner ? this.hoistRefs(inner, scope) : [] };
       }
       case 'some':
         return undefined;
