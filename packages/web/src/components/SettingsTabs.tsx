@@ -1,0 +1,19 @@
+import { Link, usePath } from '../lib/router';
+
+/** Settings sections; both are admin-only screens. */
+export function SettingsTabs() {
+  const path = usePath();
+  const tabs = [
+    { href: '/settings/slack', label: 'Slack' },
+    { href: '/settings/api-keys', label: 'API keys' },
+  ];
+  return (
+    <nav aria-label="Settings" className="tabs">
+      {tabs.map((t) => (
+        <Link key={t.href} href={t.href} aria-current={path === t.href ? 'page' : undefined} className="tab">
+          {t.label}
+        </Link>
+      ))}
+    </nav>
+  );
+}

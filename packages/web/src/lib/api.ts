@@ -1,0 +1,288 @@
+// The REST API of SPEC §6 plus the endpoints the server's web plugin adds (packages/server/src/http/web).
+// Requests ride on the httpOnly session cookie; the UI never sees an API key after sign-in.
+
+export type RunState =
+  | 'QUEUED'
+  | 'PREPARING'
+  | 'INITIALIZING'
+  | 'PLANNING'
+  | 'UNCONFIRMED'
+  | 'CONFIRMED'
+  | 'APPLYING'
+  | 'FINISHED'
+  | 'FAILED'
+  | 'DISCARDED'
+  | 'CANCELED'
+  | 'STOPPED';
+
+export const TERMINAL_STATES: readonly RunState[] = [
+  'FINISHED',
+  'FAILED',
+  'DISCARDED',
+  'CANCELED',
+  'STOPPED',
+];
+
+export type Access = 'none' | 'read' | 'write' | 'admin';
+
+export interface Me {
+  id: string;
+  name: string;
+  login: string;
+  admin: boolean;
+  teams: string[];
+}
+
+/** GET /auth/session: answers 200 whether or not signed in, so the first page load logs no failed request. */
+export interface SessionInfo {
+  signed_in: boolean;
+  me: Me | null;
+  /** Server capabilities the UI adapts to (parts built by other packages may be absent). */
+  features: { slack: boolean; subscriptions: boolean };
+  /** Slack credentials missing from the environment (empty when Slack is configured). */
+  slack_missing_env: string[];
+}
+
+export interface Stack {
+  id: string;
+  name: string;
+  description: string;
+  labels: string[];
+  repository: string | null;
+  branch: string | null;
+  project_root: string | null;
+  autodeploy: boolean;
+  administrative: boolean;
+  commands: { init: string | null; plan: string; apply: string };
+  env: Record<string, string>;
+  locked_by: string | null;
+  state: RunState | 'NONE';
+  created_at: string;
+  updated_at: string;
+}
+
+export interface StackOverview extends Stack {
+  access: Access;
+  latest_run: Run | null;
+}
+
+export interface RunHistoryEntry {
+  state: RunState;
+  at: string;
+  by: string | null;
+  note: string | null;
+}
+
+export interface Run {
+  id: string;
+  stack_id: string;
+  type: 'TRACKED';
+  state: RunState;
+  triggered_by: string;
+  commit: { hash: string; message: string; author: string } | null;
+  delta: { add: number; change: number; destroy: number } | null;
+  history: RunHistoryEntry[];
+  created_at: string;
+  updated_at: string;
+}
+
+export interface LogChunk {
+  id: number;
+  phase: string;
+  text: string;
+  at: string;
+}
+
+export interface Policy {
+  id: string;
+  name: string;
+  type: 'ACCESS';
+  body: string;
+  rego_version: 'v1' | 'v0';
+  labels: string[];
+  last_error: string | null;
+  last_error_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface AttachedPolicy {
+  id: string;
+  name: string;
+  /** `explicit`: attached by an admin; `auto`: through an `autoattach:` label. */
+  via: 'explicit' | 'auto';
+}
+
+/** Same rule as the server's autoattaches(): `autoattach:<label>` matches a stack label, `autoattach:*` all. */
+export function attachedPolicies(
+  policies: Policy[],
+  explicitIds: string[],
+  stackLabels: string[],
+): AttachedPolicy[] {
+  const out: AttachedPolicy[] = [];
+  for (const p of policies) {
+    if (explicitIds.includes(p.id)) out.push({ id: p.id, name: p.name, via: 'explicit' });
+    else if (
+      p.labels.some(
+        (l) => l.startsWith('autoattach:') && (l === 'autoattach:*' || stackLabels.includes(l.slice(11))),
+      )
+    )
+      out.push({ id: p.id, name: p.name, via: 'auto' });
+  }
+  return out;
+}
+
+export interface PolicyEvaluation {
+  rules: Record<string, boolean>;
+  access: 'none' | 'read' | 'write';
+  error: string | null;
+}
+
+export interface ApiKey {
+  id: string;
+  name: string;
+  login: string;
+  admin: boolean;
+  teams: string[];
+  created_at: string;
+  created_by: string;
+}
+
+export interface Subscription {
+  channel_id: string;
+  channel_name?: string;
+  created_by: string;
+  created_at: string;
+}
+
+/** See the shape documented in packages/server/src/http/web/slack-status.md (GET /api/v1/integrations/slack). */
+export interface SlackIntegration {
+  connected: boolean;
+  configured?: boolean;
+  missing_env?: string[];
+  team?: { id: string; name: string } | null;
+  enterprise?: { id: string; name: string } | null;
+  scopes?: string[];
+  installed_by?: string | null;
+  installed_at?: string | null;
+  active?: boolean;
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly body: unknown,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const res = await fetch(path, {
+    method,
+    credentials: 'same-origin',
+    headers:
+      body === undefined
+        ? { accept: 'application/json' }
+        : { 'content-type': 'application/json', accept: 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (res.status === 204) return undefined as T;
+  const text = await res.text();
+  let data: unknown = undefined;
+  try {
+    data = text ? JSON.parse(text) : undefined;
+  } catch {
+    data = text;
+  }
+  if (!res.ok) {
+    const err = (data as { error?: { code?: string; message?: string } } | undefined)?.error;
+    if (res.status === 401 && !path.startsWith('/auth/')) {
+      window.dispatchEvent(new CustomEvent('liftoff:unauthorized'));
+    }
+    throw new ApiError(res.status, err?.code ?? `http_${res.status}`, err?.message ?? res.statusText, data);
+  }
+  return data as T;
+}
+
+/** Lists may come bare or wrapped (`{stacks: [...]}`); accept both so the UI does not hinge on the wrapper. */
+function listOf<T>(data: unknown, key: string): T[] {
+  if (Array.isArray(data)) return data as T[];
+  if (data && typeof data === 'object') {
+    const wrapped = (data as Record<string, unknown>)[key] ?? (data as Record<string, unknown>).items;
+    if (Array.isArray(wrapped)) return wrapped as T[];
+  }
+  return [];
+}
+
+const enc = encodeURIComponent;
+
+export const api = {
+  session: () => request<SessionInfo>('GET', '/auth/session'),
+  signIn: (apiKey: string) => request<SessionInfo>('POST', '/auth/sign-in', { api_key: apiKey }),
+  signOut: () => request<void>('POST', '/auth/sign-out', {}),
+  me: () => request<Me>('GET', '/api/v1/me'),
+
+  stacks: async () => listOf<StackOverview>(await request('GET', '/api/v1/me/stacks'), 'stacks'),
+  stack: (id: string) => request<Stack>('GET', `/api/v1/stacks/${enc(id)}`),
+  stackAccess: async (id: string) =>
+    (await request<{ access: Access }>('GET', `/api/v1/stacks/${enc(id)}/access`)).access,
+  createStack: (body: Partial<Stack> & { id: string; name: string }) =>
+    request<Stack>('POST', '/api/v1/stacks', body),
+  updateStack: (id: string, body: Partial<Stack>) =>
+    request<Stack>('PATCH', `/api/v1/stacks/${enc(id)}`, body),
+  deleteStack: (id: string) => request<void>('DELETE', `/api/v1/stacks/${enc(id)}`),
+
+  runs: async (stackId: string) =>
+    listOf<Run>(await request('GET', `/api/v1/stacks/${enc(stackId)}/runs`), 'runs'),
+  run: (stackId: string, runId: string) =>
+    request<Run>('GET', `/api/v1/stacks/${enc(stackId)}/runs/${enc(runId)}`),
+  trigger: (stackId: string) => request<Run>('POST', `/api/v1/stacks/${enc(stackId)}/runs`, {}),
+  runAction: (stackId: string, runId: string, action: 'confirm' | 'discard' | 'stop') =>
+    request<Run>('POST', `/api/v1/stacks/${enc(stackId)}/runs/${enc(runId)}/${action}`, {}),
+
+  policies: async () => listOf<Policy>(await request('GET', '/api/v1/policies'), 'policies'),
+  policy: (id: string) => request<Policy>('GET', `/api/v1/policies/${enc(id)}`),
+  createPolicy: (body: Pick<Policy, 'id' | 'name' | 'type' | 'body' | 'rego_version' | 'labels'>) =>
+    request<Policy>('POST', '/api/v1/policies', body),
+  updatePolicy: (id: string, body: Partial<Pick<Policy, 'name' | 'body' | 'rego_version' | 'labels'>>) =>
+    request<Policy>('PATCH', `/api/v1/policies/${enc(id)}`, body),
+  deletePolicy: (id: string) => request<void>('DELETE', `/api/v1/policies/${enc(id)}`),
+  evaluatePolicy: (body: { body: string; rego_version: string; input: unknown }) =>
+    request<PolicyEvaluation>('POST', '/api/v1/policies/evaluate', body),
+  /** Ids of policies attached explicitly; `autoattach:` ones are worked out from labels (see attachedPolicies). */
+  stackPolicyIds: async (stackId: string) =>
+    listOf<string>(await request('GET', `/api/v1/stacks/${enc(stackId)}/policies`), 'policies'),
+  attach: (stackId: string, policyId: string) =>
+    request<void>('PUT', `/api/v1/stacks/${enc(stackId)}/policies/${enc(policyId)}`),
+  detach: (stackId: string, policyId: string) =>
+    request<void>('DELETE', `/api/v1/stacks/${enc(stackId)}/policies/${enc(policyId)}`),
+
+  subscriptions: async (stackId: string) =>
+    listOf<Subscription>(
+      await request('GET', `/api/v1/stacks/${enc(stackId)}/subscriptions`),
+      'subscriptions',
+    ),
+
+  slack: () => request<SlackIntegration>('GET', '/api/v1/integrations/slack'),
+  slackDisconnect: () => request<void>('DELETE', '/api/v1/integrations/slack'),
+  slackManifest: () => request<unknown>('GET', '/slack/manifest'),
+
+  apiKeys: async () => listOf<ApiKey>(await request('GET', '/api/v1/api-keys'), 'api_keys'),
+  createApiKey: (body: { name: string; admin: boolean; teams: string[] }) =>
+    request<{ id: string; secret: string }>('POST', '/api/v1/api-keys', body),
+  revokeApiKey: (id: string) => request<void>('DELETE', `/api/v1/api-keys/${enc(id)}`),
+};
+
+/** Line and column of a Rego compile error, from the 400's fields or its message ("line 3, column 5"). */
+export function compileErrorPosition(err: unknown): { line: number; column: number; message: string } | null {
+  if (!(err instanceof ApiError) || err.status !== 400) return null;
+  const e = (err.body as { error?: { line?: number; column?: number; message?: string } } | undefined)?.error;
+  if (e && typeof e.line === 'number') return { line: e.line, column: e.column ?? 1, message: err.message };
+  const m = /line (\d+)(?:, column (\d+))?/.exec(err.message);
+  if (!m) return null;
+  return { line: Number(m[1]), column: m[2] ? Number(m[2]) : 1, message: err.message };
+}

@@ -1,0 +1,18 @@
+// Who is signed in. The session itself is an httpOnly cookie; the UI only knows the result of GET /api/v1/me.
+import { createContext, useContext } from 'react';
+import type { Me, SessionInfo } from './api';
+
+export interface SessionValue {
+  me: Me;
+  features: SessionInfo['features'];
+  slackMissingEnv: string[];
+  signOut: () => Promise<void>;
+}
+
+export const SessionContext = createContext<SessionValue | null>(null);
+
+export function useSession(): SessionValue {
+  const value = useContext(SessionContext);
+  if (!value) throw new Error('useSession outside a signed-in tree');
+  return value;
+}

@@ -1,0 +1,311 @@
+// Policy editor (admin): Rego with highlighting, compile errors at line and column as the server reports them,
+// and a workbench that evaluates the draft against an input document you edit.
+import { useState, type FormEvent } from 'react';
+import { ErrorNotice } from '../components/ErrorNotice';
+import { Field, splitList } from '../components/Field';
+import { PageHeader } from '../components/Layout';
+import { RegoEditor, type EditorMark } from '../components/RegoEditor';
+import { api, compileErrorPosition, type Policy, type PolicyEvaluation } from '../lib/api';
+import { Link, navigate, useTitle } from '../lib/router';
+import { useAsync } from '../lib/use-async';
+
+const TEMPLATE = `package spacelift
+
+# Engineers may read every stack this policy is attached to.
+read if {
+\tsome team in input.session.teams
+\tteam == "Engineering"
+}
+
+# Administrative stacks stay read-only for everyone this policy covers.
+deny_write if {
+\tinput.stack.administrative
+}
+`;
+
+const SAMPLE_INPUT = {
+  request: { remote_ip: '10.0.0.7', timestamp_ns: 1767225600000000000 },
+  session: {
+    admin: false,
+    creator_ip: '10.0.0.7',
+    login: 'api::reader',
+    name: 'Reader',
+    teams: ['Engineering'],
+    machine: false,
+  },
+  stack: {
+    id: 'production',
+    administrative: false,
+    autodeploy: false,
+    branch: 'main',
+    labels: ['prod'],
+    locked_by: null,
+    name: 'Production',
+    namespace: '',
+    project_root: '',
+    repository: '',
+    state: 'FINISHED',
+    terraform_version: '',
+  },
+};
+
+export function PolicyPage({ policyId }: { policyId: string | null }) {
+  const loaded = useAsync<Policy | null>(
+    () => (policyId ? api.policy(policyId) : Promise.resolve(null)),
+    [policyId],
+  );
+  useTitle(policyId ? (loaded.data?.name ?? policyId) : 'New policy');
+  if (policyId && !loaded.data) {
+    return (
+      <>
+        <PageHeader title={policyId} crumbs={<Link href="/policies">Policies</Link>} />
+        <ErrorNotice error={loaded.error} />
+        {!loaded.error && <p className="muted">Loading…</p>}
+      </>
+    );
+  }
+  return <PolicyForm policy={loaded.data ?? null} />;
+}
+
+function PolicyForm({ policy }: { policy: Policy | null }) {
+  const [id, setId] = useState(policy?.id ?? '');
+  const [name, setName] = useState(policy?.name ?? '');
+  const [body, setBody] = useState(policy?.body ?? TEMPLATE);
+  const [version, setVersion] = useState<'v1' | 'v0'>(policy?.rego_version ?? 'v1');
+  const [labels, setLabels] = useState((policy?.labels ?? []).join(', '));
+  const [mark, setMark] = useState<EditorMark | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [saved, setSaved] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function save(e: FormEvent) {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    setMark(null);
+    setSaved(null);
+    try {
+      const fields = { name: name.trim(), body, rego_version: version, labels: splitList(labels) };
+      if (policy) {
+        await api.updatePolicy(policy.id, fields);
+        setSaved('Saved.');
+      } else {
+        const created = await api.createPolicy({ id: id.trim(), type: 'ACCESS', ...fields });
+        navigate(`/policies/${encodeURIComponent(created.id)}`, { replace: true });
+      }
+    } catch (err) {
+      const pos = compileErrorPosition(err);
+      if (pos) setMark(pos);
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function remove() {
+    if (
+      !policy ||
+      !window.confirm(`Delete policy ${policy.name}? Stacks it is attached to lose the access it grants.`)
+    )
+      return;
+    try {
+      await api.deletePolicy(policy.id);
+      navigate('/policies');
+    } catch (err) {
+      setError(err);
+    }
+  }
+
+  return (
+    <>
+      <PageHeader
+        title={policy ? policy.name : 'New policy'}
+        crumbs={
+          <>
+            <Link href="/policies">Policies</Link> <span aria-hidden="true">/</span>
+          </>
+        }
+      >
+        {policy && (
+          <button type="button" className="btn btn-ghost btn-danger-text" onClick={() => void remove()}>
+            Delete
+          </button>
+        )}
+      </PageHeader>
+      {policy?.last_error && (
+        <div className="notice notice-danger">Last evaluation failed: {policy.last_error}</div>
+      )}
+      <div className="policy-layout">
+        <form className="card form" onSubmit={save} aria-label="Policy">
+          <div className="grid-2">
+            <Field id="policy-name" label="Name">
+              <input id="policy-name" required value={name} onChange={(e) => setName(e.target.value)} />
+            </Field>
+            {!policy && (
+              <Field id="policy-id" label="ID">
+                <input
+                  id="policy-id"
+                  className="mono"
+                  required
+                  value={id}
+                  onChange={(e) => setId(e.target.value)}
+                />
+              </Field>
+            )}
+            <Field id="policy-version" label="Rego version">
+              <select
+                id="policy-version"
+                value={version}
+                onChange={(e) => setVersion(e.target.value as 'v1' | 'v0')}
+              >
+                <option value="v1">v1 (recommended)</option>
+                <option value="v0">v0</option>
+              </select>
+            </Field>
+            <Field
+              id="policy-labels"
+              label="Labels"
+              hint="autoattach:<label> attaches to stacks with that label; autoattach:* to all."
+            >
+              <input
+                id="policy-labels"
+                value={labels}
+                aria-describedby="policy-labels-hint"
+                onChange={(e) => setLabels(e.target.value)}
+              />
+            </Field>
+          </div>
+          <div className="field">
+            <label htmlFor="policy-body">Body</label>
+            <RegoEditor
+              id="policy-body"
+              value={body}
+              onChange={(v) => {
+                setBody(v);
+                setSaved(null);
+              }}
+              mark={mark}
+              describedBy={mark ? 'policy-error' : 'policy-body-hint'}
+            />
+            <p className="hint" id="policy-body-hint">
+              Rules: <code>read</code>, <code>write</code>, <code>deny</code>, <code>deny_write</code>. Tab
+              indents; press Escape then Tab to leave the editor.
+            </p>
+          </div>
+          {mark && (
+            <div
+              className="notice notice-danger"
+              role="alert"
+              id="policy-error"
+              data-line={mark.line}
+              data-column={mark.column}
+            >
+              <strong>
+                Line {mark.line}, column {mark.column}:
+              </strong>{' '}
+              {mark.message.replace(/^body: line \d+, column \d+: /, '')}
+            </div>
+          )}
+          {!mark && <ErrorNotice error={error} />}
+          <div className="form-actions">
+            <button type="submit" className="btn btn-primary" disabled={busy}>
+              {busy ? 'Saving…' : policy ? 'Save' : 'Create policy'}
+            </button>
+            <span role="status" className="text-success">
+              {saved}
+            </span>
+          </div>
+        </form>
+        <Workbench body={body} version={version} />
+      </div>
+    </>
+  );
+}
+
+function Workbench({ body, version }: { body: string; version: 'v1' | 'v0' }) {
+  const [input, setInput] = useState(JSON.stringify(SAMPLE_INPUT, null, 2));
+  const [result, setResult] = useState<PolicyEvaluation | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function evaluate(e: FormEvent) {
+    e.preventDefault();
+    setError(null);
+    setResult(null);
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(input);
+    } catch (err) {
+      setError(new Error(`Input is not valid JSON: ${(err as Error).message}`));
+      return;
+    }
+    setBusy(true);
+    try {
+      setResult(await api.evaluatePolicy({ body, rego_version: version, input: parsed }));
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <form className="card form workbench" onSubmit={evaluate} aria-labelledby="workbench-title">
+      <h2 id="workbench-title" className="h3">
+        Test this policy
+      </h2>
+      <p className="hint">Evaluates the text in the editor (saved or not) against this input document.</p>
+      <div className="field">
+        <label htmlFor="workbench-input">Input (JSON)</label>
+        <textarea
+          id="workbench-input"
+          className="mono code-input"
+          rows={16}
+          spellCheck={false}
+          value={input}
+          onChange={(e) => setInput(e.target.value)}
+        />
+      </div>
+      <div className="form-actions">
+        <button type="submit" className="btn btn-secondary" disabled={busy}>
+          {busy ? 'Evaluating…' : 'Evaluate'}
+        </button>
+      </div>
+      <ErrorNotice error={error} />
+      {result && (
+        <div className="workbench-result" role="status">
+          {result.error ? (
+            <div className="notice notice-danger">Evaluation failed (counts as deny): {result.error}</div>
+          ) : (
+            <p>
+              Decision:{' '}
+              <span className={`badge badge-${decisionTone(result.access)}`}>
+                {result.access.toUpperCase()}
+              </span>
+            </p>
+          )}
+          <table className="table table-compact">
+            <thead>
+              <tr>
+                <th scope="col">Rule</th>
+                <th scope="col">Value</th>
+              </tr>
+            </thead>
+            <tbody>
+              {Object.entries(result.rules).map(([rule, value]) => (
+                <tr key={rule}>
+                  <td className="mono">{rule}</td>
+                  <td className={value ? 'strong' : 'muted'}>{String(value)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </form>
+  );
+}
+
+function decisionTone(access: string) {
+  return access === 'write' ? 'success' : access === 'read' ? 'active' : 'danger';
+}
