@@ -498,7 +498,8 @@ class Compiler {
       for (const a of t.args) refKeySlots(a, keySlots);
       if (keySlots.size === 0) return t;
       const direct = new Set<number>();
-      for (const a of t.args) if (a.t !== 'input' && a.t !== 'data' && a.t !== 'ref') usedTermSlots(a, direct);
+      for (const a of t.args)
+        if (a.t !== 'input' && a.t !== 'data' && a.t !== 'ref') usedTermSlots(a, direct);
       const shared = [...keySlots].some((s) => direct.has(s));
       const args = t.args.map((a) => {
         if (shared && (a.t === 'input' || a.t === 'data' || a.t === 'ref')) {
@@ -515,7 +516,8 @@ class Compiler {
       });
       return { ...t, args };
     };
-    if (e.e === 'term') return pre.length === 0 && e.term.t !== 'call' ? [e] : finish({ ...e, term: visit(e.term) });
+    if (e.e === 'term')
+      return pre.length === 0 && e.term.t !== 'call' ? [e] : finish({ ...e, term: visit(e.term) });
     return finish({ ...e, a: visit(e.a), b: visit(e.b) });
     function finish(x: CExpr): CExpr[] {
       return pre.length === 0 ? [x] : [...pre, x];
@@ -759,6 +761,26 @@ class Compiler {
     const scope = new Scope(undefined, frame);
     const bound = new Set<number>();
     let args: CTerm[] | undefined;
+    if (rule.args && !rule.isDefault) {
+      // Arguments that are not patterns (calls, refs, templates) become equality checks
+      // after the body, as OPA rewrites them: f($"{x}") if { x = 1 }.
+      const extra: Expr[] = [];
+      const argTerms = rule.args.map((a, i) => {
+        if (
+          a.type === 'var' ||
+          a.type === 'scalar' ||
+          a.type === 'array' ||
+          a.type === 'object' ||
+          a.type === 'set'
+        ) {
+          return a;
+        }
+        const v: Term = { type: 'var', name: `$arg${i}`, pos: a.pos };
+        extra.push({ kind: 'unify', left: v, right: a, with: [], pos: a.pos });
+        return v;
+      });
+      if (extra.length > 0) rule = { ...rule, args: argTerms, body: [...rule.body, ...extra] };
+    }
     if (rule.args) {
       const declareArg = (t: Term): void => {
         if (t.type === 'var') {

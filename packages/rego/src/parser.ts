@@ -830,6 +830,16 @@ class Parser {
     this.depth = 1;
     if (this.tok.kind === 'eof') throw this.error('empty template expression');
     const term = this.parseInfix();
+    if (this.isKw('with')) {
+      // `{x with input as y}`: evaluate through a one-literal comprehension that carries
+      // the modifiers, then take its (first) value.
+      const pos = term.pos;
+      const v: VarTerm = { type: 'var', name: `$_${wildcardCounter++}`, pos };
+      const lit: Expr = { kind: 'unify', left: v, right: term, with: this.parseWiths(), pos };
+      if (!this.atEof()) throw this.unexpected();
+      const compr: Term = { type: 'arraycompr', term: v, body: [lit], pos };
+      return { type: 'call', fn: ['internal.template_first'], args: [compr], pos };
+    }
     if (!this.atEof()) throw this.unexpected();
     return term;
   }

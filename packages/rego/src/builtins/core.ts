@@ -233,6 +233,15 @@ registerBuiltins([
   typeCheck('is_null', 'null'),
   { name: 'type_name', arity: 1, fn: (args) => typeName(args[0]!) },
   {
+    // Template expressions with `with` modifiers: the first value of their comprehension.
+    name: 'internal.template_first',
+    arity: 1,
+    fn: (args) => {
+      const a = args[0]!;
+      return Array.isArray(a) && a.length > 0 ? a[0] : undefined;
+    },
+  },
+  {
     // `x in xs`: membership in array elements, set elements or object values.
     name: 'internal.member_2',
     arity: 2,
