@@ -13,3 +13,4 @@ import './numbers.js';
 import './crypto.js';
 import './jwt.js';
 import './x509.js';
+import './graphql.js';

@@ -11,10 +11,4 @@ export const UNSUPPORTED_BUILTINS: Readonly<Record<string, string>> = {
   'rego.metadata.chain': 'METADATA annotations are not parsed',
   'rego.metadata.rule': 'METADATA annotations are not parsed',
   trace: 'tracing is not supported',
-  'graphql.parse': 'GraphQL parsing and validation (gqlparser) is not implemented yet',
-  'graphql.parse_and_verify': 'GraphQL parsing and validation (gqlparser) is not implemented yet',
-  'graphql.parse_query': 'GraphQL parsing and validation (gqlparser) is not implemented yet',
-  'graphql.parse_schema': 'GraphQL parsing and validation (gqlparser) is not implemented yet',
-  'graphql.is_valid': 'GraphQL parsing and validation (gqlparser) is not implemented yet',
-  'graphql.schema_is_valid': 'GraphQL parsing and validation (gqlparser) is not implemented yet',
 };

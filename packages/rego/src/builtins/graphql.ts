@@ -1,0 +1,120 @@
+// graphql.* builtins (OPA `graphql.go`, on vektah/gqlparser there): parsing to gqlparser-shaped
+// ASTs, schema validation and query validation, from ../lib/graphql.
+import { ObjectValue, fromJS, toJSON, type Value } from '../value.js';
+import {
+  GraphQLError,
+  parseQueryDocument,
+  parseSchemaDocument,
+  pruneAst,
+  type Node,
+} from '../lib/graphql/parser.js';
+import { loadSchema, validateQuery } from '../lib/graphql/validate.js';
+import { BuiltinError, operandError, registerBuiltins, type BuiltinDef } from './registry.js';
+
+function located(e: GraphQLError, what: string): BuiltinError {
+  return new BuiltinError(
+    `${e.message.replace(/\.$/, '')} in GraphQL ${what} at location ${e.line}:${e.column}`,
+  );
+}
+
+/** A query document from a string (parsed) or an AST object. */
+function queryDoc(v: Value, pos: number): Node {
+  if (typeof v === 'string') {
+    try {
+      return parseQueryDocument(v);
+    } catch (e) {
+      if (e instanceof GraphQLError) throw located(e, 'string');
+      throw e;
+    }
+  }
+  if (v instanceof ObjectValue) return toJSON(v) as Node;
+  throw operandError(pos, 'one of {string, object}', v);
+}
+
+/** A schema document from a string (parsed) or an AST object. */
+function schemaDoc(v: Value, pos: number): Node {
+  if (typeof v === 'string') {
+    try {
+      return parseSchemaDocument(v);
+    } catch (e) {
+      if (e instanceof GraphQLError) throw located(e, 'schema');
+      throw e;
+    }
+  }
+  if (v instanceof ObjectValue) return toJSON(v) as Node;
+  throw operandError(pos, 'one of {string, object}', v);
+}
+
+function ast(n: Node): Value {
+  return fromJS(pruneAst(n));
+}
+
+/** Parses and validates both documents; throws BuiltinError on the first problem. */
+function parseBoth(args: Value[]): [Node, Node] {
+  const s = schemaDoc(args[1]!, 2);
+  let schema;
+  try {
+    schema = loadSchema(s);
+  } catch (e) {
+    if (e instanceof GraphQLError) throw located(e, 'schema');
+    throw e;
+  }
+  const q = queryDoc(args[0]!, 1);
+  const err = validateQuery(schema, q);
+  if (err) throw located(err, 'string');
+  return [q, s];
+}
+
+const defs: BuiltinDef[] = [
+  { name: 'graphql.parse_query', arity: 1, fn: (args) => ast(queryDoc(args[0]!, 1)) },
+  { name: 'graphql.parse_schema', arity: 1, fn: (args) => ast(schemaDoc(args[0]!, 1)) },
+  {
+    name: 'graphql.parse',
+    arity: 2,
+    fn: (args) => {
+      const [q, s] = parseBoth(args);
+      return [ast(q), ast(s)];
+    },
+  },
+  {
+    name: 'graphql.parse_and_verify',
+    arity: 2,
+    fn: (args) => {
+      try {
+        const [q, s] = parseBoth(args);
+        return [true, ast(q), ast(s)];
+      } catch (e) {
+        if (e instanceof BuiltinError) return [false, new ObjectValue(), new ObjectValue()];
+        throw e;
+      }
+    },
+  },
+  {
+    name: 'graphql.is_valid',
+    arity: 2,
+    fn: (args) => {
+      try {
+        parseBoth(args);
+        return true;
+      } catch (e) {
+        if (e instanceof BuiltinError) return false;
+        throw e;
+      }
+    },
+  },
+  {
+    name: 'graphql.schema_is_valid',
+    arity: 1,
+    fn: (args) => {
+      try {
+        loadSchema(schemaDoc(args[0]!, 1));
+        return true;
+      } catch (e) {
+        if (e instanceof BuiltinError || e instanceof GraphQLError) return false;
+        throw e;
+      }
+    },
+  },
+];
+
+registerBuiltins(defs);
