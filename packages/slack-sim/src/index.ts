@@ -31,6 +31,15 @@ export interface SlackSim {
   authorizeUrl: string;
   control: Control;
   driver: Driver;
+  /**
+   * Resolve with the first truthy value of `probe`, checked as state changes. Apps ack first and
+   * post afterwards, so tests wait for the effect rather than for the delivery. Rejects after
+   * `timeoutMs` (default 5000) with `what` in the message.
+   */
+  waitFor<T>(
+    probe: () => T | undefined | null | false,
+    options?: { timeoutMs?: number; what?: string },
+  ): Promise<T>;
   /** Wait until Events the simulator sent on its own (after auth.revoke, uninstall) are delivered. */
   idle(): Promise<void>;
   close(): Promise<void>;
@@ -73,6 +82,17 @@ export async function startSlackSim(options: SlackSimOptions = {}): Promise<Slac
     authorizeUrl: `${baseUrl}/oauth/v2/authorize`,
     control,
     driver,
+    async waitFor(probe, waitOptions = {}) {
+      const deadline = Date.now() + (waitOptions.timeoutMs ?? 5000);
+      for (;;) {
+        const value = probe();
+        if (value) return value;
+        if (Date.now() > deadline)
+          throw new Error(`slack-sim: timed out waiting for ${waitOptions.what ?? 'condition'}`);
+        // Polling is enough here: state only changes when a request arrives.
+        await new Promise((r) => setTimeout(r, 5));
+      }
+    },
     async idle() {
       while (pending.size > 0) await Promise.all([...pending]);
     },
