@@ -38,6 +38,8 @@ export interface EvalOptions {
   timeoutMs?: number;
   /** Builtin errors abort evaluation instead of making the call undefined. */
   strictBuiltinErrors?: boolean;
+  /** Receives the output of `print()` calls (one line per call); default: discarded. */
+  print?: (message: string) => void;
 }
 
 /** A compiled set of modules, ready to evaluate. */
@@ -70,6 +72,7 @@ class Policy implements CompiledPolicy {
       data: options?.data === undefined || options.data === null ? EMPTY_DATA : fromJS(options.data),
       strict: options?.strictBuiltinErrors ?? this.strictDefault,
       budget: new Budget(options?.maxSteps, options?.timeoutMs),
+      print: options?.print,
     });
   }
 

@@ -24,6 +24,8 @@ export interface EvalSettings {
   data: Value;
   strict: boolean;
   budget: Budget;
+  /** Receives `print()` output; without it `print` is a no-op. */
+  print?: (message: string) => void;
 }
 
 const UNDEF = Symbol('undefined');
@@ -49,6 +51,7 @@ export class Evaluator {
   firstBuiltinError: RegoEvalError | undefined;
   private nowCache: bigint | undefined;
   private readonly bctx: BuiltinContext;
+  private readonly printer: ((message: string) => void) | undefined;
 
   constructor(
     private readonly root: TreeNode,
@@ -58,6 +61,7 @@ export class Evaluator {
     this.baseData = settings.data;
     this.strict = settings.strict;
     this.budget = settings.budget;
+    this.printer = settings.print;
     this.bctx = {
       strict: settings.strict,
       nowNs: (): bigint => {
@@ -274,6 +278,7 @@ export class Evaluator {
         });
       }
       case 'call':
+        if (t.target.kind === 'print') return this.evalPrint(t.args, f, k);
         return this.evalList(t.args, 0, [], f, (args) => this.call(t, args.slice(), f, k));
       case 'compr':
         return k(this.evalCompr(t, f));
@@ -304,6 +309,23 @@ export class Evaluator {
       acc.pop();
       return r;
     });
+  }
+
+  /** `print(...)` always succeeds; undefined arguments print as `<undefined>`. */
+  private evalPrint(args: CTerm[], f: Frame, k: VCont): boolean {
+    if (this.printer) {
+      const parts: string[] = [];
+      for (const a of args) {
+        const vals: string[] = [];
+        this.evalTerm(a, f, (v) => {
+          vals.push(typeof v === 'string' ? v : regoString(v));
+          return false;
+        });
+        parts.push(vals.length === 0 ? '<undefined>' : vals.length === 1 ? vals[0]! : `{${vals.join(', ')}}`);
+      }
+      this.printer(parts.join(' '));
+    }
+    return k(true);
   }
 
   private evalTemplate(parts: Array<string | CTerm>, f: Frame, k: VCont): boolean {
