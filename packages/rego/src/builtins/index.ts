@@ -14,3 +14,4 @@ import './crypto.js';
 import './jwt.js';
 import './x509.js';
 import './graphql.js';
+import './providers.js';

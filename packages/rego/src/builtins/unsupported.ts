@@ -5,7 +5,6 @@
 export const UNSUPPORTED_BUILTINS: Readonly<Record<string, string>> = {
   'http.send': 'network access from policies is disabled in Liftoff',
   'net.lookup_ip_addr': 'DNS lookups from policies are disabled in Liftoff',
-  'providers.aws.sign_req': 'AWS request signing is out of scope',
   'opa.runtime': 'there is no OPA runtime to describe',
   'rego.parse_module': 'returning OPA AST JSON is out of scope',
   'rego.metadata.chain': 'METADATA annotations are not parsed',
