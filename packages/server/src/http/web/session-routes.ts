@@ -1,0 +1,135 @@
+// Sign-in with an API key → session cookie; sign-out; who am I. `/auth/*` sits outside `/api/` so the API's
+// bearer check does not apply to it; `/api/v1/me` is an ordinary API route (bearer or cookie).
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import type { ApiKey } from '../../domain/api-keys.js';
+import type { Services } from '../../domain/services.js';
+import { httpSubject, type Subject } from '../../domain/subjects.js';
+import { subjectOf } from '../auth.js';
+import { HttpError } from '../errors.js';
+import { parseBody } from '../validation.js';
+import {
+  clearedSessionCookie,
+  readCookie,
+  SESSION_COOKIE,
+  sessionCookie,
+  type SessionStore,
+} from './sessions.js';
+
+export interface Me {
+  login: string;
+  name: string;
+  admin: boolean;
+  teams: string[];
+}
+
+/** What the UI needs to adapt to this server: parts built by other packages may be missing. */
+export interface SessionFeatures {
+  slack: boolean;
+  subscriptions: boolean;
+}
+
+const signInSchema = z.strictObject({ api_key: z.string().min(1, 'must not be empty').max(500) });
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** Subject of a browser session: a person at a keyboard, so `machine` is false in the policy input. */
+function sessionSubject(key: ApiKey, request: FastifyRequest): Subject {
+  return httpSubject(
+    { admin: key.admin, login: key.login, name: key.name, teams: key.teams, machine: false },
+    request.ip,
+  );
+}
+
+/**
+ * Resolves the session cookie to a subject, or null when there is none. Cookie-authenticated writes must come
+ * from this origin: SameSite=Strict already keeps other sites' requests cookie-less, this also covers old browsers.
+ */
+export function cookieAuthenticator(store: SessionStore) {
+  return async (request: FastifyRequest): Promise<Subject | null> => {
+    const token = readCookie(request.headers.cookie, SESSION_COOKIE);
+    if (!token) return null;
+    const session = await store.resolve(token);
+    if (!session) return null;
+    if (!SAFE_METHODS.has(request.method)) assertSameOrigin(request);
+    return sessionSubject(session.key, request);
+  };
+}
+
+function assertSameOrigin(request: FastifyRequest) {
+  const site = request.headers['sec-fetch-site'];
+  if (typeof site === 'string' && site !== 'same-origin' && site !== 'none') {
+    throw new HttpError(403, 'cross_site_request', 'cross-site requests cannot use the session cookie');
+  }
+  const origin = request.headers.origin;
+  if (typeof origin === 'string' && origin !== 'null') {
+    let host: string;
+    try {
+      host = new URL(origin).host;
+    } catch {
+      host = '';
+    }
+    if (host !== request.headers.host) {
+      throw new HttpError(403, 'cross_site_request', 'cross-site requests cannot use the session cookie');
+    }
+  }
+}
+
+export function meOf(subject: Subject): Me {
+  const session = (subject.input.session ?? {}) as { name?: string; teams?: string[] };
+  return {
+    login: subject.actor,
+    name: session.name ?? subject.actor,
+    admin: subject.admin,
+    teams: session.teams ?? [],
+  };
+}
+
+export function sessionRoutes(
+  app: FastifyInstance,
+  deps: {
+    services: Services;
+    store: SessionStore;
+    secureCookies: boolean;
+    features: () => SessionFeatures;
+    slackMissingEnv: () => string[];
+  },
+) {
+  const { services, store } = deps;
+  const authenticate = cookieAuthenticator(store);
+
+  const info = (subject: Subject | null) => ({
+    signed_in: subject !== null,
+    me: subject ? meOf(subject) : null,
+    features: deps.features(),
+    slack_missing_env: subject?.admin ? deps.slackMissingEnv() : [],
+  });
+
+  // Always 200, so loading the UI while signed out does not log a failed request.
+  app.get('/auth/session', async (request, reply) => {
+    reply.header('cache-control', 'no-store');
+    return info(await authenticate(request));
+  });
+
+  app.post('/auth/sign-in', async (request, reply) => {
+    const { api_key } = parseBody(signInSchema, request.body);
+    assertSameOrigin(request);
+    const key = await services.apiKeys.authenticate(api_key);
+    if (!key) throw new HttpError(401, 'unauthorized', 'invalid API key');
+    const token = await store.create(key, request.ip);
+    const subject = sessionSubject(key, request);
+    await services.audit.allowed(subject, 'session.sign_in', `api_key:${key.id}`);
+    reply.header('set-cookie', sessionCookie(token, deps.secureCookies));
+    reply.header('cache-control', 'no-store');
+    return info(subject);
+  });
+
+  app.post('/auth/sign-out', async (request, reply) => {
+    const token = readCookie(request.headers.cookie, SESSION_COOKIE);
+    if (token) await store.delete(token);
+    reply.header('set-cookie', clearedSessionCookie(deps.secureCookies));
+    return reply.status(204).send();
+  });
+
+  app.get('/api/v1/me', async (request) => meOf(subjectOf(request)));
+}
