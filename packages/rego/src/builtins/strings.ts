@@ -246,16 +246,21 @@ const defs: BuiltinDef[] = [
     },
   },
   {
+    // First n parts (n > 0) or last |n| parts (n < 0); the remainder is dropped, unlike Go's SplitN.
     name: 'strings.split_n',
     arity: 3,
     fn: (args) => {
       const s = expectString(args, 0);
       const d = expectString(args, 1);
-      const n = Number(expectInteger(args, 2));
-      if (n === 0) return [];
+      const nv = expectNumber(args, 2);
+      if (!isInteger(nv))
+        throw new OperandTypeError('operand 3 must be integer number but got floating-point number');
+      const n = toBigInt(nv)!;
       const parts = d === '' ? codePoints(s) : s.split(d);
-      if (n < 0 || parts.length <= n) return parts;
-      return [...parts.slice(0, n - 1), parts.slice(n - 1).join(d)];
+      if (n === 0n) return [];
+      const k = n > 0n ? n : -n;
+      if (k >= BigInt(parts.length)) return parts;
+      return n > 0n ? parts.slice(0, Number(k)) : parts.slice(parts.length - Number(k));
     },
   },
   {
