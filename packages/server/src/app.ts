@@ -16,6 +16,7 @@ import type { Services } from './domain/services.js';
 import { StackService } from './domain/stacks.js';
 import { SYSTEM } from './domain/subjects.js';
 import { buildHttpServer } from './http/server.js';
+import { webUi } from './http/web/index.js';
 import { createLogger } from './logger.js';
 import { Metrics } from './metrics.js';
 import { RegoPolicyEngine } from './policy-engine/rego.js';
@@ -130,7 +131,8 @@ export async function createLiftoff(config: Config, options: LiftoffOptions = {}
           metrics,
           logger,
           publicUrl: config.publicUrl,
-          plugins: options.plugins,
+          // The web UI always rides along: it only adds routes (and serves packages/web/dist when built).
+          plugins: [...(options.plugins ?? []), webUi({ services, db: storage.db, config })],
         });
 
   let closed = false;

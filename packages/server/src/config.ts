@@ -196,7 +196,14 @@ export function resolveEncryptionKey(config: Config): Buffer {
   }
   mkdirSync(dirname(file), { recursive: true });
   const key = randomBytes(32);
-  writeFileSync(file, key.toString('base64') + '\n', { mode: 0o600, flag: 'wx' });
+  try {
+    writeFileSync(file, key.toString('base64') + '\n', { mode: 0o600, flag: 'wx' });
+  } catch (err) {
+    // Another process (e.g. `liftoff migrate` next to `liftoff start`) created it first: use theirs.
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST')
+      return parseEncryptionKey(readFileSync(file, 'utf8'));
+    throw err;
+  }
   chmodSync(file, 0o600);
   return key;
 }

@@ -4,14 +4,24 @@ import type { ApiKeyService } from '../domain/api-keys.js';
 import { httpSubject, type Subject } from '../domain/subjects.js';
 import { HttpError } from './errors.js';
 
+/** Credentials other than a bearer key (the web UI's session cookie, src/http/web); null when there are none. */
+export type SessionAuthenticator = (request: FastifyRequest) => Promise<Subject | null>;
+
 declare module 'fastify' {
   interface FastifyRequest {
     subject: Subject | null;
+  }
+  interface FastifyInstance {
+    sessionAuthenticator?: SessionAuthenticator;
   }
 }
 
 export async function authenticate(request: FastifyRequest, apiKeys: ApiKeyService): Promise<Subject> {
   const header = request.headers.authorization;
+  if (!header) {
+    const session = await request.server.sessionAuthenticator?.(request);
+    if (session) return session;
+  }
   if (!header) throw new HttpError(401, 'unauthorized', 'missing Authorization: Bearer <api key> header');
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
   if (!match) throw new HttpError(401, 'unauthorized', 'the Authorization header must be "Bearer <api key>"');

@@ -49,60 +49,66 @@ function lastEventId(header: string | string[] | undefined): number {
   return Number.isSafeInteger(n) && n > 0 ? n : 0;
 }
 
-export function eventRoutes(app: FastifyInstance, deps: { services: Services; db: Kysely<Database>; hub: SseHub }) {
+export function eventRoutes(
+  app: FastifyInstance,
+  deps: { services: Services; db: Kysely<Database>; hub: SseHub },
+) {
   const { services, db, hub } = deps;
 
-  app.get<{ Params: { id: string; runId: string } }>('/api/v1/stacks/:id/runs/:runId/events', async (request, reply) => {
-    const subject = subjectOf(request);
-    const stackId = slugParam('id', request.params.id);
-    const runId = ulidParam('runId', request.params.runId);
-    // Checks read access (404 otherwise) before the stream opens, so errors are ordinary JSON responses.
-    await services.runs.get(subject, stackId, runId);
+  app.get<{ Params: { id: string; runId: string } }>(
+    '/api/v1/stacks/:id/runs/:runId/events',
+    async (request, reply) => {
+      const subject = subjectOf(request);
+      const stackId = slugParam('id', request.params.id);
+      const runId = ulidParam('runId', request.params.runId);
+      // Checks read access (404 otherwise) before the stream opens, so errors are ordinary JSON responses.
+      await services.runs.get(subject, stackId, runId);
 
-    const stream = new SseStream(request, reply, hub);
-    let cursor = lastEventId(request.headers['last-event-id']);
-    let lastSeen = '';
-    let terminalTicks = 0;
-    let accessCheckedAt = Date.now();
+      const stream = new SseStream(request, reply, hub);
+      let cursor = lastEventId(request.headers['last-event-id']);
+      let lastSeen = '';
+      let terminalTicks = 0;
+      let accessCheckedAt = Date.now();
 
-    const tick = serialized(async () => {
-      if (stream.isClosed) return;
-      try {
-        if (Date.now() - accessCheckedAt > ACCESS_TTL_MS) {
-          await services.runs.get(subject, stackId, runId);
-          accessCheckedAt = Date.now();
-        }
-        const { run, chunks } = await services.runs.logs(SYSTEM, stackId, runId, cursor);
-        for (const chunk of chunks) {
-          cursor = chunk.id;
-          stream.send('log', chunk, cursor);
-        }
-        const seen = `${run.state}|${run.updated_at}|${run.history.length}`;
-        if (seen !== lastSeen) {
-          lastSeen = seen;
-          stream.send('run', presentRun(run), cursor);
-        }
-        // One more poll after the terminal state picks up output written just before the final transition.
-        if (isTerminal(run.state) && chunks.length === 0 && ++terminalTicks >= 2) {
-          stream.send('end', null, cursor);
+      const tick = serialized(async () => {
+        if (stream.isClosed) return;
+        try {
+          if (Date.now() - accessCheckedAt > ACCESS_TTL_MS) {
+            await services.runs.get(subject, stackId, runId);
+            accessCheckedAt = Date.now();
+          }
+          const { run, chunks } = await services.runs.logs(SYSTEM, stackId, runId, cursor);
+          for (const chunk of chunks) {
+            cursor = chunk.id;
+            stream.send('log', chunk, cursor);
+          }
+          const seen = `${run.state}|${run.updated_at}|${run.history.length}`;
+          if (seen !== lastSeen) {
+            lastSeen = seen;
+            stream.send('run', presentRun(run), cursor);
+          }
+          // One more poll after the terminal state picks up output written just before the final transition.
+          if (isTerminal(run.state) && chunks.length === 0 && ++terminalTicks >= 2) {
+            stream.send('end', null, cursor);
+            stream.close();
+          }
+        } catch {
+          // Access revoked, run deleted with its stack, or the database went away: the client reconnects if it can.
           stream.close();
         }
-      } catch {
-        // Access revoked, run deleted with its stack, or the database went away: the client reconnects if it can.
-        stream.close();
-      }
-    });
+      });
 
-    const timer = setInterval(() => void tick(), RUN_POLL_MS);
-    const unsubscribe = services.runs.onStateChanged((change) => {
-      if (change.run.id === runId) void tick();
-    });
-    stream.onClose(() => {
-      clearInterval(timer);
-      unsubscribe();
-    });
-    await tick();
-  });
+      const timer = setInterval(() => void tick(), RUN_POLL_MS);
+      const unsubscribe = services.runs.onStateChanged((change) => {
+        if (change.run.id === runId) void tick();
+      });
+      stream.onClose(() => {
+        clearInterval(timer);
+        unsubscribe();
+      });
+      await tick();
+    },
+  );
 
   app.get<{ Querystring: { stack?: string } }>('/api/v1/events', async (request, reply) => {
     const subject = subjectOf(request);

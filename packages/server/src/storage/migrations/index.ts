@@ -3,6 +3,7 @@
 import { Migrator, type Migration, type MigrationProvider, type Kysely } from 'kysely';
 import type { Dialect } from '../database.js';
 import * as m0001 from './0001_initial.js';
+import * as m0002 from './0002_web_sessions.js';
 
 type DialectMigration = {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -11,6 +12,7 @@ type DialectMigration = {
 
 const MIGRATIONS: Record<string, DialectMigration> = {
   '0001_initial': m0001,
+  '0002_web_sessions': m0002,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

@@ -1,0 +1,84 @@
+// The web UI's server side, as one Fastify plugin: session sign-in (cookie), "what may I do", live events, the
+// policy workbench and the built SPA. Registered by the composition root (src/app.ts).
+//
+// Endpoints:
+//   GET  /auth/session                          {signed_in, me, features, slack_missing_env} (always 200)
+//   POST /auth/sign-in {api_key}                sets the httpOnly SameSite=Strict session cookie
+//   POST /auth/sign-out                         deletes the session, clears the cookie (204)
+//   GET  /api/v1/me                             {login, name, admin, teams}
+//   GET  /api/v1/me/stacks                      readable stacks + {access, latest_run}
+//   GET  /api/v1/stacks/{id}/access             {access: "read"|"write"|"admin"} (404 when none)
+//   GET  /api/v1/stacks/{id}/runs/{runId}/events  SSE: run, log, end
+//   GET  /api/v1/events[?stack=id]              SSE: run
+//   POST /api/v1/policies/evaluate              {body, rego_version, input} → {rules, access, error} (admin)
+//   GET  /, /stacks/*, /policies/*, /settings/*, /sign-in   the SPA; other files from packages/web/dist
+// Wherever the API takes `Authorization: Bearer`, the session cookie works too (see `sessionAuthenticator` in
+// ../auth.ts).
+import { resolve } from 'node:path';
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import type { Kysely } from 'kysely';
+import type { Config } from '../../config.js';
+import { slackEnabled } from '../../config.js';
+import type { Services } from '../../domain/services.js';
+import type { Database } from '../../storage/schema.js';
+import { accessRoutes } from './access-routes.js';
+import { eventRoutes } from './events.js';
+import { policyWorkbenchRoutes } from './policy-workbench.js';
+import { cookieAuthenticator, sessionRoutes } from './session-routes.js';
+import { SessionStore } from './sessions.js';
+import { SseHub } from './sse.js';
+import { staticRoutes } from './static.js';
+
+export interface WebUiOptions {
+  services: Services;
+  db: Kysely<Database>;
+  config: Config;
+  /** The SPA build; defaults to packages/web/dist. */
+  distDir?: string;
+}
+
+export const DEFAULT_DIST_DIR = resolve(import.meta.dirname, '../../../../web/dist');
+
+export function webUi(options: WebUiOptions): FastifyPluginAsync {
+  const store = new SessionStore(options.db);
+  const hub = new SseHub();
+
+  const routes: FastifyPluginAsync = async (app) => {
+    const { services, config } = options;
+    sessionRoutes(app, {
+      services,
+      store,
+      secureCookies: config.publicUrl.startsWith('https:'),
+      features: () => ({
+        slack: app.hasRoute({ method: 'GET', url: '/api/v1/integrations/slack' }),
+        subscriptions: app.hasRoute({ method: 'GET', url: '/api/v1/stacks/:id/subscriptions' }),
+      }),
+      slackMissingEnv: () => missingSlackEnv(config),
+    });
+    accessRoutes(app, services);
+    eventRoutes(app, { services, db: options.db, hub });
+    policyWorkbenchRoutes(app);
+    await staticRoutes(app, options.distDir ?? DEFAULT_DIST_DIR);
+  };
+
+  // The outer plugin is not encapsulated so the authenticator reaches the root instance that the API's auth hook
+  // sees; the routes stay in their own context (their @fastify/static registration included).
+  const plugin: FastifyPluginAsync = async (app: FastifyInstance) => {
+    app.decorate('sessionAuthenticator', cookieAuthenticator(store));
+    // Browsers keep event streams open; shutdown must not wait for them.
+    app.addHook('preClose', async () => hub.closeAll());
+    await app.register(routes);
+  };
+  (plugin as unknown as Record<symbol, boolean>)[Symbol.for('skip-override')] = true;
+  return plugin;
+}
+
+function missingSlackEnv(config: Config): string[] {
+  if (slackEnabled(config)) return [];
+  const s = config.slack;
+  return [
+    ...(s.clientId ? [] : ['SLACK_CLIENT_ID']),
+    ...(s.clientSecret ? [] : ['SLACK_CLIENT_SECRET']),
+    ...(s.signingSecret ? [] : ['SLACK_SIGNING_SECRET']),
+  ];
+}

@@ -1,0 +1,71 @@
+// Serves the built web UI (packages/web/dist) at `/`. Client-side routes get index.html; unknown paths elsewhere
+// (and under /api) keep the API's JSON 404.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import fastifyStatic from '@fastify/static';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+
+/** Top-level paths of the SPA's routes (packages/web/src/App.tsx). */
+const SPA_ROUTES = [
+  '/',
+  '/sign-in',
+  '/stacks',
+  '/stacks/*',
+  '/policies',
+  '/policies/*',
+  '/settings',
+  '/settings/*',
+];
+
+/** No inline scripts, no third-party origins: a stolen-session XSS has little to work with. */
+const CSP = [
+  "default-src 'self'",
+  "img-src 'self' data:",
+  "style-src 'self'",
+  "connect-src 'self'",
+  "frame-ancestors 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+].join('; ');
+
+function htmlHeaders(reply: FastifyReply) {
+  return reply
+    .header('cache-control', 'no-cache')
+    .header('content-security-policy', CSP)
+    .header('x-content-type-options', 'nosniff')
+    .header('referrer-policy', 'same-origin');
+}
+
+export async function staticRoutes(app: FastifyInstance, distDir: string) {
+  if (!existsSync(join(distDir, 'index.html'))) {
+    // Running from sources without a UI build (API-only tests, `liftoff worker` hosts): say how to get one.
+    for (const route of SPA_ROUTES) {
+      app.get(route, async (_request, reply) =>
+        htmlHeaders(reply)
+          .type('text/html; charset=utf-8')
+          .status(503)
+          .send(
+            '<!doctype html><meta charset="utf-8"><title>Liftoff</title><p>The web UI is not built. Run ' +
+              '<code>npm run build -w packages/web</code> (or <code>npm start</code>, which builds it).</p>',
+          ),
+      );
+    }
+    return;
+  }
+
+  await app.register(fastifyStatic, {
+    root: distDir,
+    prefix: '/',
+    index: false,
+    wildcard: true,
+    setHeaders(res, path) {
+      // Vite fingerprints everything under assets/, so it can be cached forever.
+      if (path.includes(`${join('dist', 'assets')}`))
+        res.setHeader('cache-control', 'public, max-age=31536000, immutable');
+      res.setHeader('x-content-type-options', 'nosniff');
+    },
+  });
+  for (const route of SPA_ROUTES) {
+    app.get(route, async (_request, reply) => htmlHeaders(reply).sendFile('index.html'));
+  }
+}
