@@ -2,21 +2,11 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { once } from 'node:events';
-import { App, LogLevel } from '@slack/bolt';
+import { App } from '@slack/bolt';
 import { DriverError, verifySignature } from '../src/index.js';
-import { demoFixture } from './helpers.js';
+import { demoFixture, quietLogger } from './helpers.js';
 import type { AddressInfo } from 'node:net';
 import type { Fixture } from './helpers.js';
-
-const quietLogger = {
-  debug() {},
-  info() {},
-  warn() {},
-  error() {},
-  setLevel() {},
-  getLevel: () => LogLevel.ERROR,
-  setName() {},
-};
 
 describe('driver → a real Bolt app (HTTPReceiver)', () => {
   let f: Fixture;

@@ -1,4 +1,4 @@
-import { WebClient } from '@slack/web-api';
+import { LogLevel, WebClient } from '@slack/web-api';
 import { seedDemo, startSlackSim } from '../src/index.js';
 import type { DemoWorkspace, InstallSummary, SlackSim, SlackSimOptions } from '../src/index.js';
 
@@ -20,6 +20,17 @@ export interface Fixture {
   client: WebClient;
 }
 
+/** Keeps expected warnings (rate limited, dropped connections) out of the test output. */
+export const quietLogger = {
+  debug() {},
+  info() {},
+  warn() {},
+  error() {},
+  setLevel() {},
+  getLevel: () => LogLevel.ERROR,
+  setName() {},
+};
+
 export function webClient(
   sim: SlackSim,
   token?: string,
@@ -28,7 +39,7 @@ export function webClient(
   return new WebClient(token, {
     slackApiUrl: sim.apiUrl,
     retryConfig: { retries: 0 },
-    logLevel: undefined,
+    logger: quietLogger,
     ...options,
   });
 }

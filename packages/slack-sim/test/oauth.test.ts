@@ -4,7 +4,7 @@ import { createServer } from 'node:http';
 import { once } from 'node:events';
 import { InstallProvider, LogLevel } from '@slack/oauth';
 import { seedDemo, startSlackSim } from '../src/index.js';
-import { platformError, webClient } from './helpers.js';
+import { platformError, quietLogger, webClient } from './helpers.js';
 import type { Installation, InstallationQuery } from '@slack/oauth';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -28,15 +28,7 @@ async function startApp(sim: SlackSim, app: { clientId: string; clientSecret: st
     authorizationUrl: sim.authorizeUrl,
     clientOptions: { slackApiUrl: sim.apiUrl, retryConfig: { retries: 0 } },
     logLevel: LogLevel.ERROR,
-    logger: {
-      debug() {},
-      info() {},
-      warn() {},
-      error() {},
-      setLevel() {},
-      getLevel: () => LogLevel.ERROR,
-      setName() {},
-    },
+    logger: quietLogger,
     installUrlOptions: { scopes: SCOPES, redirectUri: `${base}/slack/oauth_redirect` },
     installationStore: {
       async storeInstallation(i) {
