@@ -4,9 +4,10 @@ import { numberFromText, type RegoNumber } from '../number.js';
 import { ObjectValue, SetValue, isNumber, toJSON, type Value } from '../value.js';
 import { checkSchema, SchemaError, validateSchema, type Json } from '../lib/json-schema.js';
 import { parseYaml, stringifyYaml, YamlError, YamlNumber, type YamlValue } from '../lib/yaml.js';
-import { jsonMarshal, jsonMarshalIndent, numberText } from './render.js';
+import { jsonMarshal, jsonMarshalIndent, numberText, regoText } from './render.js';
 import {
   BuiltinError,
+  OperandTypeError,
   expectObject,
   expectString,
   operandError,
@@ -207,29 +208,31 @@ export function queryUnescape(s: string): string {
 const defs: BuiltinDef[] = [
   { name: 'json.marshal', arity: 1, fn: (args) => jsonMarshal(args[0]!) },
   {
+    // prefix/indent imply pretty printing unless `pretty` says otherwise (OPA semantics).
     name: 'json.marshal_with_options',
     arity: 2,
     fn: (args) => {
       const opts = expectObject(args, 1);
-      let pretty = false;
       let prefix = '';
       let indent = '\t';
-      let indentSet = false;
-      for (const [k, v] of opts.entries()) {
-        if (k === 'pretty') {
-          if (typeof v !== 'boolean') throw new BuiltinError('pretty option must be a boolean');
-          pretty = v;
-        } else if (k === 'prefix') {
-          if (typeof v !== 'string') throw new BuiltinError('prefix option must be a string');
-          prefix = v;
-          indentSet = true;
-        } else if (k === 'indent') {
-          if (typeof v !== 'string') throw new BuiltinError('indent option must be a string');
-          indent = v;
-          indentSet = true;
-        } else throw new BuiltinError(`object contained unknown key ${JSON.stringify(k)}`);
-      }
-      if (!pretty && !(indentSet && !opts.has('pretty'))) return jsonMarshal(args[0]!);
+      let implicit = false;
+      let explicit: boolean | undefined;
+      opts.keys().forEach((k, idx) => {
+        const v = opts.get(k)!;
+        if (typeof k !== 'string') {
+          throw new OperandTypeError(`operand 2 failed to stringify key ${regoText(k)} at index ${idx}`);
+        }
+        if (k === 'prefix' || k === 'indent') {
+          if (typeof v !== 'string') throw new OperandTypeError(`operand 2 key ${k} failed cast to string`);
+          if (k === 'prefix') prefix = v;
+          else indent = v;
+          implicit = true;
+        } else if (k === 'pretty') {
+          if (typeof v !== 'boolean') throw new OperandTypeError(`operand 2 key ${k} failed cast to bool`);
+          explicit = v;
+        } else throw new OperandTypeError(`operand 2 object contained unknown key ${k}`);
+      });
+      if (!(explicit ?? implicit)) return jsonMarshal(args[0]!);
       return prefix + jsonMarshalIndent(args[0]!, prefix, indent);
     },
   },
@@ -356,20 +359,22 @@ const defs: BuiltinDef[] = [
     arity: 1,
     fn: (args) => {
       const obj = expectObject(args, 0);
-      const parts: string[] = [];
+      const bad = (): OperandTypeError =>
+        new OperandTypeError('operand 1 values must be string, array[string], or set[string]');
+      const pairs: Array<[string, string[]]> = [];
       for (const [k, v] of obj.entries()) {
-        if (typeof k !== 'string') throw operandError(1, 'object[string]', obj);
-        const vals: Value[] =
-          typeof v === 'string' ? [v] : Array.isArray(v) ? v : v instanceof SetValue ? v.values() : [];
-        if (typeof v !== 'string' && !Array.isArray(v) && !(v instanceof SetValue)) {
-          throw operandError(1, 'object[string]: one of {string, array, set}', v);
-        }
-        for (const x of vals) {
-          if (typeof x !== 'string') throw operandError(1, 'string', x);
-          parts.push(`${queryEscape(k)}=${queryEscape(x)}`);
-        }
+        const key = typeof k === 'string' ? k : jsonMarshal(k);
+        let vals: Value[];
+        if (typeof v === 'string') vals = [v];
+        else if (Array.isArray(v)) vals = v;
+        else if (v instanceof SetValue) vals = v.values();
+        else throw bad();
+        if (vals.some((x) => typeof x !== 'string')) throw bad();
+        pairs.push([key, vals as string[]]);
       }
-      return parts.join('&');
+      // url.Values.Encode: keys sorted bytewise, values in order.
+      pairs.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+      return pairs.flatMap(([k, vs]) => vs.map((x) => `${queryEscape(k)}=${queryEscape(x)}`)).join('&');
     },
   },
   {
