@@ -143,7 +143,14 @@ const defs: BuiltinDef[] = [
       if (Array.isArray(coll)) items = coll;
       else if (coll instanceof SetValue) items = coll.values();
       else throw operandError(2, 'one of {set, array}', coll);
-      for (const x of items) if (typeof x !== 'string') throw operandError(2, 'one of {set, array}', coll);
+      for (const x of items) {
+        if (typeof x !== 'string') {
+          const kind = Array.isArray(coll) ? 'array' : 'set';
+          throw new OperandTypeError(
+            `operand 2 must be ${kind} of strings but got ${kind} containing ${typeName(x)}`,
+          );
+        }
+      }
       return items.join(sep);
     },
   },
