@@ -327,6 +327,20 @@ export class Driver {
     );
   }
 
+  /** Slack's periodic certificate check of a command URL: `ssl_check=1&token=…`, signed. */
+  async sslCheck(appId?: string, options: DeliveryOptions = {}): Promise<DeliveryResult> {
+    const app = this.app(appId);
+    const body = new URLSearchParams({ ssl_check: '1', token: app.verificationToken }).toString();
+    return this.deliver(
+      'raw',
+      app,
+      app.commandsUrl ?? app.requestUrl,
+      body,
+      'application/x-www-form-urlencoded',
+      options,
+    );
+  }
+
   /** Send any body to the app, signed per `options` (for malformed-request tests). */
   async raw(
     input: { appId?: string; body: string; contentType?: string; url?: string },

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { once } from 'node:events';
 import { App } from '@slack/bolt';
-import { DriverError, verifySignature } from '../src/index.js';
+import { WebClient } from '@slack/web-api';
+import { DriverError, startSlackSim, verifySignature } from '../src/index.js';
 import { demoFixture, quietLogger } from './helpers.js';
 import type { AddressInfo } from 'node:net';
 import type { Fixture } from './helpers.js';
@@ -311,6 +312,84 @@ describe('driver timing against a slow app', () => {
       server.closeAllConnections();
       server.close();
       await f.sim.close();
+    }
+  });
+});
+
+describe('driver payloads for Enterprise Grid org installs', () => {
+  test('slash commands and clicks carry enterprise fields and is_enterprise_install', async () => {
+    const sim = await startSlackSim({ rateLimits: { mode: 'off' } });
+    const bodies: string[] = [];
+    const server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c));
+      req.on('end', () => {
+        bodies.push(body);
+        res.writeHead(200).end();
+      });
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    try {
+      const org = sim.control.createEnterprise({ name: 'Globex' });
+      const team = sim.control.createTeam({ name: 'Globex East', enterpriseId: org.id });
+      const ann = sim.control.createUser({ teamId: team.id, name: 'ann' });
+      const ch = sim.control.createChannel({ teamId: team.id, name: 'ops', members: [ann.id] });
+      const app = sim.control.createApp({
+        requestUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/slack/events`,
+      });
+      const inst = sim.control.install({
+        appId: app.id,
+        enterpriseId: org.id,
+        scopes: ['chat:write', 'chat:write.public'],
+      });
+
+      const r = await sim.driver.slashCommand({
+        channel: ch.id,
+        user: ann.id,
+        command: '/liftoff',
+        text: 'list',
+      });
+      assert.equal(r.payload.enterprise_id, org.id);
+      assert.equal(r.payload.enterprise_name, 'Globex');
+      assert.equal(r.payload.team_id, team.id);
+      assert.equal(r.payload.is_enterprise_install, 'true');
+      assert.equal(new URLSearchParams(bodies.at(-1)).get('enterprise_id'), org.id);
+
+      const client = new WebClient(inst.botToken, {
+        slackApiUrl: sim.apiUrl,
+        retryConfig: { retries: 0 },
+      });
+      const posted = await client.chat.postMessage({
+        channel: ch.id,
+        text: 'x',
+        blocks: [
+          {
+            type: 'actions',
+            elements: [{ type: 'button', action_id: 'go', text: { type: 'plain_text', text: 'Go' } }],
+          },
+        ],
+      });
+      const click = await sim.driver.clickButton({
+        channel: ch.id,
+        ts: posted.ts!,
+        user: ann.id,
+        actionId: 'go',
+      });
+      assert.equal(click.payload.is_enterprise_install, true);
+      assert.deepEqual(click.payload.enterprise, { id: org.id, name: 'Globex' });
+      const sent = JSON.parse(new URLSearchParams(bodies.at(-1)).get('payload')!) as {
+        team: { enterprise_id: string };
+      };
+      assert.equal(sent.team.enterprise_id, org.id);
+
+      const ssl = await sim.driver.sslCheck(app.id);
+      assert.equal(ssl.status, 200);
+      assert.equal(new URLSearchParams(bodies.at(-1)).get('ssl_check'), '1');
+    } finally {
+      server.closeAllConnections();
+      server.close();
+      await sim.close();
     }
   });
 });

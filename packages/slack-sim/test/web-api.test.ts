@@ -1,5 +1,6 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { startSlackSim } from '../src/index.js';
 import { demoFixture, platformError, webClient } from './helpers.js';
 import type { Fixture } from './helpers.js';
 
@@ -325,7 +326,6 @@ describe('Web API through the real @slack/web-api WebClient', () => {
 
 describe('Enterprise Grid', () => {
   test('org-wide installs reach every workspace of the org; users carry enterprise_user', async () => {
-    const { startSlackSim } = await import('../src/index.js');
     const sim = await startSlackSim({ rateLimits: { mode: 'off' } });
     try {
       const org = sim.control.createEnterprise({ name: 'Globex' });
