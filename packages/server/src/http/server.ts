@@ -1,6 +1,11 @@
 // The Fastify application: authentication, routes, error mapping, metrics. Other adapters (Slack app, web UI)
 // plug in as extra Fastify plugins.
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyPluginAsync } from 'fastify';
+import Fastify, {
+  LogController,
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyPluginAsync,
+} from 'fastify';
 import type { Logger } from 'pino';
 import type { Services } from '../domain/services.js';
 import type { Metrics } from '../metrics.js';
@@ -30,6 +35,8 @@ export async function buildHttpServer(options: HttpOptions): Promise<FastifyInst
   const app = Fastify({
     loggerInstance: options.logger as FastifyBaseLogger,
     bodyLimit: BODY_LIMIT,
+    // Fastify's two lines per request are replaced by one debug line in onResponse (cheaper, no headers logged).
+    logController: new LogController({ disableRequestLogging: true }),
     // Ids are ULIDs and slugs; anything longer is garbage and answered without routing work.
     routerOptions: { maxParamLength: 200 },
   });

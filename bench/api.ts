@@ -1,0 +1,183 @@
+// API latency benchmark: GET /api/v1/stacks/{id} for a non-admin key with 3 attached access policies vs. an admin
+// key (no policy evaluation), 50 concurrent clients. The server runs in a child process (the real CLI, SQLite,
+// runner off) so the load generator does not share its event loop.
+//
+//   npm run bench:api                 (BENCH_REQUESTS=20000 BENCH_CONCURRENCY=50 to change the load)
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, platform, release, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 20_000);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 50);
+const ADMIN = 'bench-admin-token-0123456789';
+const CLI = fileURLToPath(new URL('../packages/server/src/cli.ts', import.meta.url));
+
+const POLICIES = [
+  {
+    id: 'read-engineering',
+    rego_version: 'v1',
+    body: 'package spacelift\n\nread if {\n  some team in input.session.teams\n  team == "Engineering"\n}\n',
+  },
+  {
+    id: 'write-office-hours',
+    rego_version: 'v0',
+    body: [
+      'package spacelift',
+      'now     := input.request.timestamp_ns',
+      'clock   := time.clock([now, "America/Los_Angeles"])',
+      'weekend := { "Saturday", "Sunday" }',
+      'weekday := time.weekday(now)',
+      'ip      := input.request.remote_ip',
+      'write      { input.session.teams[_] == "Product team" }',
+      'deny_write { weekend[weekday] }',
+      'deny_write { clock[0] < 9 }',
+      'deny_write { clock[0] > 17 }',
+      'deny_write { not net.cidr_contains("12.34.56.0/24", ip) }',
+    ].join('\n'),
+  },
+  {
+    id: 'deny-write-administrative',
+    rego_version: 'v0',
+    body: 'package spacelift\ndeny_write { input.stack.administrative }\n',
+  },
+];
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+async function main() {
+  const dir = mkdtempSync(join(tmpdir(), 'liftoff-bench-'));
+  const server = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', CLI, 'start'], {
+    env: {
+      PATH: process.env.PATH,
+      PORT: '0',
+      DATABASE_URL: `sqlite:${join(dir, 'liftoff.db')}`,
+      LIFTOFF_ADMIN_TOKEN: ADMIN,
+      LIFTOFF_RUNNER: 'off',
+      LOG_LEVEL: 'info',
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let out = '';
+  server.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  try {
+    const port = await new Promise<number>((resolve, reject) => {
+      const timer = setInterval(() => {
+        const m = /"port":(\d+)[^\n]*listening on port/.exec(out);
+        if (m) {
+          clearInterval(timer);
+          resolve(Number(m[1]));
+        }
+      }, 20);
+      server.on('exit', () => reject(new Error(`server exited: ${out}`)));
+    });
+    const base = `http://127.0.0.1:${port}`;
+    const call = async (method: string, path: string, body?: unknown, key = ADMIN) => {
+      const res = await fetch(base + path, {
+        method,
+        headers: { authorization: `Bearer ${key}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+        body: body ? JSON.stringify(body) : undefined,
+      });
+      const text = await res.text();
+      if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${text}`);
+      return text ? (JSON.parse(text) as Record<string, unknown>) : {};
+    };
+
+    await call('POST', '/api/v1/stacks', {
+      id: 'bench',
+      labels: ['prod'],
+      commands: { plan: 'true', apply: 'true' },
+    });
+    for (const p of POLICIES) {
+      await call('POST', '/api/v1/policies', { ...p, type: 'ACCESS' });
+      await call('PUT', `/api/v1/stacks/bench/policies/${p.id}`);
+    }
+    const user = (await call('POST', '/api/v1/api-keys', { name: 'bench', teams: ['Engineering'] }))
+      .secret as string;
+    const check = await fetch(`${base}/api/v1/stacks/bench`, {
+      headers: { authorization: `Bearer ${user}` },
+    });
+    if (check.status !== 200) throw new Error(`non-admin key cannot read the stack: ${check.status}`);
+
+    async function load(key: string, total: number, concurrency: number) {
+      const latencies: number[] = [];
+      let issued = 0;
+      const started = performance.now();
+      await Promise.all(
+        Array.from({ length: concurrency }, async () => {
+          while (issued < total) {
+            issued++;
+            const t0 = performance.now();
+            const res = await fetch(`${base}/api/v1/stacks/bench`, {
+              headers: { authorization: `Bearer ${key}` },
+            });
+            await res.arrayBuffer();
+            latencies.push(performance.now() - t0);
+            if (res.status !== 200) throw new Error(`status ${res.status}`);
+          }
+        }),
+      );
+      const seconds = (performance.now() - started) / 1000;
+      latencies.sort((a, b) => a - b);
+      return { p50: percentile(latencies, 50), p99: percentile(latencies, 99), rps: total / seconds };
+    }
+
+    // Warm-up: JIT, policy compilation cache, connection pool.
+    await load(ADMIN, 2000, CONCURRENCY);
+    await load(user, 2000, CONCURRENCY);
+
+    const admin = await load(ADMIN, REQUESTS, CONCURRENCY);
+    const nonAdmin = await load(user, REQUESTS, CONCURRENCY);
+    const admin1 = await load(ADMIN, 3000, 1);
+    const nonAdmin1 = await load(user, 3000, 1);
+
+    const metrics = await (await fetch(`${base}/metrics`)).text();
+    const sum = Number(/liftoff_policy_evaluation_duration_seconds_sum (\S+)/.exec(metrics)?.[1] ?? NaN);
+    const count = Number(/liftoff_policy_evaluation_duration_seconds_count (\S+)/.exec(metrics)?.[1] ?? NaN);
+
+    const f = (n: number) => n.toFixed(3);
+    const cpu = cpus();
+    console.log(
+      `machine: ${cpu[0]?.model ?? 'unknown cpu'}, ${cpu.length} cores, node ${process.version}, ${platform()} ${release()}`,
+    );
+    console.log(
+      `GET /api/v1/stacks/{id}, ${REQUESTS} requests, ${CONCURRENCY} concurrent clients, SQLite, 3 attached ACCESS policies`,
+    );
+    console.log('');
+    console.log('| key | clients | p50 ms | p99 ms | req/s |');
+    console.log('| --- | --- | --- | --- | --- |');
+    console.log(
+      `| admin (no policy evaluation) | ${CONCURRENCY} | ${f(admin.p50)} | ${f(admin.p99)} | ${admin.rps.toFixed(0)} |`,
+    );
+    console.log(
+      `| non-admin, 3 policies | ${CONCURRENCY} | ${f(nonAdmin.p50)} | ${f(nonAdmin.p99)} | ${nonAdmin.rps.toFixed(0)} |`,
+    );
+    console.log(
+      `| admin (no policy evaluation) | 1 | ${f(admin1.p50)} | ${f(admin1.p99)} | ${admin1.rps.toFixed(0)} |`,
+    );
+    console.log(
+      `| non-admin, 3 policies | 1 | ${f(nonAdmin1.p50)} | ${f(nonAdmin1.p99)} | ${nonAdmin1.rps.toFixed(0)} |`,
+    );
+    console.log('');
+    console.log(`policy overhead at p50, ${CONCURRENCY} clients: ${f(nonAdmin.p50 - admin.p50)} ms`);
+    console.log(`policy overhead at p50, 1 client: ${f(nonAdmin1.p50 - admin1.p50)} ms`);
+    console.log(
+      `policy overhead per request from throughput (1/rps difference, ${CONCURRENCY} clients): ${f(1000 / nonAdmin.rps - 1000 / admin.rps)} ms`,
+    );
+    console.log(
+      `server-side mean time per policy evaluation (4 rules): ${f((sum / count) * 1000)} ms over ${count} evaluations`,
+    );
+  } finally {
+    server.kill('SIGTERM');
+    await new Promise((r) => server.on('exit', r));
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
