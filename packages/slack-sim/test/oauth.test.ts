@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { once } from 'node:events';
 import { InstallProvider, LogLevel } from '@slack/oauth';
-import { seedDemo, startSlackSim } from '../src/index.js';
+import { browse, seedDemo, startSlackSim } from '../src/index.js';
 import { platformError, quietLogger, webClient } from './helpers.js';
 import type { Installation, InstallationQuery } from '@slack/oauth';
 import type { Server } from 'node:http';
@@ -65,26 +65,6 @@ async function startApp(sim: SlackSim, app: { clientId: string; clientSecret: st
     outcomes,
     close: () => new Promise<void>((r) => server.close(() => r())),
   };
-}
-
-/** A browser: follow redirects by hand, carrying the state cookie the installer sets. */
-async function browse(start: string): Promise<{ status: number; url: string; body: string; hops: string[] }> {
-  let url = start;
-  let cookie = '';
-  const hops: string[] = [];
-  for (let i = 0; i < 10; i++) {
-    hops.push(url);
-    const res = await fetch(url, { redirect: 'manual', headers: cookie ? { cookie } : {} });
-    const set = res.headers.get('set-cookie');
-    if (set) cookie = set.split(';')[0]!;
-    const location = res.headers.get('location');
-    if (res.status >= 300 && res.status < 400 && location) {
-      url = new URL(location, url).toString();
-      continue;
-    }
-    return { status: res.status, url, body: await res.text(), hops };
-  }
-  throw new Error('redirect loop');
 }
 
 describe('OAuth v2 with the real @slack/oauth InstallProvider', () => {
