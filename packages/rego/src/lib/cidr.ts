@@ -69,8 +69,25 @@ function parseIPv6(s: string): bigint | undefined {
   return v;
 }
 
+// Policies test the same few addresses and networks over and over: memoise parsing.
+const ipCache = new Map<string, IP | null>();
+const netCache = new Map<string, Net | null>();
+
+function memo<T>(cache: Map<string, T | null>, key: string, f: () => T | undefined): T | undefined {
+  const hit = cache.get(key);
+  if (hit !== undefined) return hit ?? undefined;
+  const v = f();
+  if (cache.size > 2048) cache.clear();
+  cache.set(key, v ?? null);
+  return v;
+}
+
 /** Go's net.ParseIP; undefined when invalid. */
 export function parseIP(s: string): IP | undefined {
+  return memo(ipCache, s, () => parseIPUncached(s));
+}
+
+function parseIPUncached(s: string): IP | undefined {
   const v4 = parseIPv4(s);
   if (v4 !== undefined) return { v4: true, value: v4 };
   if (!s.includes(':')) return undefined;
@@ -87,6 +104,10 @@ export function bitsOf(ip: IP): number {
 
 /** Go's net.ParseCIDR: the masked network; undefined when invalid. */
 export function parseCIDR(s: string): Net | undefined {
+  return memo(netCache, s, () => parseCIDRUncached(s));
+}
+
+function parseCIDRUncached(s: string): Net | undefined {
   const slash = s.indexOf('/');
   if (slash < 0) return undefined;
   const addr = s.slice(0, slash);

@@ -14,18 +14,20 @@ export class TimeError extends Error {}
 /** A time zone: a name plus the UTC offset (seconds east) and abbreviation in force at an instant. */
 export interface Zone {
   name: string;
-  lookup(unixSec: number): { offset: number; abbrev: string };
+  offsetAt(unixSec: number): number;
+  abbrevAt(unixSec: number): string;
 }
 
 /** Coordinated Universal Time. */
-export const UTC: Zone = { name: 'UTC', lookup: () => ({ offset: 0, abbrev: 'UTC' }) };
+export const UTC: Zone = { name: 'UTC', offsetAt: () => 0, abbrevAt: () => 'UTC' };
 
 /** A zone with one fixed offset, as Go's `FixedZone`. */
 export function fixedZone(abbrev: string, offset: number): Zone {
-  return { name: abbrev, lookup: () => ({ offset, abbrev }) };
+  return { name: abbrev, offsetAt: () => offset, abbrevAt: () => abbrev };
 }
 
 const zoneCache = new Map<string, Zone>();
+const ABBREV_LOCALES = ['en-US', 'en-GB', 'en-IN', 'en-AU', 'en-NZ', 'en-ZA', 'ja-JP', 'en-IE', 'en-SG'];
 
 /**
  * Loads a zone by IANA name like Go's `LoadLocation`: "" and "UTC" are UTC, "Local" is the host
@@ -38,7 +40,7 @@ export function loadZone(name: string): Zone {
   let iana = name;
   if (name === 'Local') iana = new Intl.DateTimeFormat().resolvedOptions().timeZone;
   let fmt: Intl.DateTimeFormat;
-  let abbrFmt: Intl.DateTimeFormat;
+  let abbrFmts: Intl.DateTimeFormat[];
   try {
     fmt = new Intl.DateTimeFormat('en-US', {
       timeZone: iana,
@@ -51,14 +53,21 @@ export function loadZone(name: string): Zone {
       second: 'numeric',
       era: 'short',
     });
-    abbrFmt = new Intl.DateTimeFormat('en-US', { timeZone: iana, timeZoneName: 'short' });
+    // tzdata abbreviations ("CET", "IST", "JST") only show in some locales' short names.
+    abbrFmts = ABBREV_LOCALES.map(
+      (l) => new Intl.DateTimeFormat(l, { timeZone: iana, timeZoneName: 'short' }),
+    );
   } catch {
     throw new TimeError(`unknown time zone ${name}`);
   }
-  const zone: Zone = {
-    name,
-    lookup(unixSec: number) {
-      const ms = unixSec * 1000;
+  // Offsets change on quarter-hour boundaries at the finest, so they are cached per 15 minutes:
+  // Intl formatting costs microseconds and policies ask for the same instants repeatedly.
+  const offsets = new Map<number, number>();
+  const offsetAt = (unixSec: number): number => {
+    const bucket = Math.floor(unixSec / 900);
+    let off = offsets.get(bucket);
+    if (off === undefined) {
+      const ms = bucket * 900 * 1000;
       const parts: Record<string, string> = {};
       for (const p of fmt.formatToParts(ms)) parts[p.type] = p.value;
       let year = Number(parts.year);
@@ -68,9 +77,22 @@ export function loadZone(name: string): Zone {
         Number(parts.hour) * 3600 +
         Number(parts.minute) * 60 +
         Number(parts.second);
-      const offset = wall - Math.floor(unixSec);
-      const short = abbrFmt.formatToParts(ms).find((p) => p.type === 'timeZoneName')?.value ?? '';
-      return { offset, abbrev: /^[A-Za-z]{3,5}$/.test(short) ? short : numericAbbrev(offset) };
+      off = wall - bucket * 900;
+      if (offsets.size > 4096) offsets.clear();
+      offsets.set(bucket, off);
+    }
+    return off;
+  };
+  const zone: Zone = {
+    name,
+    offsetAt,
+    abbrevAt(unixSec: number) {
+      const offset = offsetAt(unixSec);
+      for (const f of abbrFmts) {
+        const short = f.formatToParts(unixSec * 1000).find((p) => p.type === 'timeZoneName')?.value ?? '';
+        if (/^[A-Z]{2,5}$/.test(short) && (short !== 'GMT' || offset === 0)) return short;
+      }
+      return numericAbbrev(offset);
     },
   };
   zoneCache.set(name, zone);
@@ -171,12 +193,11 @@ export interface Fields {
   weekday: number; // 0 = Sunday
   yday: number; // 1-based
   offset: number;
-  abbrev: string;
 }
 
 /** Breaks an instant into wall-clock fields in its zone. */
 export function fields(t: GoTime): Fields {
-  const { offset, abbrev } = t.zone.lookup(t.sec);
+  const offset = t.zone.offsetAt(t.sec);
   const wall = t.sec + offset;
   const days = Math.floor(wall / 86400);
   const secOfDay = wall - days * 86400;
@@ -192,7 +213,6 @@ export function fields(t: GoTime): Fields {
     weekday: (((days + 4) % 7) + 7) % 7,
     yday: days - daysFromCivil(year, 1, 1) + 1,
     offset,
-    abbrev,
   };
 }
 
@@ -213,9 +233,9 @@ export function dateIn(
   second += Math.floor(nsec / 1e9);
   nsec = ((nsec % 1e9) + 1e9) % 1e9;
   const wall = daysFromCivil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second;
-  let offset = zone.lookup(wall).offset;
+  let offset = zone.offsetAt(wall);
   if (offset !== 0) {
-    const guess = zone.lookup(wall - offset).offset;
+    const guess = zone.offsetAt(wall - offset);
     if (guess !== offset) offset = guess;
   }
   return { sec: wall - offset, nsec, zone };
@@ -539,7 +559,8 @@ export function formatTime(t: GoTime, layout: string): string {
         out += f.hour >= 12 ? 'pm' : 'am';
         break;
       case 'TZ':
-        if (f.abbrev !== '') out += f.abbrev;
+        const abbrev = t.zone.abbrevAt(t.sec);
+        if (abbrev !== '') out += abbrev;
         else out += formatOffset(f.offset, 'NumTZ');
         break;
       case 'Frac0':
