@@ -558,11 +558,12 @@ export function formatTime(t: GoTime, layout: string): string {
       case 'pm':
         out += f.hour >= 12 ? 'pm' : 'am';
         break;
-      case 'TZ':
+      case 'TZ': {
         const abbrev = t.zone.abbrevAt(t.sec);
         if (abbrev !== '') out += abbrev;
         else out += formatOffset(f.offset, 'NumTZ');
         break;
+      }
       case 'Frac0':
       case 'Frac9': {
         const digits = String(f.nsec).padStart(9, '0').slice(0, ch.digits);
