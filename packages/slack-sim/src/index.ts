@@ -98,6 +98,7 @@ export async function startSlackSim(options: SlackSimOptions = {}): Promise<Slac
     },
     async close() {
       await Promise.all([...pending]);
+      driver.close();
       server.closeAllConnections();
       await new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve())));
     },
