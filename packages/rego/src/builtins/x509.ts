@@ -2,8 +2,9 @@
 // node:crypto's X509Certificate; names (and CSRs, which Node cannot parse) with a small DER
 // reader. Results mirror the fields of Go's x509.Certificate that policies use.
 import { X509Certificate, createPrivateKey } from 'node:crypto';
-import { ObjectValue, type Value } from '../value.js';
-import { BuiltinError, expectString, registerBuiltins, type BuiltinDef } from './registry.js';
+import { toDouble } from '../number.js';
+import { ObjectValue, isNumber, type Value } from '../value.js';
+import { BuiltinError, expectString, operandError, registerBuiltins, type BuiltinDef } from './registry.js';
 
 // ---------------------------------------------------------------------------------------------
 // DER
@@ -208,6 +209,31 @@ function parseCertificates(s: string): Array<{ cert: X509Certificate; obj: Objec
   return derBlocks(s, 'CERTIFICATE').map(certificateObject);
 }
 
+interface VerifyOptions {
+  dnsName?: string;
+  nowMs?: number;
+}
+
+/**
+ * OPA's chain verification: the first certificate is the root, the last the leaf, the rest
+ * intermediates. Returns [valid, chain leaf first].
+ */
+function verifyChain(text: string, opts: VerifyOptions): Value {
+  const certs = parseCertificates(text);
+  const invalid: Value = [false, []];
+  if (certs.length < 2) return invalid;
+  const chain = [...certs].reverse();
+  const now = opts.nowMs ?? Date.now();
+  for (let i = 0; i < chain.length; i++) {
+    const c = chain[i]!.cert;
+    const issuer = chain[Math.min(i + 1, chain.length - 1)]!.cert;
+    if (Date.parse(c.validFrom) > now || Date.parse(c.validTo) < now) return invalid;
+    if (!c.checkIssued(issuer) || !c.verify(issuer.publicKey)) return invalid;
+  }
+  if (opts.dnsName !== undefined && chain[0]!.cert.checkHost(opts.dnsName) === undefined) return invalid;
+  return [true, chain.map((c) => c.obj)];
+}
+
 const defs: BuiltinDef[] = [
   {
     name: 'crypto.x509.parse_certificates',
@@ -217,21 +243,38 @@ const defs: BuiltinDef[] = [
   {
     name: 'crypto.x509.parse_and_verify_certificates',
     arity: 1,
+    fn: (args) => verifyChain(expectString(args, 0), {}),
+  },
+  {
+    name: 'crypto.x509.parse_and_verify_certificates_with_options',
+    arity: 2,
     fn: (args) => {
-      const certs = parseCertificates(expectString(args, 0));
-      const invalid: Value = [false, []];
-      if (certs.length < 2) return invalid;
-      // OPA: the first certificate is the root, the last the leaf, the rest intermediates.
-      // The verified chain is returned leaf first.
-      const chain = [...certs].reverse();
-      const now = Date.now();
-      for (let i = 0; i < chain.length; i++) {
-        const c = chain[i]!.cert;
-        const issuer = chain[Math.min(i + 1, chain.length - 1)]!.cert;
-        if (Date.parse(c.validFrom) > now || Date.parse(c.validTo) < now) return invalid;
-        if (!c.checkIssued(issuer) || !c.verify(issuer.publicKey)) return invalid;
+      const o = args[1]!;
+      if (!(o instanceof ObjectValue)) throw operandError(2, 'object', o);
+      const opts: VerifyOptions = {};
+      const dns = o.get('DNSName');
+      if (typeof dns === 'string') opts.dnsName = dns;
+      const t = o.get('CurrentTime');
+      if (t !== undefined && isNumber(t)) opts.nowMs = toDouble(t) / 1e6;
+      return verifyChain(expectString(args, 0), opts);
+    },
+  },
+  {
+    name: 'crypto.x509.parse_rsa_private_key',
+    arity: 1,
+    fn: (args) => {
+      const s = expectString(args, 0);
+      const text = s.startsWith('-----BEGIN') ? s : strictBase64(s).toString('latin1');
+      let key;
+      try {
+        key = createPrivateKey(text);
+      } catch (e) {
+        throw new BuiltinError(`failed to parse private key: ${(e as Error).message}`);
       }
-      return [true, chain.map((c) => c.obj)];
+      if (key.asymmetricKeyType !== 'rsa') throw new BuiltinError('not an RSA private key');
+      return ObjectValue.from(
+        Object.entries(key.export({ format: 'jwk' })).map(([k, v]) => [k, v as Value] as const),
+      );
     },
   },
   {
