@@ -1,11 +1,12 @@
 // regex.* and glob.* builtins (OPA `regex.go`, `glob.go`). Patterns are RE2 and gobwas/glob;
 // see ../lib/re2.ts and ../lib/glob.ts for the translation to JS RegExp.
-import { SetValue, type Value } from '../value.js';
+import { typeName, type Value } from '../value.js';
 import { compileRe2, expandTemplate, findAll, Re2Error } from '../lib/re2.js';
 import { compileGlob, GlobError, quoteMeta } from '../lib/glob.js';
 import { globsIntersect, GlobIntersectionError } from '../lib/glob-intersection.js';
 import {
   BuiltinError,
+  OperandTypeError,
   expectInteger,
   expectString,
   operandError,
@@ -94,18 +95,22 @@ function templateRegex(template: string, open: string, close: string): string {
   return out + '$';
 }
 
+// glob.match delimiters: null (none) or an array of single characters ([] means ["."]).
 function delimitersOperand(v: Value): string[] {
   if (v === null) return [];
-  let items: Value[];
-  if (Array.isArray(v)) items = v;
-  else if (v instanceof SetValue) items = v.values();
-  else throw operandError(2, 'array', v);
+  if (!Array.isArray(v)) throw operandError(2, 'one of {array, null}', v);
   const out: string[] = [];
-  for (const d of items) {
-    if (typeof d !== 'string') throw operandError(2, 'array', v);
-    out.push(...Array.from(d));
+  for (const d of v) {
+    if (typeof d !== 'string')
+      throw new OperandTypeError(
+        `operand 2 must be array of strings but got array containing ${typeName(d)}`,
+      );
+    const cps = Array.from(d);
+    if (cps.length !== 1)
+      throw new OperandTypeError('operand 2 must be array of runes but got array containing string');
+    out.push(cps[0]!);
   }
-  return out.length === 0 && Array.isArray(v) ? ['.'] : out;
+  return out.length === 0 ? ['.'] : out;
 }
 
 const defs: BuiltinDef[] = [
