@@ -12,11 +12,14 @@ export interface BrowseResult {
   hops: string[];
 }
 
+/** Cookies by origin; pass the same jar to several browse() calls to stay in one browser session. */
+export type CookieJar = Map<string, Map<string, string>>;
+
 export async function browse(
   startUrl: string,
-  options: { headers?: Record<string, string>; maxRedirects?: number } = {},
+  options: { headers?: Record<string, string>; maxRedirects?: number; jar?: CookieJar } = {},
 ): Promise<BrowseResult> {
-  const jar = new Map<string, Map<string, string>>();
+  const jar: CookieJar = options.jar ?? new Map();
   let url = startUrl;
   const hops: string[] = [];
   for (let i = 0; i <= (options.maxRedirects ?? 10); i++) {

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm start -w packages/slack-sim -- [--port 3001] [--request-url URL] [--redirect-url URL]
-//   [--client-id ID] [--client-secret S] [--signing-secret S] [--rate-limits off|slack]`
+//   [--client-id ID] [--client-secret S] [--signing-secret S] [--rate-limits off|slack] [--prompt] [--json]`
 // Starts the simulator with the demo workspace (Acme: alice, bob, #general, #random,
 // #dev-notifications) and prints what an app needs to talk to it. Ctrl-C stops it.
 import { parseArgs } from 'node:util';
@@ -17,6 +17,7 @@ const { values } = parseArgs({
     'signing-secret': { type: 'string', default: process.env.SLACK_SIGNING_SECRET },
     'rate-limits': { type: 'string', default: 'slack' },
     json: { type: 'boolean', default: false },
+    prompt: { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
@@ -24,7 +25,8 @@ const { values } = parseArgs({
 if (values.help) {
   console.log(
     'usage: slack-sim [--port 3001] [--host 127.0.0.1] [--request-url URL] [--redirect-url URL]\n' +
-      '                 [--client-id ID] [--client-secret S] [--signing-secret S] [--rate-limits off|slack] [--json]',
+      '                 [--client-id ID] [--client-secret S] [--signing-secret S] [--rate-limits off|slack] [--prompt] [--json]\n' +
+      '  --prompt: show an Allow/Cancel page at authorize instead of approving as alice at once',
   );
   process.exit(0);
 }
@@ -48,6 +50,9 @@ const demo = seedDemo(sim.control, {
   signingSecret: values['signing-secret'],
 });
 
+if (values.prompt)
+  sim.control.setOAuthApproval({ decision: 'prompt', userId: demo.users.alice.id, teamId: demo.team.id });
+
 if (values.json) {
   console.log(JSON.stringify({ url: sim.url, apiUrl: sim.apiUrl, authorizeUrl: sim.authorizeUrl, ...demo }));
 } else {
@@ -66,7 +71,7 @@ Workspace ${team.name} (${team.id}), app ${app.name} (${app.id})
   channels: #general ${channels.general.id}, #random ${channels.random.id}, #dev-notifications ${channels.devNotifications.id} (private, alice only)
   request URL: ${app.requestUrl ?? '(not set: curl ' + sim.url + '/_sim/control/updateApp -d \'["' + app.id + '",{"requestUrl":"http://127.0.0.1:3000/slack/events","redirectUrls":["http://127.0.0.1:3000/slack/oauth_redirect"]}]\')'}
 
-Install: open the app's /slack/install; the sim approves as alice and redirects back.
+Install: open the app's /slack/install; the sim ${values.prompt ? 'asks alice to Allow' : 'approves as alice'} and redirects back.
 Invite the bot to the private channel:
   curl -s ${sim.url}/_sim/control/inviteBot -d '["${channels.devNotifications.id}","${app.id}"]'
 Run a slash command as alice in #dev-notifications:

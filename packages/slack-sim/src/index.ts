@@ -109,7 +109,7 @@ export { Control } from './control.js';
 export { Driver, DriverError } from './driver.js';
 export { seedDemo } from './demo-seed.js';
 export { browse } from './browser.js';
-export type { BrowseResult } from './browser.js';
+export type { BrowseResult, CookieJar } from './browser.js';
 export { computeSignature, signatureHeaders, verifySignature } from './signing.js';
 export { SLACK_TIER_PER_MINUTE, METHOD_TIERS } from './rate-limits.js';
 export { RESPONSE_URL_LIFETIME_MS, RESPONSE_URL_MAX_USES } from './response-url.js';

@@ -42,11 +42,39 @@ export function redirectAllowed(app: App, uri: string): boolean {
 }
 
 function errorPage(status: number, code: string, detail: string): HttpAnswer {
-  const esc = (s: string) => s.replace(/[&<>"]/g, (ch) => `&#${ch.charCodeAt(0)};`);
+  const esc = escapeHtml;
   return {
     status,
     headers: { 'content-type': 'text/html; charset=utf-8' },
     body: `<!doctype html><title>Slack: ${esc(code)}</title><h1>Something went wrong when authorizing this app.</h1><p>Error: <code>${esc(code)}</code></p><p>${esc(detail)}</p>`,
+  };
+}
+
+function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
+}
+
+function promptPage(
+  appName: string,
+  where: string,
+  userName: string,
+  scopes: string[],
+  query: URLSearchParams,
+): HttpAnswer {
+  const link = (decision: string) => {
+    const q = new URLSearchParams(query);
+    q.set('sim_decision', decision);
+    return escapeHtml(`?${q.toString()}`);
+  };
+  const items = scopes.map((s) => `<li><code>${escapeHtml(s)}</code></li>`).join('');
+  return {
+    status: 200,
+    headers: { 'content-type': 'text/html; charset=utf-8' },
+    body: `<!doctype html><meta charset="utf-8"><title>Install ${escapeHtml(appName)}</title>
+<body style="font-family:sans-serif;max-width:32rem;margin:3rem auto">
+<h1>${escapeHtml(appName)} is requesting permission to access ${escapeHtml(where)}</h1>
+<p>Signed in as <b>${escapeHtml(userName)}</b> (slack-sim). It will be able to:</p><ul>${items}</ul>
+<p><a href="${link('deny')}">Cancel</a> &nbsp; <a href="${link('allow')}"><b>Allow</b></a></p></body>`,
   };
 }
 
@@ -85,7 +113,15 @@ export function authorize(sim: SimServices, query: URLSearchParams): HttpAnswer 
     return errorPage(400, 'invalid_scope', 'No scope requested.');
 
   const approval = store.oauthApproval;
-  if (approval.decision === 'deny') return redirect(target, { error: 'access_denied', state });
+  // On the prompt page the person's click arrives as sim_decision on the same URL.
+  const clicked = query.get('sim_decision');
+  const decision =
+    approval.decision === 'prompt' && clicked
+      ? clicked === 'allow'
+        ? 'approve'
+        : 'deny'
+      : approval.decision;
+  if (decision === 'deny') return redirect(target, { error: 'access_denied', state });
 
   const teamParam = query.get('team') ?? undefined;
   const approver = approval.userId ? store.users.get(approval.userId) : undefined;
@@ -99,6 +135,15 @@ export function authorize(sim: SimServices, query: URLSearchParams): HttpAnswer 
   const enterpriseInstall = approval.enterpriseInstall === true;
   if (enterpriseInstall && !team.enterpriseId)
     return errorPage(400, 'not_enterprise', `Workspace ${team.id} is not part of an Enterprise Grid org.`);
+
+  if (decision === 'prompt')
+    return promptPage(
+      app.name,
+      enterpriseInstall ? `${store.enterprise(team.enterpriseId!).name} (org-wide)` : team.name,
+      user.name,
+      scopes,
+      query,
+    );
 
   const code: OAuthCode = {
     code: `${1000 + sim.ids.sequence('oauth-code')}.${sim.ids.secret('oauth-code', 40)}`,

@@ -225,7 +225,8 @@ export interface Delivery {
 
 /** Who approves `/oauth/v2/authorize`, and whether they do. */
 export interface OAuthApproval {
-  decision: 'approve' | 'deny';
+  /** `prompt` shows a small Allow/Cancel page, for people clicking through the demo. */
+  decision: 'approve' | 'deny' | 'prompt';
   /** The approving user; default: the first admin (else first user) of the chosen workspace. */
   userId?: string;
   /** The workspace installed into; default: `team` query parameter, else the user's, else the first. */

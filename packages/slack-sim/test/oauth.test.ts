@@ -119,6 +119,21 @@ describe('OAuth v2 with the real @slack/oauth InstallProvider', () => {
     assert.deepEqual(app.outcomes.at(-1), { ok: false, code: 'slack_oauth_installer_authorization_error' });
   });
 
+  test('prompt: a small Allow/Cancel page; Allow completes the install', async () => {
+    sim.control.setOAuthApproval({ decision: 'prompt', userId: demo.users.alice.id });
+    const jar = new Map();
+    const page = await browse(`${app.base}/slack/install`, { jar });
+    assert.equal(page.status, 200);
+    assert.ok(page.url.startsWith(sim.authorizeUrl));
+    assert.match(page.body, /Liftoff is requesting permission to access Acme/);
+    assert.equal(app.outcomes.length, 0);
+    const allow = /href="([^"]*sim_decision=allow[^"]*)"/.exec(page.body)![1]!.replaceAll('&#38;', '&');
+    const done = await browse(new URL(allow, page.url).toString(), { jar });
+    assert.equal(done.status, 200, done.body);
+    assert.equal(done.body, 'installed');
+    assert.equal(app.outcomes.at(-1)!.ok, true);
+  });
+
   test('Enterprise Grid org install: team null, enterprise set, is_enterprise_install', async () => {
     const org = sim.control.createEnterprise({ name: 'Globex' });
     const team = sim.control.createTeam({ name: 'Globex HQ', enterpriseId: org.id });
