@@ -50,7 +50,7 @@ function toNumber(v: Value): Value {
     }
     return n;
   }
-  if (/^[+-]?(inf|infinity|nan)$/i.test(v)) {
+  if (/^[+-]*(inf|infinity|nan)$/i.test(v)) {
     // ParseFloat accepts these, but they are not Rego numbers.
     throw operandError(1, 'valid number string', v);
   }
