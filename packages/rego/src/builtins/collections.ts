@@ -608,7 +608,7 @@ const defs: BuiltinDef[] = [
       const s = args[0]!;
       if (!(s instanceof SetValue)) throw operandError(1, 'set', s);
       const sets = s.values();
-      for (const x of sets) if (!(x instanceof SetValue)) throw operandError(1, 'set of sets', s);
+      for (const x of sets) if (!(x instanceof SetValue)) throw operandError(1, 'set', x);
       if (sets.length === 0) return new SetValue();
       let acc = (sets[0] as SetValue).values();
       for (const x of sets.slice(1)) acc = acc.filter((v) => (x as SetValue).has(v));
@@ -623,7 +623,7 @@ const defs: BuiltinDef[] = [
       if (!(s instanceof SetValue)) throw operandError(1, 'set', s);
       const out = new SetValue();
       for (const x of s.values()) {
-        if (!(x instanceof SetValue)) throw operandError(1, 'set of sets', s);
+        if (!(x instanceof SetValue)) throw operandError(1, 'set', x);
         for (const v of x.values()) out.add(v);
       }
       return out;
