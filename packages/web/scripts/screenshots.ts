@@ -1,0 +1,250 @@
+// `npm run screenshots`: a PNG of each page in docs/screenshots/, from a real server with demo data, in Chromium.
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Page } from 'playwright-core';
+import { browserUnavailable, startHarness, type Harness } from '../test/helpers/harness.js';
+
+const OUT = resolve(import.meta.dirname, '../../../docs/screenshots');
+
+const unavailable = browserUnavailable();
+if (unavailable) {
+  console.error(`screenshots need Chromium: ${unavailable}`);
+  process.exit(1);
+}
+
+async function main() {
+  const h = await startHarness();
+  try {
+    mkdirSync(OUT, { recursive: true });
+    const ids = await seed(h);
+    const { page } = await h.newPage({ width: 1280, height: 860 });
+
+    await page.goto('/');
+    await page.getByLabel('API key').waitFor();
+    await shot(page, 'sign-in');
+    await h.signIn(page);
+
+    await page.goto('/stacks');
+    await page.locator('table').waitFor();
+    await shot(page, 'stacks');
+
+    await page.goto('/stacks/production');
+    await page.getByRole('heading', { name: 'Runs' }).waitFor();
+    await page
+      .getByRole('button', { name: /Detach/ })
+      .first()
+      .waitFor();
+    await shot(page, 'stack');
+
+    await page.goto(`/stacks/production/runs/${ids.unconfirmed}`);
+    await page.getByText('Plan: 3 to add').waitFor();
+    await shot(page, 'run-unconfirmed');
+
+    await page.goto(`/stacks/networking/runs/${ids.finished}`);
+    await page.getByText('Apply complete!').waitFor();
+    await page.getByText('complete', { exact: true }).waitFor();
+    await shot(page, 'run-finished');
+
+    await page.goto(`/stacks/billing/runs/${ids.failed}`);
+    await page.getByText('Error: ').first().waitFor();
+    await shot(page, 'run-failed');
+
+    await page.goto('/policies');
+    await page.locator('table').waitFor();
+    await shot(page, 'policies');
+
+    await page.goto('/policies/office-hours');
+    await page.getByLabel('Body').waitFor();
+    await page.getByRole('button', { name: 'Evaluate' }).click();
+    await page.locator('.workbench-result').waitFor();
+    await shot(page, 'policy-editor');
+
+    await page.getByLabel('Body').fill('package spacelift\n\nwrite if {\n\tinput.session.teams[_] ==\n}\n');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.locator('#policy-error').waitFor();
+    await shot(page, 'policy-compile-error');
+
+    await page.goto('/settings/slack');
+    await page.locator('[data-slack-state]').waitFor();
+    await page
+      .getByRole('button', { name: 'Show app manifest' })
+      .click()
+      .catch(() => {});
+    await shot(page, 'settings-slack-not-configured');
+
+    // The other two Slack states come from the Slack app's status endpoint; stood in for when it is not on this server.
+    let status: Record<string, unknown> = { connected: false, configured: true, missing_env: [] };
+    await page.route('**/auth/session', async (route) => {
+      const res = await route.fetch();
+      const json = (await res.json()) as { features: Record<string, boolean> };
+      await route.fulfill({ response: res, json: { ...json, features: { ...json.features, slack: true } } });
+    });
+    await page.route('**/api/v1/integrations/slack', (route) => route.fulfill({ json: status }));
+    await page.goto('/settings/slack');
+    await page.locator('[data-slack-state="not-linked"]').waitFor();
+    await shot(page, 'settings-slack-not-linked');
+    status = {
+      connected: true,
+      configured: true,
+      team: { id: 'T024BE7LD', name: 'Acme Corp' },
+      enterprise: null,
+      scopes: [
+        'commands',
+        'chat:write',
+        'chat:write.public',
+        'users:read',
+        'channels:read',
+        'groups:read',
+        'team:read',
+      ],
+      installed_by: 'admin',
+      installed_at: new Date(Date.now() - 2 * 86_400_000).toISOString(),
+      active: true,
+    };
+    await page.goto('/settings/slack');
+    await page.locator('[data-slack-state="linked"]').waitFor();
+    await shot(page, 'settings-slack-linked');
+    await page.unrouteAll();
+
+    await page.goto('/settings/api-keys');
+    await page.getByLabel('Name').fill('CI deploys');
+    await page.getByLabel('Teams').fill('Platform');
+    await page.getByRole('button', { name: 'Create key' }).click();
+    await page.getByLabel('New API key secret').waitFor();
+    await shot(page, 'api-keys');
+
+    const phone = await h.newPage({ width: 390, height: 844 });
+    await h.signIn(phone.page);
+    await phone.page.goto('/stacks');
+    await phone.page.locator('table').waitFor();
+    await shot(phone.page, 'phone-stacks');
+    await phone.page.goto(`/stacks/production/runs/${ids.unconfirmed}`);
+    await phone.page.getByText('Plan: 3 to add').waitFor();
+    await shot(phone.page, 'phone-run');
+    console.log(`screenshots written to ${OUT}`);
+  } finally {
+    await h.close();
+  }
+}
+
+async function shot(page: Page, name: string) {
+  // Let fonts and the last live update settle so images are stable.
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.waitForTimeout(150);
+  await page.screenshot({ path: join(OUT, `${name}.png`), fullPage: true });
+}
+
+/** Demo data: stacks in every interesting state, policies, API keys. */
+async function seed(h: Harness) {
+  const stack = (
+    id: string,
+    name: string,
+    labels: string[],
+    plan: string,
+    extra: Record<string, unknown> = {},
+  ) =>
+    h.api('POST', '/api/v1/stacks', {
+      id,
+      name,
+      labels,
+      description: '',
+      repository: null,
+      commands: {
+        init: 'echo "Initializing the backend..."; echo "Terraform has been successfully initialized!"',
+        plan,
+        apply: APPLY,
+      },
+      ...extra,
+    });
+  await stack('production', 'Production', ['env:prod', 'team:platform'], planWith(3, 1, 0), {
+    description:
+      'Core production infrastructure: VPC peering, EKS node groups and the public load balancers.',
+    repository: null,
+  });
+  await stack('networking', 'Networking', ['env:prod', 'team:network'], planWith(2, 0, 1));
+  await stack(
+    'billing',
+    'Billing service',
+    ['env:prod', 'team:payments'],
+    'echo "Error: creating IAM role: AccessDenied"; exit 1',
+  );
+  await stack('staging', 'Staging', ['env:staging'], planWith(0, 0, 0, 0));
+  await stack('sandbox', 'Sandbox', ['env:dev'], planWith(1, 0, 0));
+  await stack('data-lake', 'Data lake', ['team:data'], planWith(4, 2, 0));
+
+  const trigger = async (id: string) =>
+    (await h.api<{ id: string }>('POST', `/api/v1/stacks/${id}/runs`, {})).body.id;
+  const finished = await trigger('networking');
+  await h.waitForRun('networking', finished, ['UNCONFIRMED']);
+  await h.api('POST', `/api/v1/stacks/networking/runs/${finished}/confirm`, {});
+  await h.waitForRun('networking', finished, ['FINISHED']);
+  const failed = await trigger('billing');
+  await h.waitForRun('billing', failed, ['FAILED']);
+  const staging = await trigger('staging');
+  await h.waitForRun('staging', staging, ['FINISHED']);
+  const sandbox = await trigger('sandbox');
+  await h.waitForRun('sandbox', sandbox, ['UNCONFIRMED']);
+  await h.api('POST', `/api/v1/stacks/sandbox/runs/${sandbox}/discard`, {});
+  const earlier = await trigger('production');
+  await h.waitForRun('production', earlier, ['UNCONFIRMED']);
+  await h.api('POST', `/api/v1/stacks/production/runs/${earlier}/confirm`, {});
+  await h.waitForRun('production', earlier, ['FINISHED']);
+  const unconfirmed = await trigger('production');
+  await h.waitForRun('production', unconfirmed, ['UNCONFIRMED']);
+
+  await h.api('POST', '/api/v1/policies', {
+    id: 'engineering-read',
+    name: 'Engineering can read',
+    type: 'ACCESS',
+    labels: ['autoattach:env:prod'],
+    body: 'package spacelift\n\nread if {\n\tsome team in input.session.teams\n\tteam == "Engineering"\n}\n',
+  });
+  await h.api('POST', '/api/v1/policies', {
+    id: 'office-hours',
+    name: 'Platform writes in office hours',
+    type: 'ACCESS',
+    labels: [],
+    body: OFFICE_HOURS,
+  });
+  await h.api('PUT', '/api/v1/stacks/production/policies/office-hours');
+  await h.api('POST', '/api/v1/api-keys', {
+    name: 'Grafana dashboards',
+    admin: false,
+    teams: ['Engineering'],
+  });
+  await h.api('POST', '/api/v1/api-keys', { name: 'Release bot', admin: false, teams: ['Platform'] });
+  return { unconfirmed, finished, failed };
+}
+
+function planWith(add: number, change: number, destroy: number, exit = 2) {
+  return [
+    'echo "Refreshing state..."',
+    'sleep 0.2',
+    ...Array.from({ length: add }, (_, i) => `echo "  # aws_instance.web[${i}] will be created"`),
+    `echo "Plan: ${add} to add, ${change} to change, ${destroy} to destroy."`,
+    `exit ${exit}`,
+  ].join('; ');
+}
+
+const APPLY = 'echo "aws_instance.web[0]: Creating..."; sleep 0.2; echo "Apply complete! Resources applied."';
+
+const OFFICE_HOURS = `package spacelift
+
+# Platform engineers may change stacks during office hours, from the office network.
+now := input.request.timestamp_ns
+clock := time.clock([now, "Europe/Berlin"])
+weekend := {"Saturday", "Sunday"}
+
+write if {
+\tsome team in input.session.teams
+\tteam == "Platform"
+}
+
+deny_write if weekend[time.weekday(now)]
+deny_write if clock[0] < 9
+deny_write if clock[0] > 17
+deny_write if not net.cidr_contains("10.0.0.0/8", input.request.remote_ip)
+`;
+
+// Last, so every constant above is initialised.
+await main();
