@@ -36,7 +36,6 @@ export class LexError extends Error {
   }
 }
 
-const OPS3 = new Set<string>();
 const OPS2 = new Set([':=', '==', '!=', '<=', '>=']);
 const OPS1 = new Set([
   '{',
@@ -105,7 +104,9 @@ export function tokenize(src: string): Token[] {
     const start = i;
     const col = i - lineStart + 1;
     const push = (kind: TokenKind, text: string, extra?: Partial<Token>): void => {
-      out.push({ kind, text, pos: start, line, col, end: i, nl, ws, ...extra });
+      const tok: Token = { kind, text, pos: start, line, col, end: i, nl, ws };
+      if (extra) Object.assign(tok, extra);
+      out.push(tok);
       nl = false;
       ws = false;
     };
@@ -193,8 +194,8 @@ export function tokenize(src: string): Token[] {
       push('template', '', { raw, rawPos: start + 2, multiline, line: tokLine });
       continue;
     }
-    const two = src.slice(i, i + 2);
-    if (OPS2.has(two) || OPS3.has(two)) {
+    const two = src.charCodeAt(i + 1) === 61 ? src.slice(i, i + 2) : '';
+    if (two !== '' && OPS2.has(two)) {
       i += 2;
       push('op', two);
       continue;
