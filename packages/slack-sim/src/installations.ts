@@ -106,10 +106,12 @@ export function install(sim: SimServices, input: InstallInput): InstallResult {
   const scopes = [...new Set([...(installation?.active ? installation.scopes : []), ...input.scopes])];
   const userScopes = input.userScopes ?? [];
   if (!installation) {
+    // An org-wide bot user lives at the org level; the org's first workspace stands in for it.
+    const botTeamId = teamId ?? store.teamsOfEnterprise(enterpriseId!)[0]?.id;
+    if (!botTeamId) throw new Error(`org ${enterpriseId} has no workspace to install into`);
     const botId = sim.ids.next('B');
     const botUser = store.createUser({
-      // An org-wide bot user lives at the org level; the first workspace stands in for it.
-      teamId: teamId ?? store.teamsOfEnterprise(enterpriseId!)[0]?.id ?? store.team(teamId!).id,
+      teamId: botTeamId,
       name: app.name.toLowerCase().replace(/[^a-z0-9]+/g, '_'),
       realName: app.name,
     });

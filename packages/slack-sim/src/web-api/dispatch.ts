@@ -157,9 +157,11 @@ async function run(
     }
     try {
       const result = await spec.handler(ctx);
-      return json(200, { ok: true, ...result }, acceptedHeader(headers, ctx));
-    } finally {
-      acceptedHeader(headers, ctx);
+      return json(200, { ok: true, ...result }, withAcceptedScopes(headers, ctx));
+    } catch (err) {
+      // Scope errors too report which scopes the method accepts.
+      withAcceptedScopes(headers, ctx);
+      throw err;
     }
   } catch (err) {
     if (err instanceof SlackApiError) return json(200, { ok: false, error: err.code, ...err.extra }, headers);
@@ -169,7 +171,7 @@ async function run(
   }
 }
 
-function acceptedHeader(headers: Record<string, string>, ctx: ApiContext): Record<string, string> {
+function withAcceptedScopes(headers: Record<string, string>, ctx: ApiContext): Record<string, string> {
   if (ctx.acceptedScopes) headers['x-accepted-oauth-scopes'] = ctx.acceptedScopes.join(',');
   return headers;
 }
