@@ -23,6 +23,8 @@ interface CacheEntry {
   compiled: CompiledPolicy;
   /** `data.<package>.` prefix of rule queries. */
   prefix: string;
+  /** Query text per rule list. */
+  queries: Map<string, string>;
 }
 
 export class RegoPolicyEngine implements PolicyEngine {
@@ -83,6 +85,7 @@ export class RegoPolicyEngine implements PolicyEngine {
       regoVersion: policy.rego_version,
       compiled,
       prefix: `data.${pkg}.`,
+      queries: new Map(),
     };
     this.cache.set(policy.id, entry);
     return entry;
