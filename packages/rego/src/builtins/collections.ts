@@ -6,12 +6,12 @@ import {
   BuiltinError,
   OperandTypeError,
   expectArray,
-  expectInteger,
   expectObject,
   operandError,
   registerBuiltins,
   type BuiltinDef,
 } from './registry.js';
+import { intOperand } from './operands.js';
 
 // ---------------------------------------------------------------------------------------------
 // Objects
@@ -576,8 +576,8 @@ const defs: BuiltinDef[] = [
     arity: 3,
     fn: (args) => {
       const a = expectArray(args, 0);
-      let i = expectInteger(args, 1);
-      let j = expectInteger(args, 2);
+      let i = intOperand(args, 1);
+      let j = intOperand(args, 2);
       const len = BigInt(a.length);
       if (j > len) j = len;
       if (j < 0n) j = 0n;

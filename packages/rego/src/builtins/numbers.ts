@@ -12,13 +12,9 @@ import {
   registerBuiltins,
   type BuiltinDef,
 } from './registry.js';
+import { intOperand } from './operands.js';
 
-function bigIntOperand(args: Value[], i: number): bigint {
-  const n = expectNumber(args, i);
-  if (!isInteger(n))
-    throw new OperandTypeError(`operand ${i + 1} must be integer number but got floating-point number`);
-  return toBigInt(n)!;
-}
+const bigIntOperand = intOperand;
 
 const MAX_RANGE = 10_000_000n;
 

@@ -7,12 +7,12 @@ import { globsIntersect, GlobIntersectionError } from '../lib/glob-intersection.
 import {
   BuiltinError,
   OperandTypeError,
-  expectInteger,
   expectString,
   operandError,
   registerBuiltins,
   type BuiltinDef,
 } from './registry.js';
+import { intOperand } from './operands.js';
 
 function re(pattern: string): RegExp {
   try {
@@ -136,7 +136,7 @@ const defs: BuiltinDef[] = [
     fn: (args) => {
       const r = re(expectString(args, 0));
       const s = expectString(args, 1);
-      const n = Number(expectInteger(args, 2));
+      const n = Number(intOperand(args, 2));
       return findAll(r, s, n).map((m) => m[0]);
     },
   },
@@ -146,7 +146,7 @@ const defs: BuiltinDef[] = [
     fn: (args) => {
       const r = re(expectString(args, 0));
       const s = expectString(args, 1);
-      const n = Number(expectInteger(args, 2));
+      const n = Number(intOperand(args, 2));
       return findAll(r, s, n).map((m) => Array.from(m, (g) => g ?? ''));
     },
   },

@@ -9,13 +9,13 @@ import { regoText } from './render.js';
 import {
   BuiltinError,
   OperandTypeError,
-  expectInteger,
   expectNumber,
   expectString,
   operandError,
   registerBuiltins,
   type BuiltinDef,
 } from './registry.js';
+import { intOperand } from './operands.js';
 
 /** Code points of a string. */
 export function codePoints(s: string): string[] {
@@ -300,8 +300,8 @@ const defs: BuiltinDef[] = [
     arity: 3,
     fn: (args) => {
       const s = expectString(args, 0);
-      const start = expectInteger(args, 1);
-      const len = expectInteger(args, 2);
+      const start = intOperand(args, 1);
+      const len = intOperand(args, 2);
       if (start < 0n) throw new BuiltinError('negative offset');
       const cps = codePoints(s);
       if (start >= BigInt(cps.length)) return '';

@@ -19,13 +19,13 @@ import {
 } from '../lib/go-time.js';
 import {
   BuiltinError,
-  expectInteger,
   expectString,
   operandError,
   OperandTypeError,
   registerBuiltins,
   type BuiltinDef,
 } from './registry.js';
+import { intOperand } from './operands.js';
 
 // The layout names OPA accepts in place of a layout string.
 const ACCEPTED = [
@@ -150,9 +150,9 @@ const defs: BuiltinDef[] = [
     arity: 4,
     fn: (args) => {
       const { t } = tzTime(args[0]!);
-      const y = Number(expectInteger(args, 1));
-      const m = Number(expectInteger(args, 2));
-      const d = Number(expectInteger(args, 3));
+      const y = Number(intOperand(args, 1));
+      const m = Number(intOperand(args, 2));
+      const d = Number(intOperand(args, 3));
       return nsValue(addDate(t, y, m, d));
     },
   },
