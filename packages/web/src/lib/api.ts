@@ -155,7 +155,7 @@ export interface Subscription {
   created_at: string;
 }
 
-/** See the shape documented in packages/server/src/http/web/slack-status.md (GET /api/v1/integrations/slack). */
+/** GET /api/v1/integrations/slack; the contract is documented in packages/server/src/http/web/slack-status.ts. */
 export interface SlackIntegration {
   connected: boolean;
   configured?: boolean;

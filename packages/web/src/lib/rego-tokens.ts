@@ -83,7 +83,9 @@ export function tokenize(source: string): Token[] {
     if (c === '"') {
       let j = i + 1;
       while (j < source.length && source[j] !== '"' && source[j] !== '\n') j += source[j] === '\\' ? 2 : 1;
-      j = Math.min(j + 1, source.length);
+      // Include the closing quote; an unterminated string ends before the newline.
+      if (source[j] === '"') j++;
+      j = Math.min(j, source.length);
       push('string', source.slice(i, j));
       i = j;
       lineStart = false;
