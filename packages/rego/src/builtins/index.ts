@@ -15,3 +15,4 @@ import './jwt.js';
 import './x509.js';
 import './graphql.js';
 import './providers.js';
+import './runtime.js';

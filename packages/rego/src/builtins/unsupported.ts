@@ -5,9 +5,7 @@
 export const UNSUPPORTED_BUILTINS: Readonly<Record<string, string>> = {
   'http.send': 'network access from policies is disabled in Liftoff',
   'net.lookup_ip_addr': 'DNS lookups from policies are disabled in Liftoff',
-  'opa.runtime': 'there is no OPA runtime to describe',
   'rego.parse_module': 'returning OPA AST JSON is out of scope',
   'rego.metadata.chain': 'METADATA annotations are not parsed',
   'rego.metadata.rule': 'METADATA annotations are not parsed',
-  trace: 'tracing is not supported',
 };
