@@ -14,6 +14,7 @@ import type {
   Message,
   ResponseUrl,
   Token,
+  User,
 } from './types.js';
 
 // The driver plays Slack's side towards an app: it sends what Slack sends when a user runs a slash
@@ -43,6 +44,8 @@ export interface DeliveryOptions {
   /** Give up after this long, as Slack does after 3 s. Default 3000. */
   timeoutMs?: number;
   headers?: Record<string, string>;
+  /** Events only: redeliver as Slack does when the app fails or is slow (up to 3 retries). */
+  slackRetries?: boolean;
 }
 
 export interface DeliveryResult {
@@ -103,6 +106,8 @@ export interface EventInput {
 
 export interface EventResult extends DeliveryResult {
   payload: Record<string, unknown>;
+  /** Every delivery attempt (more than one with `slackRetries`); the result fields are the last one's. */
+  attempts: DeliveryResult[];
 }
 
 export class DriverError extends Error {
@@ -129,11 +134,7 @@ export class Driver {
     const { store } = this.sim;
     const user = store.user(input.user);
     const channel = this.channel(input.channel, user.teamId);
-    if (channel.isPrivate && !channel.members.includes(user.id)) {
-      throw new DriverError(
-        `${user.id} is not in private channel ${channel.id}: Slack would not let them type there`,
-      );
-    }
+    this.mayAct(user, channel);
     const app = this.app(input.appId);
     const installation = this.installed(app, channel.teamId);
     const team = store.team(channel.teamId);
@@ -194,6 +195,7 @@ export class Driver {
     const { store } = this.sim;
     const user = store.user(input.user);
     const channel = this.channel(input.channel, user.teamId);
+    this.mayAct(user, channel);
     const posted = store.findMessage(channel.id, input.ts);
     const message: Message | Ephemeral | undefined = posted ?? store.findEphemeral(input.ts);
     if (!message || message.channel !== channel.id || message.deleted)
@@ -309,7 +311,7 @@ export class Driver {
       'application/json',
       options,
     );
-    return { ...result, payload, challenge };
+    return { ...result, payload, challenge, attempts: [result] };
   }
 
   async appUninstalled(
@@ -378,9 +380,16 @@ export class Driver {
         oauth: tokens.filter((t) => t.kind === 'user').map((t) => t.userId),
         bot: tokens.filter((t) => t.kind === 'bot').map((t) => t.userId),
       };
-      await this.sendEvent(app, teamId, installation, { type: 'tokens_revoked', tokens: tokenUsers }, {});
+      await this.sendEvent(
+        app,
+        teamId,
+        installation,
+        { type: 'tokens_revoked', tokens: tokenUsers },
+        { slackRetries: true },
+      );
     }
-    if (uninstalled) await this.sendEvent(app, teamId, installation, { type: 'app_uninstalled' }, {});
+    if (uninstalled)
+      await this.sendEvent(app, teamId, installation, { type: 'app_uninstalled' }, { slackRetries: true });
   }
 
   private async sendEvent(
@@ -413,15 +422,25 @@ export class Driver {
       ],
       is_ext_shared_channel: false,
     };
-    const result = await this.deliver(
-      'event',
-      app,
-      app.eventsUrl ?? app.requestUrl,
-      JSON.stringify(payload),
-      'application/json',
-      options,
-    );
-    return { ...result, payload };
+    const url = app.eventsUrl ?? app.requestUrl;
+    const body = JSON.stringify(payload);
+    let result = await this.deliver('event', app, url, body, 'application/json', options);
+    const attempts = [result];
+    // Slack redelivers a failed event up to 3 times (after ~0 s, 1 min, 5 min; here at once), with the
+    // same event_id, unless the app said X-Slack-No-Retry: 1.
+    if (options.slackRetries) {
+      for (let retry = 1; retry <= 3 && !delivered(result); retry++) {
+        if (result.headers['x-slack-no-retry'] === '1') break;
+        const reason = result.timedOut || result.status === null ? 'http_timeout' : 'http_error';
+        result = await this.deliver('event', app, url, body, 'application/json', {
+          ...options,
+          retryNum: retry,
+          retryReason: reason,
+        });
+        attempts.push(result);
+      }
+    }
+    return { ...result, payload, attempts };
   }
 
   // ---- plumbing ----------------------------------------------------------------------------------
@@ -431,6 +450,18 @@ export class Driver {
     const apps = [...this.sim.store.apps.values()];
     if (apps.length !== 1) throw new DriverError(`say which app (appId): there are ${apps.length}`);
     return apps[0]!;
+  }
+
+  /** What Slack's client would not let a person do at all. */
+  private mayAct(user: User, channel: Channel): void {
+    if (user.deleted) throw new DriverError(`${user.id} is deactivated and cannot use Slack`);
+    if (channel.isArchived)
+      throw new DriverError(`${channel.id} is archived: nobody can type or click there`);
+    if (channel.isPrivate && !channel.members.includes(user.id)) {
+      throw new DriverError(
+        `${user.id} is not in private channel ${channel.id}: Slack would not show it to them`,
+      );
+    }
   }
 
   private channel(ref: string, teamId: string): Channel {
@@ -525,6 +556,10 @@ export class Driver {
     delivery.error = result.error;
     return result;
   }
+}
+
+function delivered(r: DeliveryResult): boolean {
+  return r.status !== null && r.status >= 200 && r.status < 300;
 }
 
 class TimeoutError extends Error {

@@ -393,3 +393,70 @@ describe('driver payloads for Enterprise Grid org installs', () => {
     }
   });
 });
+
+describe('driver: Slack-side rules', () => {
+  test('events are redelivered with X-Slack-Retry-Num and the same event_id until the app answers 2xx', async () => {
+    const f = await demoFixture();
+    const seenHeaders: Array<{ retry: string | undefined; reason: string | undefined; eventId: string }> = [];
+    let failures = 2;
+    const server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c));
+      req.on('end', () => {
+        seenHeaders.push({
+          retry: req.headers['x-slack-retry-num'] as string | undefined,
+          reason: req.headers['x-slack-retry-reason'] as string | undefined,
+          eventId: (JSON.parse(body) as { event_id: string }).event_id,
+        });
+        if (failures-- > 0) res.writeHead(500).end();
+        else res.writeHead(200).end();
+      });
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    try {
+      f.sim.control.updateApp(f.demo.app.id, {
+        requestUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/slack/events`,
+      });
+      const r = await f.sim.driver.event(
+        { teamId: f.demo.team.id, event: { type: 'app_home_opened', user: f.demo.users.bob.id } },
+        { slackRetries: true },
+      );
+      assert.equal(r.status, 200);
+      assert.equal(r.attempts.length, 3);
+      assert.deepEqual(
+        seenHeaders.map((h) => [h.retry, h.reason]),
+        [
+          [undefined, undefined],
+          ['1', 'http_error'],
+          ['2', 'http_error'],
+        ],
+      );
+      assert.equal(new Set(seenHeaders.map((h) => h.eventId)).size, 1);
+    } finally {
+      server.closeAllConnections();
+      server.close();
+      await f.sim.close();
+    }
+  });
+
+  test('people cannot act in archived channels, private channels they are not in, or when deactivated', async () => {
+    const f = await demoFixture();
+    try {
+      f.sim.control.updateApp(f.demo.app.id, { requestUrl: 'http://127.0.0.1:9/never' });
+      const cmd = (user: string, channel: string) =>
+        f.sim.driver.slashCommand({ user, channel, command: '/liftoff' });
+      await assert.rejects(cmd(f.demo.users.bob.id, f.demo.channels.devNotifications.id), DriverError);
+      f.sim.control.archiveChannel(f.demo.channels.general.id);
+      await assert.rejects(cmd(f.demo.users.alice.id, f.demo.channels.general.id), DriverError);
+      f.sim.control.deleteUser(f.demo.users.bob.id);
+      await assert.rejects(cmd(f.demo.users.bob.id, f.demo.channels.random.id), DriverError);
+      // A request URL nobody listens on: Slack reports dispatch_failed.
+      const r = await cmd(f.demo.users.alice.id, f.demo.channels.random.id);
+      assert.equal(r.status, null);
+      assert.match(r.error!, /^dispatch_failed/);
+    } finally {
+      await f.sim.close();
+    }
+  });
+});
