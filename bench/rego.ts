@@ -97,6 +97,7 @@ function median(xs: number[]): number {
 function bench(name: string, source: string, ref: string, options: EvalOptions, expect: unknown): void {
   const compileRuns: number[] = [];
   let policy: CompiledPolicy | undefined;
+  for (let i = 0; i < 5; i++) compile(source); // JIT warm-up
   for (let i = 0; i < 20; i++) {
     const t0 = process.hrtime.bigint();
     policy = compile(source);

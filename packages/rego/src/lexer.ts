@@ -81,6 +81,16 @@ export function tokenize(src: string): Token[] {
   let nl = false;
   let ws = false;
   const n = src.length;
+  let start = 0;
+  let col = 0;
+  // One closure for the whole scan (not one per token).
+  const push = (kind: TokenKind, text: string, extra?: Partial<Token>): void => {
+    const tok: Token = { kind, text, pos: start, line, col, end: i, nl, ws };
+    if (extra) Object.assign(tok, extra);
+    out.push(tok);
+    nl = false;
+    ws = false;
+  };
   while (i < n) {
     const c = src.charCodeAt(i);
     if (c === 10) {
@@ -101,15 +111,8 @@ export function tokenize(src: string): Token[] {
       ws = true;
       continue;
     }
-    const start = i;
-    const col = i - lineStart + 1;
-    const push = (kind: TokenKind, text: string, extra?: Partial<Token>): void => {
-      const tok: Token = { kind, text, pos: start, line, col, end: i, nl, ws };
-      if (extra) Object.assign(tok, extra);
-      out.push(tok);
-      nl = false;
-      ws = false;
-    };
+    start = i;
+    col = i - lineStart + 1;
     if (isIdentStart(c)) {
       i++;
       while (i < n && isIdentPart(src.charCodeAt(i))) i++;
