@@ -5,9 +5,11 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const cli = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
+// Resolved from this file, not from the working directory, so `liftoff` works from any directory.
+const tsx = import.meta.resolve('tsx');
 const child = spawn(
   process.execPath,
-  ['--conditions=source', '--import', 'tsx', cli, ...process.argv.slice(2)],
+  ['--conditions=source', '--import', tsx, cli, ...process.argv.slice(2)],
   {
     stdio: 'inherit',
   },

@@ -82,6 +82,9 @@ export async function createLiftoff(config: Config, options: LiftoffOptions = {}
         metrics.policyEvaluations.inc({ outcome });
         metrics.policyDuration.observe({}, ms / 1000);
       },
+      accessDenied(needed) {
+        metrics.accessDenials.inc({ needed });
+      },
     },
   });
   const newRunId = monotonicFactory();

@@ -25,6 +25,8 @@ export interface AccessDecision {
 export interface AccessObserver {
   /** One policy evaluated for one request; `outcome` summarizes its effect. */
   policyEvaluated(outcome: 'allow' | 'deny' | 'none' | 'error', durationMs: number): void;
+  /** A request refused for lack of access. */
+  accessDenied(needed: 'read' | 'write'): void;
 }
 
 const RULES = ['read', 'write', 'deny', 'deny_write'] as const;
@@ -117,10 +119,12 @@ export class AccessService {
   ): Promise<AccessDecision> {
     const decision = await this.decide(subject, stack);
     if (decision.level === 'none') {
+      this.options.observer?.accessDenied(needed);
       if (needed === 'write') await this.audit.denied(subject, action, `stack:${stack.id}`, 'no access');
       throw new NotFoundError('stack_not_found', `stack ${stack.id} does not exist`);
     }
     if (needed === 'write' && decision.level !== 'write') {
+      this.options.observer?.accessDenied(needed);
       await this.audit.denied(subject, action, `stack:${stack.id}`, 'read-only access');
       throw new AccessDeniedError('access_denied', `write access to stack ${stack.id} is denied`);
     }
