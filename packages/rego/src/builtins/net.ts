@@ -78,7 +78,9 @@ const defs: BuiltinDef[] = [
     fn: (args) => {
       const n = cidrOperand(args, 0);
       const bits = n.ip.v4 ? 32 : 128;
-      if (bits - n.prefix > 24) throw new BuiltinError('CIDR too large to expand');
+      // Expansion is eager and cannot be interrupted by the evaluation budget: keep it bounded.
+      if (bits - n.prefix > 16)
+        throw new BuiltinError('CIDR too large to expand (more than 65536 addresses)');
       return SetValue.from(expand(n));
     },
   },

@@ -16,11 +16,12 @@ import { intOperand } from './operands.js';
 
 const bigIntOperand = intOperand;
 
-const MAX_RANGE = 10_000_000n;
+// Ranges are built eagerly and the evaluation budget cannot interrupt a builtin: bound them.
+const MAX_RANGE = 1_000_000n;
 
 function range(a: bigint, b: bigint, step: bigint): Value[] {
   const count = (a > b ? a - b : b - a) / step;
-  if (count > MAX_RANGE) throw new BuiltinError('range too large');
+  if (count > MAX_RANGE) throw new BuiltinError('range too large (more than 1000000 numbers)');
   const out: Value[] = [];
   if (a <= b) for (let x = a; x <= b; x += step) out.push(fromBigInt(x));
   else for (let x = a; x >= b; x -= step) out.push(fromBigInt(x));
