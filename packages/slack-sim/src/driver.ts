@@ -1,9 +1,8 @@
-import { Agent, request } from 'node:http';
-import { performance } from 'node:perf_hooks';
+import { AppTransport, NoRequestUrlError, delivered } from './app-transport.js';
 import { buttonsOf } from './blocks.js';
 import { applyResponse, createResponseUrl } from './response-url.js';
-import { computeSignature } from './signing.js';
 import { renderMessage } from './web-api/render.js';
+import type { DeliveryOptions, DeliveryResult } from './app-transport.js';
 import type { SimServices } from './services.js';
 import type {
   App,
@@ -17,51 +16,11 @@ import type {
   User,
 } from './types.js';
 
+export type { DeliveryOptions, DeliveryResult } from './app-transport.js';
+
 // The driver plays Slack's side towards an app: it sends what Slack sends when a user runs a slash
 // command, clicks a button, or when something happens that the app subscribed to — signed with the
 // app's signing secret — and reports how the app answered.
-
-/** Knobs for testing the app's request verification and retry handling. */
-export interface DeliveryOptions {
-  /** `X-Slack-Retry-Num`; Slack sets it on redeliveries. */
-  retryNum?: number;
-  /** `X-Slack-Retry-Reason`, e.g. `http_timeout`, `http_error`. Default `http_timeout` with retryNum. */
-  retryReason?: string;
-  /** Override `X-Slack-Request-Timestamp` (seconds). */
-  timestamp?: number;
-  /** Shift the timestamp into the past, e.g. 301 for a stale request. */
-  staleBySeconds?: number;
-  /** `bad`: signed with another secret; `missing`: no signature header. */
-  signature?: 'valid' | 'bad' | 'missing';
-  /** Leave out `X-Slack-Request-Timestamp`. */
-  omitTimestamp?: boolean;
-  /** Change the body after signing it. */
-  tamper?: (rawBody: string) => string;
-  /** Sign with this secret instead of the app's. */
-  signingSecret?: string;
-  /** Send somewhere else than the app's configured URL. */
-  url?: string;
-  /** Give up after this long, as Slack does after 3 s. Default 3000. */
-  timeoutMs?: number;
-  headers?: Record<string, string>;
-  /** Events only: redeliver as Slack does when the app fails or is slow (up to 3 retries). */
-  slackRetries?: boolean;
-}
-
-export interface DeliveryResult {
-  /** The app's HTTP status, or null when it did not answer in time or the connection failed. */
-  status: number | null;
-  headers: Record<string, string>;
-  body: string;
-  /** The body parsed as JSON when it is JSON. */
-  json: unknown;
-  /** Time from sending to the complete answer, in ms. */
-  ackMs: number;
-  timedOut: boolean;
-  error: string | null;
-  /** What was sent. */
-  request: { url: string; headers: Record<string, string>; body: string };
-}
 
 export interface SlashCommandInput {
   appId?: string;
@@ -118,14 +77,31 @@ export class DriverError extends Error {
 }
 
 export class Driver {
-  /** Slack keeps connections to an app open; so does the driver (and it keeps benchmarks honest). */
-  private readonly agent = new Agent({ keepAlive: true, maxSockets: 256 });
+  private readonly transport: AppTransport;
 
-  constructor(private readonly sim: SimServices) {}
+  constructor(private readonly sim: SimServices) {
+    this.transport = new AppTransport(sim);
+  }
 
   /** Release pooled connections (the simulator's close() calls this). */
   close(): void {
-    this.agent.destroy();
+    this.transport.close();
+  }
+
+  private async deliver(
+    kind: Delivery['kind'],
+    app: App,
+    configuredUrl: string | null,
+    rawBody: string,
+    contentType: string,
+    options: DeliveryOptions,
+  ): Promise<DeliveryResult> {
+    try {
+      return await this.transport.send(kind, app, configuredUrl, rawBody, contentType, options);
+    } catch (err) {
+      if (err instanceof NoRequestUrlError) throw new DriverError(err.message);
+      throw err;
+    }
   }
 
   // ---- slash commands --------------------------------------------------------------------------
@@ -481,133 +457,4 @@ export class Driver {
   private triggerId(teamId: string): string {
     return `${1000 + this.sim.ids.sequence('trigger')}.${teamId.replace(/\D/g, '') || '0'}.${this.sim.ids.secret('trigger', 32)}`;
   }
-
-  private async deliver(
-    kind: Delivery['kind'],
-    app: App,
-    configuredUrl: string | null,
-    rawBody: string,
-    contentType: string,
-    options: DeliveryOptions,
-  ): Promise<DeliveryResult> {
-    const url = options.url ?? configuredUrl;
-    if (!url) throw new DriverError(`app ${app.id} has no request URL: set requestUrl`);
-    const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000) - (options.staleBySeconds ?? 0);
-    const secret =
-      options.signature === 'bad'
-        ? `${app.signingSecret}-wrong`
-        : (options.signingSecret ?? app.signingSecret);
-    const headers: Record<string, string> = {
-      'content-type': contentType,
-      'user-agent': 'Slackbot 1.0 (+https://api.slack.com/robots)',
-      accept: 'application/json,*/*',
-    };
-    if (!options.omitTimestamp) headers['x-slack-request-timestamp'] = String(timestamp);
-    if (options.signature !== 'missing')
-      headers['x-slack-signature'] = computeSignature(secret, timestamp, rawBody);
-    if (options.retryNum !== undefined) {
-      headers['x-slack-retry-num'] = String(options.retryNum);
-      headers['x-slack-retry-reason'] = options.retryReason ?? 'http_timeout';
-    }
-    Object.assign(headers, options.headers ?? {});
-    const body = options.tamper ? options.tamper(rawBody) : rawBody;
-
-    const delivery: Delivery = {
-      seq: this.sim.store.nextSeq(),
-      at: this.sim.clock.now(),
-      kind,
-      appId: app.id,
-      url,
-      status: null,
-      ackMs: 0,
-      error: null,
-    };
-    this.sim.store.deliveries.push(delivery);
-    const started = performance.now();
-    const result: DeliveryResult = {
-      status: null,
-      headers: {},
-      body: '',
-      json: null,
-      ackMs: 0,
-      timedOut: false,
-      error: null,
-      request: { url, headers, body },
-    };
-    try {
-      const res = await post(this.agent, url, headers, body, options.timeoutMs ?? 3000);
-      result.status = res.status;
-      result.headers = res.headers;
-      result.body = res.body;
-      try {
-        result.json = result.body ? JSON.parse(result.body) : null;
-      } catch {
-        result.json = null;
-      }
-    } catch (err) {
-      const e = err as Error;
-      result.timedOut = e.name === 'TimeoutError';
-      // Slack's names for these failures, as shown in its delivery logs.
-      result.error = result.timedOut ? 'operation_timeout' : `dispatch_failed: ${e.message}`;
-    }
-    result.ackMs = performance.now() - started;
-    delivery.status = result.status;
-    delivery.ackMs = result.ackMs;
-    delivery.error = result.error;
-    return result;
-  }
-}
-
-function delivered(r: DeliveryResult): boolean {
-  return r.status !== null && r.status >= 200 && r.status < 300;
-}
-
-class TimeoutError extends Error {
-  override name = 'TimeoutError';
-}
-
-/** One POST with node:http (lighter than fetch under load); rejects with TimeoutError after `timeoutMs`. */
-function post(
-  agent: Agent,
-  url: string,
-  headers: Record<string, string>,
-  body: string,
-  timeoutMs: number,
-): Promise<{ status: number; headers: Record<string, string>; body: string }> {
-  return new Promise((resolve, reject) => {
-    const u = new URL(url);
-    if (u.protocol !== 'http:') {
-      reject(new Error(`only http:// request URLs on loopback are supported, not ${u.protocol}`));
-      return;
-    }
-    const payload = Buffer.from(body);
-    const req = request(
-      u,
-      { method: 'POST', agent, headers: { ...headers, 'content-length': String(payload.length) } },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          clearTimeout(timer);
-          const h: Record<string, string> = {};
-          for (const [k, v] of Object.entries(res.headers))
-            if (v !== undefined) h[k] = Array.isArray(v) ? v.join(', ') : v;
-          resolve({ status: res.statusCode ?? 0, headers: h, body: Buffer.concat(chunks).toString('utf8') });
-        });
-        res.on('error', (e) => {
-          clearTimeout(timer);
-          reject(e);
-        });
-      },
-    );
-    const timer = setTimeout(
-      () => req.destroy(new TimeoutError(`no answer within ${timeoutMs} ms`)),
-      timeoutMs,
-    );
-    req.on('error', (e) => {
-      clearTimeout(timer);
-      reject(e);
-    });
-    req.end(payload);
-  });
 }
