@@ -12,7 +12,7 @@ function key(labels: Labels): string {
     .join(',');
 }
 
-class Counter {
+export class Counter {
   private readonly values = new Map<string, number>();
   constructor(
     readonly name: string,
@@ -29,7 +29,7 @@ class Counter {
   }
 }
 
-class Histogram {
+export class Histogram {
   private readonly series = new Map<string, { counts: number[]; sum: number; count: number }>();
   constructor(
     readonly name: string,
@@ -86,6 +86,20 @@ export class Metrics {
     'Requests refused by access policies.',
   );
   private readonly gauges: Array<{ name: string; help: string; sample: GaugeSampler }> = [];
+  /** Counters and histograms registered by adapters (notifications), rendered after the built-in ones. */
+  private readonly extra: Array<Counter | Histogram> = [];
+
+  counter(name: string, help: string): Counter {
+    const c = new Counter(name, help);
+    this.extra.push(c);
+    return c;
+  }
+
+  histogram(name: string, help: string, buckets: number[]): Histogram {
+    const h = new Histogram(name, help, buckets);
+    this.extra.push(h);
+    return h;
+  }
 
   gauge(name: string, help: string, sample: GaugeSampler) {
     this.gauges.push({ name, help, sample });
@@ -98,6 +112,7 @@ export class Metrics {
       this.policyEvaluations.render(),
       this.policyDuration.render(),
       this.accessDenials.render(),
+      ...this.extra.map((m) => m.render()),
     ];
     for (const g of this.gauges) {
       const lines = [`# HELP ${g.name} ${g.help}`, `# TYPE ${g.name} gauge`];
