@@ -61,6 +61,8 @@ export function normalize(m: bigint, e: number): Decimal {
 /** The exact decimal a JS number stands for (its shortest round-trip rendering). */
 export function decimalOfDouble(x: number): Decimal {
   if (Number.isSafeInteger(x)) return normalize(BigInt(x), 0);
+  // Integral doubles below 1e21 render as plain digits.
+  if (Number.isInteger(x) && Math.abs(x) < 1e21) return normalize(BigInt(String(x)), 0);
   return parseDecimal(String(x).replace('e+', 'e'))!;
 }
 
@@ -86,9 +88,12 @@ function decimalToString(m: bigint, e: number): string {
 /** Builds the canonical representation of the decimal `m × 10^e`. */
 export function makeNumber(m: bigint, e: number): RegoNumber {
   const d = normalize(m, e);
-  if (d.e >= 0 && d.e < 16) {
+  if (d.e >= 0 && d.e < 22) {
     const i = d.m * 10n ** BigInt(d.e);
     if (i >= -9007199254740991n && i <= 9007199254740991n) return Number(i);
+    // Large integers: a double only if its rendering is exactly these digits.
+    const x = Number(i);
+    if (Math.abs(x) < 1e21) return String(x) === i.toString() ? x : new BigNum(d.m, d.e);
   }
   if (d.e > -400 && d.e < 400) {
     const x = Number(`${d.m}e${d.e}`);
