@@ -39,6 +39,8 @@ export interface LiftoffOptions {
   plugins?: FastifyPluginAsync[];
   workspaceRoot?: string;
   runnerConcurrency?: number;
+  /** On shutdown, how long in-flight runs may finish before they are failed (default 10 s). */
+  shutdownGraceMs?: number;
 }
 
 export interface Liftoff {
@@ -122,7 +124,7 @@ export async function createLiftoff(config: Config, options: LiftoffOptions = {}
           leaseMs: config.workerLeaseMs,
           concurrency: options.runnerConcurrency ?? 4,
           workspaceRoot: options.workspaceRoot ?? join(tmpdir(), 'liftoff-workspaces'),
-          shutdownGraceMs: 10_000,
+          shutdownGraceMs: options.shutdownGraceMs ?? 10_000,
         },
       )
     : undefined;

@@ -65,7 +65,10 @@ export interface TransitionRequest {
   commit?: RunCommit | null;
 }
 
-/** Published after a state change has been committed (also recorded in the `run_events` outbox). */
+/**
+ * Published after a state change has been committed (also recorded in the `run_events` outbox). A new run is
+ * announced with `from` and `to` both QUEUED.
+ */
 export interface RunStateChange {
   run: Run;
   from: RunState;
@@ -103,10 +106,6 @@ export interface RunRepository {
 }
 
 export type RunStateListener = (change: RunStateChange) => void;
-
-export interface RunAccess {
-  stack: Stack;
-}
 
 export class RunService {
   private readonly listeners = new Set<RunStateListener>();

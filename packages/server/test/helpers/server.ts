@@ -31,7 +31,12 @@ export interface RunJson {
 }
 
 export async function startServer(
-  options: { databaseUrl?: string; runner?: boolean; env?: Record<string, string> } = {},
+  options: {
+    databaseUrl?: string;
+    runner?: boolean;
+    env?: Record<string, string>;
+    shutdownGraceMs?: number;
+  } = {},
 ): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'liftoff-test-'));
   const config = loadConfig({
@@ -47,6 +52,7 @@ export async function startServer(
     logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
     runner: options.runner ?? true,
     workspaceRoot: join(dir, 'workspaces'),
+    shutdownGraceMs: options.shutdownGraceMs,
   });
   await liftoff.start();
   const url = liftoff.url!;

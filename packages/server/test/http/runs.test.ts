@@ -129,4 +129,48 @@ describe('runs over HTTP (SQLite)', () => {
       assert.match(res.body.error.message, /is FINISHED/);
     }
   });
+
+  test('a stack with unfinished runs cannot be deleted; a finished one can', async () => {
+    await s.api(
+      'POST',
+      '/api/v1/stacks',
+      stackBody('deletable', {
+        commands: { plan: 'echo "Plan: 1 to add, 0 to change, 0 to destroy."; exit 2', apply: 'true' },
+      }),
+    );
+    const run = (await s.api<RunJson>('POST', '/api/v1/stacks/deletable/runs')).body;
+    await s.waitForRun('deletable', run.id, ['UNCONFIRMED']);
+    const busy = await s.api<{ error: { code: string } }>('DELETE', '/api/v1/stacks/deletable');
+    assert.equal(busy.status, 409);
+    assert.equal(busy.body.error.code, 'stack_busy');
+    await s.api('POST', `/api/v1/stacks/deletable/runs/${run.id}/discard`);
+    assert.equal((await s.api('DELETE', '/api/v1/stacks/deletable')).status, 204);
+    assert.equal((await s.api('GET', '/api/v1/stacks/deletable')).status, 404);
+  });
+});
+
+describe('graceful shutdown', () => {
+  test('a run still planning when the service stops is FAILED with a note, not left hanging', async () => {
+    const s = await startServer({ shutdownGraceMs: 100 });
+    let runId = '';
+    try {
+      await s.api(
+        'POST',
+        '/api/v1/stacks',
+        stackBody('long', { commands: { plan: 'sleep 30', apply: 'true' } }),
+      );
+      runId = (await s.api<RunJson>('POST', '/api/v1/stacks/long/runs')).body.id;
+      await s.waitForRun('long', runId, ['PLANNING']);
+    } finally {
+      await s.liftoff.runner!.stop();
+    }
+    const run = await s.liftoff.services.runs.get(
+      { actor: 'test', admin: true, channel: null, input: {} },
+      'long',
+      runId,
+    );
+    assert.equal(run.state, 'FAILED');
+    assert.match(run.history.at(-1)!.note ?? '', /shut down/);
+    await s.close();
+  });
 });
