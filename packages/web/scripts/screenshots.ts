@@ -99,7 +99,7 @@ async function main() {
       ],
       installed_by: 'admin',
       installed_at: new Date(Date.now() - 2 * 86_400_000).toISOString(),
-      active: true,
+      bot_user_id: 'U0LIFTOFF',
     };
     await page.goto('/settings/slack');
     await page.locator('[data-slack-state="linked"]').waitFor();

@@ -223,7 +223,7 @@ describe('web UI in Chromium', { skip: unavailable ?? false, timeout: 180_000 },
       scopes: ['commands', 'chat:write', 'chat:write.public', 'users:read'],
       installed_by: 'admin',
       installed_at: new Date(Date.now() - 3_600_000).toISOString(),
-      active: true,
+      bot_user_id: 'U0LIFTOFF',
     };
     await page.reload();
     await page.locator('[data-slack-state="linked"]').waitFor();

@@ -162,10 +162,14 @@ export interface SlackIntegration {
   missing_env?: string[];
   team?: { id: string; name: string } | null;
   enterprise?: { id: string; name: string } | null;
+  is_enterprise_install?: boolean;
   scopes?: string[];
   installed_by?: string | null;
   installed_at?: string | null;
-  active?: boolean;
+  bot_user_id?: string | null;
+  /** Why an earlier link stopped working (uninstalled, token revoked, disconnected by an admin). */
+  deactivated_reason?: string | null;
+  deactivated_at?: string | null;
 }
 
 export class ApiError extends Error {

@@ -122,6 +122,11 @@ export function RunPage({ stackId, runId }: { stackId: string; runId: string }) 
             : 'The plan has changes and waits for confirmation by someone with write access.'}
         </div>
       )}
+      {run && run.state === 'FAILED' && (
+        <div className="notice notice-danger">
+          The run failed{failureNote(run) ? `: ${failureNote(run)}` : ''}. The logs below show where.
+        </div>
+      )}
       {run && (
         <div className="run-layout">
           <section className="card run-facts" aria-label="Run details">
@@ -183,6 +188,13 @@ export function RunPage({ stackId, runId }: { stackId: string; runId: string }) 
       )}
     </>
   );
+}
+
+/** The note recorded with the FAILED transition (e.g. "plan exited with code 1"). */
+function failureNote(run: Run): string | null {
+  for (let i = run.history.length - 1; i >= 0; i--)
+    if (run.history[i].state === 'FAILED') return run.history[i].note;
+  return null;
 }
 
 function Logs({ chunks, status, finished }: { chunks: LogChunk[]; status: string; finished: boolean }) {

@@ -45,9 +45,9 @@ export function SlackSettingsPage() {
         <ErrorNotice error={status.error} />
         {status.loading && !s && <p className="muted">Loading…</p>}
         {s && s.connected && <Linked status={s} onChange={status.reload} />}
-        {s && !s.connected && configured && <NotLinked />}
+        {s && !s.connected && configured && <NotLinked status={s} />}
         {s && !s.connected && !configured && (
-          <NotConfigured missing={s.missing_env ?? ALL_ENV} available={features.slack} />
+          <NotConfigured missing={s.missing_env ?? slackMissingEnv} available={features.slack} />
         )}
       </section>
     </>
@@ -83,11 +83,6 @@ function Linked({ status, onChange }: { status: SlackIntegration; onChange: () =
         <strong>Liftoff is integrated with {workspace}.</strong> Channels subscribe to stacks with{' '}
         <code>/liftoff subscribe &lt;stack&gt;</code>.
       </div>
-      {status.active === false && (
-        <div className="notice notice-warning">
-          Slack reported the app as uninstalled or its token as revoked. Connect again to resume.
-        </div>
-      )}
       <dl className="facts">
         <div>
           <dt>Workspace</dt>
@@ -102,6 +97,12 @@ function Linked({ status, onChange }: { status: SlackIntegration; onChange: () =
             <dd>
               {status.enterprise.name} <span className="mono muted small">{status.enterprise.id}</span>
             </dd>
+          </div>
+        )}
+        {status.bot_user_id && (
+          <div>
+            <dt>Bot user</dt>
+            <dd className="mono">{status.bot_user_id}</dd>
           </div>
         )}
         <div>
@@ -140,10 +141,17 @@ function Linked({ status, onChange }: { status: SlackIntegration; onChange: () =
   );
 }
 
-function NotLinked() {
+function NotLinked({ status }: { status: SlackIntegration }) {
   return (
     <div data-slack-state="not-linked">
-      <div className="notice notice-info">Your Slack integration is not set up yet.</div>
+      {status.deactivated_reason ? (
+        <div className="notice notice-warning">
+          The link to Slack ended{status.deactivated_at ? ` ${relativeTime(status.deactivated_at)}` : ''}:{' '}
+          {status.deactivated_reason}. Connect again to resume.
+        </div>
+      ) : (
+        <div className="notice notice-info">Your Slack integration is not set up yet.</div>
+      )}
       <p>
         Connecting installs the Liftoff app in a Slack workspace (an OAuth exchange on Slack&apos;s side).
         Installing it posts nothing by itself: channels subscribe per stack, and access from Slack is denied

@@ -116,6 +116,9 @@ export function sessionRoutes(
     assertSameOrigin(request);
     const key = await services.apiKeys.authenticate(api_key);
     if (!key) throw new HttpError(401, 'unauthorized', 'invalid API key');
+    // A fresh token on every sign-in (no session fixation); the browser's previous session, if any, ends.
+    const previous = readCookie(request.headers.cookie, SESSION_COOKIE);
+    if (previous) await store.delete(previous);
     const token = await store.create(key, request.ip);
     const subject = sessionSubject(key, request);
     await services.audit.allowed(subject, 'session.sign_in', `api_key:${key.id}`);

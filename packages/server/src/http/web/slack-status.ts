@@ -3,15 +3,17 @@
 // (GET /auth/session → features.slack); until then it shows the "not configured" state from the environment.
 //
 // GET /api/v1/integrations/slack (admin; session cookie or bearer) → 200 SlackIntegrationStatus, in one of three states:
-//   1. not configured  {connected: false, configured: false, missing_env: ["SLACK_CLIENT_ID", ...]}
-//        The UI lists the env vars and offers the manifest from GET /slack/manifest (JSON) to paste into Slack.
-//   2. not linked      {connected: false, configured: true, missing_env: []}
-//        The UI links "Connect to Slack" to GET /slack/install (a full page navigation, not fetch).
+//   1. not configured  {connected: false, configured: false}
+//        The UI lists SLACK_CLIENT_ID / SLACK_CLIENT_SECRET / SLACK_SIGNING_SECRET, marking the missing ones
+//        (`missing_env` if given, else /auth/session's slack_missing_env), and offers the manifest from
+//        GET /slack/manifest (JSON) to paste into Slack.
+//   2. not linked      {connected: false, configured: true, deactivated_reason?, deactivated_at?}
+//        The UI links "Connect to Slack" to GET /slack/install (a full page navigation, not fetch); a
+//        deactivated_reason (uninstalled, token revoked, disconnected) is shown as why the earlier link ended.
 //   3. linked          {connected: true, configured: true, team, enterprise, scopes, installed_by, installed_at,
-//                       active}
+//                       bot_user_id}
 //        The UI shows "Liftoff is integrated with <enterprise.name ?? team.name>", scopes, who linked it and when,
-//        and Disconnect → DELETE /api/v1/integrations/slack (204 or 200), then reloads the status.
-//   `active: false` (app_uninstalled / tokens_revoked received) is shown as a warning with the linked details.
+//        and Disconnect → DELETE /api/v1/integrations/slack (200 with the new status, or 204), then reloads.
 //
 // OAuth return: the session cookie is SameSite=Strict, so it is NOT sent on the redirect chain that starts at
 // slack.com. /slack/oauth_redirect must not depend on the cookie (the OAuth `state` carries who started it), and it
@@ -24,8 +26,8 @@
 export interface SlackIntegrationStatus {
   connected: boolean;
   configured: boolean;
-  /** Of SLACK_CLIENT_ID, SLACK_CLIENT_SECRET, SLACK_SIGNING_SECRET; empty when configured. */
-  missing_env: string[];
+  /** Of SLACK_CLIENT_ID, SLACK_CLIENT_SECRET, SLACK_SIGNING_SECRET (optional; see above). */
+  missing_env?: string[];
   team?: { id: string; name: string } | null;
   /** Enterprise Grid org, when the installation is org-wide. */
   enterprise?: { id: string; name: string } | null;
@@ -35,8 +37,10 @@ export interface SlackIntegrationStatus {
   installed_by?: string | null;
   /** ISO 8601. */
   installed_at?: string | null;
-  /** false after app_uninstalled / tokens_revoked. */
-  active?: boolean;
+  bot_user_id?: string | null;
+  /** Why an earlier link stopped working; with connected: false. */
+  deactivated_reason?: string | null;
+  deactivated_at?: string | null;
 }
 
 export interface SlackSubscription {
