@@ -53,13 +53,23 @@ export function keyOf(v: Value): string {
   return TAG + '<' + parts.length + ':' + parts.join('');
 }
 
+// Placeholder for lazily wrapped JSON objects; never written to.
+const EMPTY_MAP: Map<string, Value> = new Map();
+
 /** An object with arbitrary keys. Build with `set`, then treat as immutable. */
 export class ObjectValue {
   // Either `json` (a lazily converted plain JSON object) or the two maps are authoritative.
-  private json: Record<string, unknown> | null = null;
-  private keyMap: Map<string, Value> = new Map();
-  private valMap: Map<string, Value> = new Map();
+  // Wrapped JSON objects allocate no maps until they are enumerated or modified.
+  private json: Record<string, unknown> | null;
+  private keyMap: Map<string, Value>;
+  private valMap: Map<string, Value>;
   private sorted: Value[] | null = null;
+
+  constructor(json: Record<string, unknown> | null = null) {
+    this.json = json;
+    this.keyMap = json === null ? new Map() : EMPTY_MAP;
+    this.valMap = json === null ? new Map() : EMPTY_MAP;
+  }
 
   /** Builds an object from key/value pairs (later pairs win). */
   static from(entries: Iterable<readonly [Value, Value]>): ObjectValue {
@@ -70,15 +80,15 @@ export class ObjectValue {
 
   /** Wraps a plain JSON object; children are converted on access. */
   static fromJSON(obj: Record<string, unknown>): ObjectValue {
-    const o = new ObjectValue();
-    o.json = obj;
-    return o;
+    return new ObjectValue(obj);
   }
 
   private materialize(): void {
     const src = this.json;
     if (src === null) return;
     this.json = null;
+    this.keyMap = new Map();
+    this.valMap = new Map();
     for (const k of Object.keys(src)) {
       const v = src[k];
       if (v === undefined) continue;
