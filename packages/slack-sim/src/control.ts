@@ -86,6 +86,18 @@ export class Control {
     if (!inst) throw new NotFoundError(`installation of ${appId} covering`, c.teamId);
     return this.joinChannel(channelId, inst.botUserId);
   }
+  /** The DM between two people (opened if needed), e.g. to run a slash command there. */
+  directMessage(userId: string, otherUserId: string): Channel {
+    const u = this.sim.store.user(userId);
+    return this.sim.store.directMessage(u.teamId, userId, otherUserId);
+  }
+  /** The DM between a person and an app's bot (its "Messages" tab). */
+  appDirectMessage(appId: string, userId: string): Channel {
+    const u = this.sim.store.user(userId);
+    const inst = this.sim.store.installationFor(appId, u.teamId);
+    if (!inst) throw new NotFoundError(`installation of ${appId} covering`, u.teamId);
+    return this.sim.store.directMessage(u.teamId, inst.botUserId, userId);
+  }
   archiveChannel(channelId: string): Channel {
     return Object.assign(this.sim.store.channel(channelId), { isArchived: true });
   }

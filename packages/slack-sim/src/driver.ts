@@ -131,7 +131,8 @@ export class Driver {
       team_domain: team.domain,
       ...(enterprise ? { enterprise_id: enterprise.id, enterprise_name: enterprise.name } : {}),
       channel_id: channel.id,
-      channel_name: channel.name,
+      // Slack's fixed name for DMs in command payloads.
+      channel_name: channel.isIm ? 'directmessage' : channel.name,
       user_id: user.id,
       user_name: user.name,
       command,
@@ -237,7 +238,7 @@ export class Driver {
       },
       enterprise: enterprise ? { id: enterprise.id, name: enterprise.name } : null,
       is_enterprise_install: installation.isEnterpriseInstall,
-      channel: { id: channel.id, name: channel.name },
+      channel: { id: channel.id, name: channel.isIm ? 'directmessage' : channel.name },
       // Slack does not include the message for ephemeral containers.
       ...(isEphemeral ? {} : { message: renderMessage(store, message) }),
       state: { values: {} },

@@ -215,11 +215,40 @@ export class Store {
       isPrivate: input.isPrivate ?? false,
       isArchived: input.isArchived ?? false,
       isGeneral: input.isGeneral ?? name === 'general',
+      isIm: false,
       members,
       creator: input.creator ?? members[0] ?? '',
       created: this.clock.nowSeconds(),
       topic: input.topic ?? '',
       purpose: input.purpose ?? '',
+    };
+    this.channels.set(c.id, c);
+    this.messages.set(c.id, []);
+    return c;
+  }
+
+  /** The direct message between two users of a workspace, created on first use as on Slack. */
+  directMessage(teamId: string, a: string, b: string): Channel {
+    for (const c of this.channels.values()) {
+      if (c.isIm && c.members.includes(a) && c.members.includes(b) && (a !== b || c.members.length === 1))
+        return c;
+    }
+    this.team(teamId);
+    this.user(a);
+    this.user(b);
+    const c: Channel = {
+      id: this.ids.next('D'),
+      teamId,
+      name: '',
+      isPrivate: true,
+      isArchived: false,
+      isGeneral: false,
+      isIm: true,
+      members: [...new Set([a, b])],
+      creator: a,
+      created: this.clock.nowSeconds(),
+      topic: '',
+      purpose: '',
     };
     this.channels.set(c.id, c);
     this.messages.set(c.id, []);
@@ -294,6 +323,7 @@ export class Store {
     const byId = this.channels.get(ref);
     if (byId) return byId;
     const name = ref.replace(/^#/, '');
+    if (name === '') return undefined;
     for (const c of this.channels.values()) if (teamIds.includes(c.teamId) && c.name === name) return c;
     return undefined;
   }

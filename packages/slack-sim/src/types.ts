@@ -53,6 +53,8 @@ export interface Channel {
   isPrivate: boolean;
   isArchived: boolean;
   isGeneral: boolean;
+  /** A direct message between two users (id `D…`, no name); `members` holds both. */
+  isIm: boolean;
   /** User ids (people and bot users) in the channel. */
   members: string[];
   creator: string;

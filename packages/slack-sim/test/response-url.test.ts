@@ -123,6 +123,20 @@ describe('response_url', () => {
     );
   });
 
+  test('commands in a DM: channel_name directmessage; the answer lands in that DM', async () => {
+    const dm = f.sim.control.directMessage(f.demo.users.alice.id, f.demo.users.bob.id);
+    const r = await f.sim.driver.slashCommand({
+      channel: dm.id,
+      user: f.demo.users.bob.id,
+      command: '/liftoff',
+      text: 'help',
+    });
+    assert.equal(r.payload.channel_id, dm.id);
+    assert.equal(r.payload.channel_name, 'directmessage');
+    await respond(r.responseUrl, { text: 'help text' });
+    assert.equal(f.sim.control.ephemerals({ channel: dm.id }).at(-1)!.text, 'help text');
+  });
+
   test(`at most ${RESPONSE_URL_MAX_USES} uses`, async () => {
     const { responseUrl } = await command();
     for (let i = 0; i < RESPONSE_URL_MAX_USES; i++)

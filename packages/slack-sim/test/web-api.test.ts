@@ -313,6 +313,34 @@ describe('Web API through the real @slack/web-api WebClient', () => {
     assert.equal(((await unknown.json()) as { error: string }).error, 'unknown_method');
   });
 
+  test('direct messages: posting to a user id opens the app DM; other DMs are invisible', async () => {
+    const r = await f.client.chat.postMessage({ channel: f.demo.users.bob.id, text: 'hi bob' });
+    assert.match(r.channel!, /^D/);
+    assert.equal(f.sim.control.messages(r.channel!).at(-1)!.text, 'hi bob');
+    assert.equal(f.sim.control.appDirectMessage(f.demo.app.id, f.demo.users.bob.id).id, r.channel);
+    // conversations.info on a DM needs im:read, which the demo scopes do not include.
+    const data = await platformError(f.client.conversations.info({ channel: r.channel! }));
+    assert.equal(data.error, 'missing_scope');
+    assert.equal(data.needed, 'im:read');
+
+    const app = f.sim.control.createApp({ name: 'Reader' });
+    const inst = f.sim.control.install({
+      appId: app.id,
+      teamId: f.demo.team.id,
+      scopes: ['im:read', 'chat:write'],
+    });
+    const reader = webClient(f.sim, inst.botToken);
+    const own = await reader.chat.postMessage({ channel: f.demo.users.alice.id, text: 'hello' });
+    const info = await reader.conversations.info({ channel: own.channel! });
+    assert.equal(info.channel?.is_im, true);
+    assert.equal((info.channel as { user?: string } | undefined)?.user, f.demo.users.alice.id);
+    const people = f.sim.control.directMessage(f.demo.users.alice.id, f.demo.users.bob.id);
+    assert.equal(
+      (await platformError(reader.conversations.info({ channel: people.id }))).error,
+      'channel_not_found',
+    );
+  });
+
   test('every call is recorded with method, params, token and outcome', () => {
     const calls = f.sim.control.apiCalls();
     assert.ok(calls.length > 10);

@@ -24,8 +24,8 @@ function requireSomeContent(c: ReturnType<typeof content>): void {
  * Where a bot may post: archived → is_archived; private and not a member → channel_not_found;
  * public and not a member → allowed only with chat:write.public, else not_in_channel.
  */
-function writableChannel(ctx: ApiContext, auth: CallAuth): Channel {
-  const channel = visibleChannel(ctx.sim.store, auth, optionalString(ctx.params, 'channel'));
+function writableChannel(ctx: ApiContext, auth: CallAuth, options: { openDm?: boolean } = {}): Channel {
+  const channel = visibleChannel(ctx.sim.store, auth, optionalString(ctx.params, 'channel'), options);
   if (channel.isArchived) throw new SlackApiError('is_archived');
   if (!isBotMember(auth, channel.members) && !auth.token.scopes.includes('chat:write.public')) {
     throw new SlackApiError('not_in_channel');
@@ -47,7 +47,7 @@ export const chatMethods: Record<string, MethodSpec> = {
       const auth = requireAuth(ctx);
       requireScope(ctx, ['chat:write']);
       const c = content(ctx);
-      const channel = writableChannel(ctx, auth);
+      const channel = writableChannel(ctx, auth, { openDm: true });
       requireSomeContent(c);
       let metadata: unknown = ctx.params.metadata;
       if (typeof metadata === 'string') {

@@ -112,6 +112,22 @@ export function renderTeam(store: Store, t: Team): Record<string, unknown> {
 }
 
 export function renderChannel(c: Channel, viewerUserId: string | null): Record<string, unknown> {
+  if (c.isIm) {
+    // IMs have no name and no is_private; `user` is the other party.
+    return {
+      id: c.id,
+      created: c.created,
+      is_archived: c.isArchived,
+      is_im: true,
+      is_org_shared: false,
+      context_team_id: c.teamId,
+      updated: c.created * 1000,
+      user: c.members.find((m) => m !== viewerUserId) ?? c.members[0],
+      is_user_deleted: false,
+      priority: 0,
+      is_open: true,
+    };
+  }
   return {
     id: c.id,
     name: c.name,
