@@ -1,7 +1,7 @@
 // regex.* and glob.* builtins (OPA `regex.go`, `glob.go`). Patterns are RE2 and gobwas/glob;
 // see ../lib/re2.ts and ../lib/glob.ts for the translation to JS RegExp.
 import { typeName, type Value } from '../value.js';
-import { compileRe2, expandTemplate, findAll, Re2Error } from '../lib/re2.js';
+import { compileRe2, expandTemplate, findAll, Re2Error, type Matcher } from '../lib/re2.js';
 import { compileGlob, GlobError, quoteMeta } from '../lib/glob.js';
 import { globsIntersect, GlobIntersectionError } from '../lib/glob-intersection.js';
 import {
@@ -14,7 +14,7 @@ import {
 } from './registry.js';
 import { intOperand } from './operands.js';
 
-function re(pattern: string): RegExp {
+function re(pattern: string): Matcher {
   try {
     return compileRe2(pattern);
   } catch (e) {
@@ -30,7 +30,7 @@ function matches(pattern: string, s: string): boolean {
 }
 
 /** Go's Regexp.Split(s, -1). */
-function split(r: RegExp, s: string): string[] {
+function split(r: Matcher, s: string): string[] {
   if (s === '') return [''];
   const out: string[] = [];
   let beg = 0;
@@ -45,7 +45,7 @@ function split(r: RegExp, s: string): string[] {
 }
 
 /** Go's Regexp.ReplaceAllString. */
-function replaceAll(r: RegExp, s: string, template: string): string {
+function replaceAll(r: Matcher, s: string, template: string): string {
   let out = '';
   let last = 0;
   for (const m of findAll(r, s, -1)) {

@@ -7,6 +7,7 @@
  * `\A`, `\z`, `\Q…\E`, POSIX classes, `\pL`/`\p{Greek}`, Go's narrower `\s` and `.`, `(?P<n>…)`;
  * RE2 rejects lookaround and backreferences, so those are errors here.
  */
+import { PikeRegExp, needsLinearEngine } from './pike-vm.js';
 
 /** An invalid pattern, with a Go-like message. */
 export class Re2Error extends Error {}
@@ -378,15 +379,26 @@ export function translateRe2(pattern: string): Translated {
   return { source: out, flags: 'u', groupNames };
 }
 
-const cache = new Map<string, RegExp>();
+/** What the regex builtins need from a compiled pattern (RegExp or the linear-time VM). */
+export interface Matcher {
+  lastIndex: number;
+  exec(s: string): RegExpExecArray | null;
+  test(s: string): boolean;
+}
 
-/** A compiled (global, unicode) JS RegExp for an RE2 pattern; cached. */
-export function compileRe2(pattern: string): RegExp {
+const cache = new Map<string, Matcher>();
+
+/**
+ * A compiled matcher for an RE2 pattern; cached. Patterns whose backtracking could explode
+ * (nested repetition) run on the linear-time Pike VM, like RE2; the rest on JS RegExp.
+ */
+export function compileRe2(pattern: string): Matcher {
   let re = cache.get(pattern);
   if (re === undefined) {
     const t = translateRe2(pattern);
     try {
-      re = new RegExp(t.source, t.flags + 'g');
+      const js = new RegExp(t.source, t.flags + 'g');
+      re = needsLinearEngine(t.source) ? new PikeRegExp(t.source) : js;
     } catch (e) {
       throw new Re2Error(`error parsing regexp: ${(e as Error).message}`);
     }
@@ -398,7 +410,7 @@ export function compileRe2(pattern: string): RegExp {
 }
 
 /** All matches (up to n; n < 0 means all), like Go's FindAllStringSubmatch. */
-export function findAll(re: RegExp, s: string, n: number): RegExpExecArray[] {
+export function findAll(re: Matcher, s: string, n: number): RegExpExecArray[] {
   const out: RegExpExecArray[] = [];
   re.lastIndex = 0;
   let prevEnd = -1;
