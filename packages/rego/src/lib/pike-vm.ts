@@ -347,7 +347,6 @@ export class PikeRegExp {
 
 /** True when backtracking could blow up: a repeated sub-pattern that itself repeats or branches. */
 export function needsLinearEngine(jsSource: string): boolean {
-  let depth = 0;
   const stack: boolean[] = []; // per open group: contains a quantifier or alternation
   for (let i = 0; i < jsSource.length; i++) {
     const c = jsSource[i]!;
@@ -361,12 +360,10 @@ export function needsLinearEngine(jsSource: string): boolean {
     }
     if (c === '(') {
       stack.push(false);
-      depth++;
       continue;
     }
     if (c === ')') {
       const risky = stack.pop() ?? false;
-      depth--;
       const q = jsSource[i + 1];
       if (risky && (q === '*' || q === '+' || q === '{')) return true;
       if (risky && stack.length > 0) stack[stack.length - 1] = true;
