@@ -42,14 +42,13 @@ export class Evaluator {
   private readonly baseData: Value;
   private readonly strict: boolean;
   private readonly budget: Budget;
-  private cache = new Map<object, Memo>();
+  private memo = new Map<object, Memo>();
   private overrides: Overrides | undefined = EMPTY_OVERRIDES;
   private mocks: Map<string, Mock> | undefined;
   private readonly active = new Set<RuleSet>();
   private depth = 0;
   /** First builtin error swallowed in non-strict mode (kept for diagnostics). */
   firstBuiltinError: RegoEvalError | undefined;
-  private nowCache: bigint | undefined;
   private readonly bctx: BuiltinContext;
   private readonly printer: ((message: string) => void) | undefined;
 
@@ -62,14 +61,7 @@ export class Evaluator {
     this.strict = settings.strict;
     this.budget = settings.budget;
     this.printer = settings.print;
-    this.bctx = {
-      strict: settings.strict,
-      nowNs: (): bigint => {
-        if (this.nowCache === undefined) this.nowCache = BigInt(Date.now()) * 1_000_000n;
-        return this.nowCache;
-      },
-      cache: new Map(),
-    };
+    this.bctx = new Context(settings.strict);
   }
 
   // ---- entry points ----
@@ -217,7 +209,7 @@ export class Evaluator {
       }
     }
     this.mocks = mocks;
-    this.cache = new Map();
+    this.memo = new Map();
     const inner = this.saveState();
     try {
       return this.evalPlain(e, f, () => {
@@ -239,13 +231,13 @@ export class Evaluator {
     Map<string, Mock> | undefined,
     Map<object, Memo>,
   ] {
-    return [this.input, this.overrides, this.mocks, this.cache];
+    return [this.input, this.overrides, this.mocks, this.memo];
   }
 
   private restoreState(
     s: [Value | undefined, Overrides | undefined, Map<string, Mock> | undefined, Map<object, Memo>],
   ): void {
-    [this.input, this.overrides, this.mocks, this.cache] = s;
+    [this.input, this.overrides, this.mocks, this.memo] = s;
   }
 
   // ---- terms ----
@@ -682,7 +674,7 @@ export class Evaluator {
   }
 
   private ruleSetValue(rs: RuleSet): Value | undefined {
-    const memo = this.cache.get(rs);
+    const memo = this.memo.get(rs);
     if (memo !== undefined) return memo === UNDEF ? undefined : memo;
     let v: Value | undefined;
     this.enter(rs);
@@ -704,7 +696,7 @@ export class Evaluator {
     } finally {
       this.leave(rs);
     }
-    this.cache.set(rs, v === undefined ? UNDEF : v);
+    this.memo.set(rs, v === undefined ? UNDEF : v);
     return v;
   }
 
@@ -922,7 +914,7 @@ export class Evaluator {
     if (!node && !ov) return base;
     const canMemo = !ov;
     if (canMemo && node) {
-      const memo = this.cache.get(node);
+      const memo = this.memo.get(node);
       if (memo !== undefined) return memo === UNDEF ? undefined : memo;
     }
     const out = new ObjectValue();
@@ -948,8 +940,22 @@ export class Evaluator {
         if (v !== undefined) out.set(name, v);
       }
     }
-    if (canMemo && node) this.cache.set(node, out);
+    if (canMemo && node) this.memo.set(node, out);
     return out;
+  }
+}
+
+/** What builtins see of the evaluation (a class: no per-evaluation closures). */
+class Context implements BuiltinContext {
+  private now: bigint | undefined;
+  private scratch: Map<string, unknown> | undefined;
+  constructor(readonly strict: boolean) {}
+  nowNs(): bigint {
+    if (this.now === undefined) this.now = BigInt(Date.now()) * 1_000_000n;
+    return this.now;
+  }
+  get cache(): Map<string, unknown> {
+    return (this.scratch ??= new Map());
   }
 }
 
