@@ -1,0 +1,93 @@
+// Run notifications in Slack (SPEC §5, §8), wired by the composition root: outbox fan-out and delivery
+// (dispatcher.ts over delivery-store.ts), the admin routes and the metrics. An adapter: the domain knows nothing of it.
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { Run } from '../domain/runs.js';
+import type { Metrics } from '../metrics.js';
+import type { Storage } from '../storage/database.js';
+import { DeliveryStore } from './delivery-store.js';
+import { Dispatcher, type BotCredentialsSource, type RetryPolicy, type SlackChat } from './dispatcher.js';
+import type { MessageStack } from './message.js';
+import { notifyMetrics } from './metrics.js';
+import { SLACK_PACING, type PacingLimits } from './rate-budget.js';
+import { deliveryRoutes } from './routes.js';
+import { webClientChat } from './slack-chat.js';
+
+export interface NotificationsOptions {
+  storage: Storage;
+  runs: { get(id: string): Promise<Run | undefined> };
+  stacks: { get(id: string): Promise<MessageStack | undefined> };
+  credentials: BotCredentialsSource;
+  slackApiUrl: string;
+  publicUrl: () => string;
+  logger: Logger;
+  metrics: Metrics;
+  /** Tuning (tests, benchmarks); defaults follow Slack's published limits. */
+  pacing?: PacingLimits;
+  retry?: Partial<RetryPolicy>;
+  pollMs?: number;
+  leaseMs?: number;
+  concurrency?: number;
+  chatFor?: (botToken: string) => SlackChat;
+}
+
+export interface Notifications {
+  store: DeliveryStore;
+  dispatcher: Dispatcher;
+  routes: (app: FastifyInstance) => Promise<void>;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export function createNotifications(o: NotificationsOptions): Notifications {
+  const logger = o.logger.child({ component: 'notifications' });
+  const store = new DeliveryStore(o.storage.db, o.storage.dialect, o.pacing ?? SLACK_PACING);
+  const dispatcher = new Dispatcher({
+    store,
+    runs: o.runs,
+    stacks: o.stacks,
+    credentials: o.credentials,
+    chatFor: o.chatFor ?? webClientChat(o.slackApiUrl, logger),
+    publicUrl: o.publicUrl,
+    logger,
+    metrics: notifyMetrics(o.metrics, store),
+    singleProcess: o.storage.dialect === 'sqlite',
+    ...(o.retry ? { retry: o.retry } : {}),
+    ...(o.pollMs !== undefined ? { pollMs: o.pollMs } : {}),
+    ...(o.leaseMs !== undefined ? { leaseMs: o.leaseMs } : {}),
+    ...(o.concurrency !== undefined ? { concurrency: o.concurrency } : {}),
+  });
+  return {
+    store,
+    dispatcher,
+    routes: deliveryRoutes(store, () => dispatcher.wake()),
+    start: () => dispatcher.start(),
+    stop: () => dispatcher.stop(),
+  };
+}
+
+/** Tuning from the environment (not part of the SPEC §2 contract; for tests and benchmarks). */
+export function notificationTuning(env: NodeJS.ProcessEnv): Partial<NotificationsOptions> {
+  const n = (name: string) => {
+    const v = env[name];
+    if (v === undefined || v === '') return undefined;
+    const x = Number(v);
+    if (!Number.isFinite(x) || x < 0) throw new Error(`${name}: must be a non-negative number`);
+    return x;
+  };
+  const out: Partial<NotificationsOptions> = {};
+  const poll = n('LIFTOFF_NOTIFY_POLL_MS');
+  if (poll !== undefined) out.pollMs = poll;
+  const lease = n('LIFTOFF_NOTIFY_LEASE_MS');
+  if (lease !== undefined) out.leaseMs = lease;
+  const base = n('LIFTOFF_NOTIFY_RETRY_BASE_MS');
+  const max = n('LIFTOFF_NOTIFY_RETRY_MAX_MS');
+  const attempts = n('LIFTOFF_NOTIFY_RETRY_ATTEMPTS');
+  if (base !== undefined || max !== undefined || attempts !== undefined)
+    out.retry = {
+      ...(base !== undefined ? { baseMs: base } : {}),
+      ...(max !== undefined ? { maxMs: max } : {}),
+      ...(attempts !== undefined ? { maxAttempts: attempts } : {}),
+    };
+  return out;
+}
