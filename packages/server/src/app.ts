@@ -17,6 +17,7 @@ import { StackService } from './domain/stacks.js';
 import { SYSTEM } from './domain/subjects.js';
 import { buildHttpServer } from './http/server.js';
 import { webUi } from './http/web/index.js';
+import { createSlackApp, type SlackApp } from './slack/index.js';
 import { createLogger } from './logger.js';
 import { Metrics } from './metrics.js';
 import { RegoPolicyEngine } from './policy-engine/rego.js';
@@ -52,6 +53,8 @@ export interface Liftoff {
   encryptionKey: Buffer;
   runner: Runner | undefined;
   http: FastifyInstance | undefined;
+  /** The Slack app (installation, subscriptions, bot client); `configured` is false without Slack credentials. */
+  slack: SlackApp;
   /** Base URL once listening. */
   url: string | undefined;
   start(): Promise<void>;
@@ -128,6 +131,19 @@ export async function createLiftoff(config: Config, options: LiftoffOptions = {}
         },
       )
     : undefined;
+  let listeningUrl: string | undefined;
+  const slack = createSlackApp({
+    config,
+    services,
+    db: storage.db,
+    encryptionKey,
+    logger,
+    // PORT=0 without PUBLIC_URL (tests, the demo): the real port is known only once listening.
+    publicUrl: () =>
+      listeningUrl && config.publicUrl === `http://localhost:${config.port}` && config.port === 0
+        ? listeningUrl
+        : config.publicUrl,
+  });
   const http =
     options.http === false
       ? undefined
@@ -137,7 +153,7 @@ export async function createLiftoff(config: Config, options: LiftoffOptions = {}
           logger,
           publicUrl: config.publicUrl,
           // The web UI always rides along: it only adds routes (and serves packages/web/dist when built).
-          plugins: [...(options.plugins ?? []), webUi({ services, db: storage.db, config })],
+          plugins: [...(options.plugins ?? []), webUi({ services, db: storage.db, config }), slack.plugin],
         });
 
   let closed = false;
@@ -150,6 +166,7 @@ export async function createLiftoff(config: Config, options: LiftoffOptions = {}
     encryptionKey,
     runner,
     http,
+    slack,
     url: undefined,
     async start() {
       if (http) {
@@ -158,6 +175,7 @@ export async function createLiftoff(config: Config, options: LiftoffOptions = {}
         const port = typeof address === 'object' && address ? address.port : config.port;
         const host = config.host.includes(':') ? `[${config.host}]` : config.host;
         liftoff.url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
+        listeningUrl = liftoff.url;
         logger.info({ port, host: config.host, url: liftoff.url }, `listening on port ${port}`);
       }
       if (runner) await runner.start();

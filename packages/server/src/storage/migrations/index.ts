@@ -4,6 +4,7 @@ import { Migrator, type Migration, type MigrationProvider, type Kysely } from 'k
 import type { Dialect } from '../database.js';
 import * as m0001 from './0001_initial.js';
 import * as m0002 from './0002_web_sessions.js';
+import * as m0003 from './0003_slack.js';
 
 type DialectMigration = {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -13,6 +14,7 @@ type DialectMigration = {
 const MIGRATIONS: Record<string, DialectMigration> = {
   '0001_initial': m0001,
   '0002_web_sessions': m0002,
+  '0003_slack': m0003,
 };
 
 class StaticMigrationProvider implements MigrationProvider {
