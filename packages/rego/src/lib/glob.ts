@@ -3,6 +3,7 @@
  * `?`, `[abc]`, `[!a-z]`, `{a,b}` alternatives and `\` escapes, anchored to the whole input.
  * Compiled to a JS RegExp over code points.
  */
+import { PikeRegExp } from './pike-vm.js';
 
 /** A malformed glob pattern. */
 export class GlobError extends Error {}
@@ -85,17 +86,23 @@ export function globToRegExpSource(pattern: string, delimiters: string[]): strin
     }
   }
   if (depth > 0) throw new GlobError('unexpected end of input');
-  return `^(?:${out})$`;
+  // Anchors in the lookaround form the Pike VM understands (see pike-vm.ts).
+  return `(?<![\\s\\S])(?:${out})(?![\\s\\S])`;
 }
 
-const cache = new Map<string, RegExp>();
+const cache = new Map<string, { test(s: string): boolean }>();
 
-/** Compiles (and caches) a glob matcher. */
-export function compileGlob(pattern: string, delimiters: string[]): RegExp {
+/**
+ * Compiles (and caches) a glob matcher. Several wildcards make backtracking polynomial of high
+ * degree, so such patterns run on the linear-time Pike VM.
+ */
+export function compileGlob(pattern: string, delimiters: string[]): { test(s: string): boolean } {
   const key = delimiters.join('\u0000') + '\u0001' + pattern;
   let re = cache.get(key);
   if (!re) {
-    re = new RegExp(globToRegExpSource(pattern, delimiters), 'u');
+    const source = globToRegExpSource(pattern, delimiters);
+    const stars = (pattern.match(/\*/g) ?? []).length;
+    re = stars > 2 ? new PikeRegExp(source) : new RegExp(source, 'u');
     if (cache.size > 500) cache.clear();
     cache.set(key, re);
   }
