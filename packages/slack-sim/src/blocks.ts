@@ -1,5 +1,5 @@
 import type { SimServices } from './services.js';
-import type { Block } from './types.js';
+import type { Attachment, Block } from './types.js';
 
 // Block Kit as Slack stores it: every block gets a block_id and every interactive element an
 // action_id when the app left them out (Slack generates them), so interaction payloads can echo them.
@@ -38,13 +38,46 @@ export function normalizeBlocks(sim: SimServices, blocks: Block[] | null): Block
   });
 }
 
+/**
+ * Slack numbers a message's attachments (`id`, from 1) and normalizes the blocks inside them;
+ * a click on such a block reports the attachment as its container.
+ */
+export function normalizeAttachments(
+  sim: SimServices,
+  attachments: Attachment[] | null,
+): Attachment[] | null {
+  if (!attachments) return attachments;
+  return attachments.map((a, i) => {
+    const out: Attachment = { ...a, id: typeof a.id === 'number' ? a.id : i + 1 };
+    if (Array.isArray(a.blocks)) out.blocks = normalizeBlocks(sim, a.blocks as Block[]);
+    return out;
+  });
+}
+
 export interface FoundButton {
   block: Block;
   element: Record<string, unknown>;
+  /** The attachment holding the block (its `id`), or null for top-level blocks. */
+  attachmentId: number | null;
 }
 
-/** The buttons of a message, in display order (actions blocks' elements and section accessories). */
-export function buttonsOf(blocks: Block[] | null): FoundButton[] {
+/**
+ * The buttons of a message in display order: top-level blocks first, then those inside
+ * attachments (each in actions blocks' elements and section accessories).
+ */
+export function buttonsOf(message: {
+  blocks: Block[] | null;
+  attachments: Attachment[] | null;
+}): FoundButton[] {
+  const found = buttonsIn(message.blocks, null);
+  for (const a of message.attachments ?? []) {
+    if (Array.isArray(a.blocks))
+      found.push(...buttonsIn(a.blocks as Block[], typeof a.id === 'number' ? a.id : null));
+  }
+  return found;
+}
+
+function buttonsIn(blocks: Block[] | null, attachmentId: number | null): FoundButton[] {
   const found: FoundButton[] = [];
   for (const block of blocks ?? []) {
     const candidates = [
@@ -53,7 +86,7 @@ export function buttonsOf(blocks: Block[] | null): FoundButton[] {
     ];
     for (const el of candidates) {
       if (el && typeof el === 'object' && (el as Record<string, unknown>).type === 'button')
-        found.push({ block, element: el as Record<string, unknown> });
+        found.push({ block, element: el as Record<string, unknown>, attachmentId });
     }
   }
   return found;

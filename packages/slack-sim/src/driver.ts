@@ -184,7 +184,7 @@ export class Driver {
     const app = store.app(message.appId);
     const installation = this.installed(app, channel.teamId);
 
-    const candidates = buttonsOf(message.blocks).filter(
+    const candidates = buttonsOf(message).filter(
       ({ block, element }) =>
         (input.actionId === undefined || element.action_id === input.actionId) &&
         (input.value === undefined || element.value === input.value) &&
@@ -192,7 +192,7 @@ export class Driver {
     );
     const hit = candidates[0];
     if (!hit) {
-      const all = buttonsOf(message.blocks).map(
+      const all = buttonsOf(message).map(
         ({ block, element }) =>
           `${String(block.block_id)}/${String(element.action_id)}=${String(element.value)}`,
       );
@@ -224,12 +224,18 @@ export class Driver {
       user: { id: user.id, username: user.name, name: user.name, team_id: user.teamId },
       api_app_id: app.id,
       token: app.verificationToken,
-      container: {
-        type: 'message',
-        message_ts: message.ts,
-        channel_id: channel.id,
-        is_ephemeral: isEphemeral,
-      },
+      // A button inside an attachment's blocks reports the attachment as its container.
+      container:
+        hit.attachmentId === null
+          ? { type: 'message', message_ts: message.ts, channel_id: channel.id, is_ephemeral: isEphemeral }
+          : {
+              type: 'message_attachment',
+              message_ts: message.ts,
+              attachment_id: hit.attachmentId,
+              channel_id: channel.id,
+              is_ephemeral: isEphemeral,
+              is_app_unfurl: false,
+            },
       trigger_id: triggerId,
       team: {
         id: team.id,

@@ -1,8 +1,17 @@
-import { normalizeBlocks } from './blocks.js';
+import { normalizeAttachments, normalizeBlocks } from './blocks.js';
 import type { SimServices } from './services.js';
 import type { Ephemeral, Message, MessageContent, MessageSource } from './types.js';
 
 // Writing messages into channels, keeping every version so tests can see how a run message evolved.
+
+/** Store content the way Slack does: generated block_ids/action_ids, numbered attachments. */
+function normalize(sim: SimServices, content: MessageContent): MessageContent {
+  return {
+    ...content,
+    blocks: normalizeBlocks(sim, content.blocks),
+    attachments: normalizeAttachments(sim, content.attachments),
+  };
+}
 
 export interface Author {
   user: string;
@@ -20,7 +29,7 @@ export function postMessage(
 ): Message {
   const channel = sim.store.channel(channelId);
   const at = sim.clock.now();
-  content = { ...content, blocks: normalizeBlocks(sim, content.blocks) };
+  content = normalize(sim, content);
   const m: Message = {
     ...content,
     channel: channel.id,
@@ -48,7 +57,7 @@ export function updateMessage(
   editor: string,
 ): void {
   const at = sim.clock.now();
-  content = { ...content, blocks: normalizeBlocks(sim, content.blocks) };
+  content = normalize(sim, content);
   m.text = content.text;
   m.blocks = content.blocks;
   m.attachments = content.attachments;
@@ -70,7 +79,7 @@ export function postEphemeral(
 ): Ephemeral {
   const channel = sim.store.channel(channelId);
   const at = sim.clock.now();
-  content = { ...content, blocks: normalizeBlocks(sim, content.blocks) };
+  content = normalize(sim, content);
   const e: Ephemeral = {
     ...content,
     ts: sim.ids.messageTs(at),

@@ -123,6 +123,57 @@ describe('response_url', () => {
     );
   });
 
+  test('buttons inside attachment blocks (coloured run messages): container message_attachment', async () => {
+    const posted = await f.client.chat.postMessage({
+      channel: f.demo.channels.random.id,
+      text: 'stack: run 1 is UNCONFIRMED',
+      attachments: [
+        {
+          color: '#e8a33d',
+          fallback: 'stack: run 1 is UNCONFIRMED',
+          blocks: [
+            { type: 'section', block_id: 'summary', text: { type: 'mrkdwn', text: '*stack* run 1' } },
+            {
+              type: 'actions',
+              block_id: 'liftoff_run_actions',
+              elements: [
+                {
+                  type: 'button',
+                  action_id: 'liftoff_run_confirm',
+                  value: 'stack/1',
+                  text: { type: 'plain_text', text: 'Confirm' },
+                },
+              ],
+            },
+          ],
+        },
+      ],
+    });
+    const click = await f.sim.driver.clickButton({
+      channel: f.demo.channels.random.id,
+      ts: posted.ts!,
+      user: f.demo.users.bob.id,
+      actionId: 'liftoff_run_confirm',
+    });
+    const p = click.payload as {
+      container: Record<string, unknown>;
+      actions: Array<{ block_id: string; value: string }>;
+      message: { attachments: Array<{ id: number; color: string }> };
+    };
+    assert.deepEqual(p.container, {
+      type: 'message_attachment',
+      message_ts: posted.ts,
+      attachment_id: 1,
+      channel_id: f.demo.channels.random.id,
+      is_ephemeral: false,
+      is_app_unfurl: false,
+    });
+    assert.equal(p.actions[0]!.block_id, 'liftoff_run_actions');
+    assert.equal(p.actions[0]!.value, 'stack/1');
+    assert.equal(p.message.attachments[0]!.id, 1);
+    assert.equal(p.message.attachments[0]!.color, '#e8a33d');
+  });
+
   test('commands in a DM: channel_name directmessage; the answer lands in that DM', async () => {
     const dm = f.sim.control.directMessage(f.demo.users.alice.id, f.demo.users.bob.id);
     const r = await f.sim.driver.slashCommand({
