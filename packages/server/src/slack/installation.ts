@@ -149,15 +149,18 @@ export class InstallationStore {
     return toInstallation(row);
   }
 
-  /** Marks the installation inactive; returns false when it already was (so callers log once, not per call). */
-  async deactivate(reason: string): Promise<boolean> {
+  /**
+   * Marks the installation inactive; returns false when it already was (so callers log once, not per call).
+   * `force` overwrites the reason of an already inactive installation.
+   */
+  async deactivate(reason: string, options: { force?: boolean } = {}): Promise<boolean> {
     const at = this.now().toISOString();
-    const r = await this.db
+    let q = this.db
       .updateTable('slack_installations')
       .set({ active: 0, deactivated_at: at, deactivated_reason: reason, updated_at: at })
-      .where('id', '=', ROW_ID)
-      .where('active', '=', 1)
-      .executeTakeFirst();
+      .where('id', '=', ROW_ID);
+    if (!options.force) q = q.where('active', '=', 1);
+    const r = await q.executeTakeFirst();
     return Number(r.numUpdatedRows) > 0;
   }
 

@@ -74,15 +74,11 @@ export class SubscriptionStore {
       .execute();
   }
 
-  /** Enabled subscriptions of a stack: where its run messages go. */
-  ofStack(stackId: string): Promise<Subscription[]> {
-    return this.db
-      .selectFrom('slack_subscriptions')
-      .selectAll()
-      .where('stack_id', '=', stackId)
-      .where('disabled_reason', 'is', null)
-      .orderBy('created_at')
-      .execute();
+  /** Enabled subscriptions of a stack (where its run messages go), or all of them with `includeDisabled`. */
+  ofStack(stackId: string, options: { includeDisabled?: boolean } = {}): Promise<Subscription[]> {
+    let q = this.db.selectFrom('slack_subscriptions').selectAll().where('stack_id', '=', stackId);
+    if (!options.includeDisabled) q = q.where('disabled_reason', 'is', null);
+    return q.orderBy('created_at').execute();
   }
 
   async disable(stackId: string, channelId: string, reason: string): Promise<void> {

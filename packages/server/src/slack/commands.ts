@@ -1,0 +1,227 @@
+// The slash command (any name Slack sends, e.g. /liftoff or /spacelift): subscribe, unsubscribe, trigger, list, help.
+// Access per SPEC §4: subscribe, unsubscribe and list need read; trigger needs write; help needs nothing.
+// A stack that does not exist and one this request may not read get the same answer.
+import type { WebClient } from '@slack/web-api';
+import { AccessDeniedError, NotFoundError } from '../domain/errors.js';
+import type { Services } from '../domain/services.js';
+import { SLUG_PATTERN, type Stack } from '../domain/stacks.js';
+import type { Subject } from '../domain/subjects.js';
+import { slackErrorCode, type SlackInstallation } from './installation.js';
+import type { Requesters } from './requester.js';
+import type { SubscriptionStore } from './subscriptions.js';
+
+export type ParsedCommand =
+  | { kind: 'help' }
+  | { kind: 'list' }
+  | { kind: 'subscribe' | 'unsubscribe' | 'trigger'; stackId: string }
+  | { kind: 'usage'; message: string };
+
+const NEEDS_STACK = new Set(['subscribe', 'unsubscribe', 'trigger']);
+
+export function parseCommand(text: string): ParsedCommand {
+  const words = text.trim().split(/\s+/).filter(Boolean);
+  const verb = (words[0] ?? '').toLowerCase();
+  if (verb === 'list' && words.length === 1) return { kind: 'list' };
+  if (NEEDS_STACK.has(verb)) {
+    if (words.length !== 2) return { kind: 'usage', message: `Usage: \`${verb} <stack id>\`` };
+    return { kind: verb as 'subscribe' | 'unsubscribe' | 'trigger', stackId: words[1]! };
+  }
+  return { kind: 'help' };
+}
+
+export function helpText(command: string): string {
+  return [
+    `*Liftoff* — infrastructure stacks from Slack. Usage: \`${command} <subcommand>\``,
+    `• \`${command} subscribe <stack>\` — post this stack's run updates in this channel (needs Read access)`,
+    `• \`${command} unsubscribe <stack>\` — stop posting them here (needs Read access)`,
+    `• \`${command} trigger <stack>\` — start a tracked run (needs Write access)`,
+    `• \`${command} list\` — stacks readable from this channel and its subscriptions`,
+    `• \`${command} help\` — this message`,
+    'Access comes from the stack access policies attached to each stack; Slack requests are denied unless a policy allows them.',
+  ].join('\n');
+}
+
+export interface CommandRequest {
+  command: string;
+  text: string;
+  userId: string;
+  teamId: string;
+  teamDomain: string;
+  channelId: string;
+  channelName: string;
+}
+
+export interface CommandDeps {
+  services: Services;
+  subscriptions: SubscriptionStore;
+  requesters: Requesters;
+  publicUrl: string;
+}
+
+const LIST_LIMIT = 50;
+
+/** Runs one command after the ack; returns the (ephemeral) answer. */
+export async function runCommand(
+  deps: CommandDeps,
+  client: WebClient,
+  inst: SlackInstallation,
+  req: CommandRequest,
+  parsed: Exclude<ParsedCommand, { kind: 'help' | 'usage' }>,
+): Promise<string> {
+  const resolved = await deps.requesters.resolve(client, inst, {
+    userId: req.userId,
+    teamId: req.teamId,
+    teamDomain: req.teamDomain,
+    channelId: req.channelId,
+    channelName: req.channelName,
+    command: parsed.kind,
+  });
+  if ('answer' in resolved) return resolved.answer;
+  const { subject } = resolved;
+  switch (parsed.kind) {
+    case 'list':
+      return list(deps, subject, req);
+    case 'trigger':
+      return trigger(deps, subject, parsed.stackId);
+    case 'subscribe':
+    case 'unsubscribe':
+      return changeSubscription(deps, client, subject, req, parsed.kind, parsed.stackId);
+  }
+}
+
+/** Same words for "no such stack" and "may not read it", so policies do not leak which stacks exist. */
+function unknownStack(stackId: string, command: string, level: 'Read' | 'Write'): string {
+  return `I can't find a stack \`${escape(stackId)}\` available to this channel. \`${command}\` needs ${level} access to the stack, granted by its stack access policies.`;
+}
+
+async function readable(deps: CommandDeps, subject: Subject, stackId: string): Promise<Stack | undefined> {
+  if (!SLUG_PATTERN.test(stackId)) return undefined;
+  const stack = await deps.services.stacks.find(stackId);
+  if (!stack) return undefined;
+  const decision = await deps.services.access.decide(subject, stack);
+  return decision.level === 'none' ? undefined : stack;
+}
+
+async function changeSubscription(
+  deps: CommandDeps,
+  client: WebClient,
+  subject: Subject,
+  req: CommandRequest,
+  kind: 'subscribe' | 'unsubscribe',
+  stackId: string,
+): Promise<string> {
+  const action = `slack.${kind}`;
+  const stack = await readable(deps, subject, stackId);
+  if (!stack) {
+    await deps.services.audit.denied(subject, action, `stack:${stackId}`, 'no read access or no such stack');
+    return unknownStack(stackId, kind, 'Read');
+  }
+  const where = `<#${req.channelId}>`;
+  if (kind === 'unsubscribe') {
+    const removed = await deps.subscriptions.remove(stack.id, req.channelId);
+    await deps.services.audit.allowed(
+      subject,
+      action,
+      `stack:${stack.id}`,
+      removed ? null : 'was not subscribed',
+    );
+    return removed
+      ? `${where} is no longer subscribed to *${escape(stack.name)}* (\`${stack.id}\`).`
+      : `${where} was not subscribed to *${escape(stack.name)}* (\`${stack.id}\`).`;
+  }
+  const postable = await channelPostable(deps, client, req.channelId);
+  if (postable !== true) {
+    await deps.services.audit.denied(subject, action, `stack:${stack.id}`, postable);
+    return postable;
+  }
+  const added = await deps.subscriptions.add({
+    stackId: stack.id,
+    channelId: req.channelId,
+    channelName: req.channelName,
+    teamId: req.teamId,
+    createdBy: subject.actor,
+  });
+  await deps.services.audit.allowed(
+    subject,
+    action,
+    `stack:${stack.id}`,
+    added ? null : 'already subscribed',
+  );
+  return added
+    ? `${where} is now subscribed to *${escape(stack.name)}* (\`${stack.id}\`): its runs will be posted and updated here.`
+    : `${where} is already subscribed to *${escape(stack.name)}* (\`${stack.id}\`).`;
+}
+
+/**
+ * Run messages are posted by the bot: a private channel needs the bot as a member (public ones work through
+ * chat:write.public). Returns true, or the answer explaining what to do.
+ */
+async function channelPostable(
+  deps: CommandDeps,
+  client: WebClient,
+  channelId: string,
+): Promise<true | string> {
+  const invite = `This is a private channel I am not a member of, so I cannot post run updates here. Invite me first (\`/invite @Liftoff\`), then subscribe again.`;
+  try {
+    const r = await client.conversations.info({ channel: channelId });
+    const c = r.channel as {
+      is_private?: boolean;
+      is_member?: boolean;
+      is_im?: boolean;
+      is_mpim?: boolean;
+      is_archived?: boolean;
+    };
+    if (c.is_im || c.is_mpim)
+      return 'Subscriptions are for channels: run this command in the channel that should get run updates.';
+    if (c.is_archived) return 'This channel is archived.';
+    if (c.is_private && !c.is_member) return invite;
+    return true;
+  } catch (err) {
+    // Slack hides private channels from non-members: channel_not_found is the "not invited" case.
+    if (slackErrorCode(err) === 'channel_not_found') return invite;
+    return deps.requesters.explain(err, 'check this channel');
+  }
+}
+
+async function trigger(deps: CommandDeps, subject: Subject, stackId: string): Promise<string> {
+  if (!SLUG_PATTERN.test(stackId)) return unknownStack(stackId, 'trigger', 'Write');
+  try {
+    const run = await deps.services.runs.trigger(subject, stackId);
+    return `Triggered run <${deps.publicUrl}/stacks/${run.stack_id}/runs/${run.id}|${run.id}> of stack \`${run.stack_id}\`. It is ${run.state}.`;
+  } catch (err) {
+    if (err instanceof NotFoundError) return unknownStack(stackId, 'trigger', 'Write');
+    if (err instanceof AccessDeniedError)
+      return `You can read stack \`${escape(stackId)}\` from here but not trigger it: \`trigger\` needs Write access.`;
+    throw err;
+  }
+}
+
+async function list(deps: CommandDeps, subject: Subject, req: CommandRequest): Promise<string> {
+  const subscribed = new Set((await deps.subscriptions.ofChannel(req.channelId)).map((s) => s.stack_id));
+  const lines: string[] = [];
+  let more = 0;
+  for (const stack of await deps.services.stacks.list()) {
+    const { level } = await deps.services.access.decide(subject, stack);
+    if (level === 'none') continue;
+    if (lines.length >= LIST_LIMIT) {
+      more += 1;
+      continue;
+    }
+    const mark = subscribed.has(stack.id) ? ' · :bell: subscribed' : '';
+    lines.push(
+      `• \`${stack.id}\` — ${escape(stack.name)} · ${stack.state} · ${level === 'write' ? 'Write' : 'Read'}${mark}`,
+    );
+  }
+  if (lines.length === 0)
+    return 'No stack can be read from this channel. Stack access policies decide which stacks Slack requests may use.';
+  return [
+    `Stacks readable from <#${req.channelId}>:`,
+    ...lines,
+    ...(more > 0 ? [`…and ${more} more.`] : []),
+  ].join('\n');
+}
+
+/** Slack's mrkdwn escaping for user-controlled text. */
+export function escape(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
