@@ -32,7 +32,24 @@ interface Ctx {
   imports: Map<string, { root: 'input' | 'data'; path: string[] }>;
   pkgRules: Set<string>;
   deps: Set<RuleSet> | undefined;
+  /** Rego v1 modules reject deprecated builtins. */
+  v1?: boolean;
 }
+
+/** Builtins removed from Rego v1 (OPA `checkDeprecatedBuiltins`). */
+const DEPRECATED_BUILTINS = new Set([
+  'any',
+  'all',
+  're_match',
+  'set_diff',
+  'net.cidr_overlap',
+  'cast_array',
+  'cast_boolean',
+  'cast_null',
+  'cast_object',
+  'cast_set',
+  'cast_string',
+]);
 
 class Frame {
   n = 0;
@@ -460,6 +477,15 @@ class Compiler {
       }
     }
     if (name === 'print') return { kind: 'print' };
+    if (ctx.v1 && DEPRECATED_BUILTINS.has(name)) {
+      this.problem(
+        ctx.file,
+        pos,
+        `deprecated built-in function calls in expression: ${name}`,
+        'rego_type_error',
+      );
+      return { kind: 'unknown' };
+    }
     if (this.disabled.has(name)) {
       this.problem(ctx.file, pos, `unsafe built-in function calls in expression: ${name}`, 'rego_type_error');
       return { kind: 'unknown' };
@@ -864,6 +890,7 @@ class Compiler {
       imports,
       pkgRules: this.pkgRules.get(mod.pkg.join('.')) ?? new Set(),
       deps: undefined,
+      v1: mod.version === 'v1',
     };
   }
 
