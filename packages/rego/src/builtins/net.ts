@@ -1,8 +1,10 @@
-// net.cidr_* builtins (OPA `cidr.go`), on the Go `net` model in ../lib/cidr.ts.
-// `net.lookup_ip_addr` is unsupported (no DNS from policies).
+// net.cidr_* builtins (OPA `cidr.go`), on the Go `net` model in ../lib/cidr.ts, and
+// net.lookup_ip_addr without DNS: policies get no network access in Liftoff, so only IP
+// literals and the reserved name `localhost` (RFC 6761) resolve.
 import { ObjectValue, SetValue, type Value } from '../value.js';
 import {
   contains,
+  ipString,
   defaultPrefix,
   expand,
   mergeNets,
@@ -129,5 +131,18 @@ const defs: BuiltinDef[] = [
     },
   },
 ];
+
+defs.push({
+  name: 'net.lookup_ip_addr',
+  arity: 1,
+  fn: (args) => {
+    const name = expectString(args, 0);
+    const ip = parseIP(name);
+    if (ip) return SetValue.from([ipString(ip)]);
+    const host = name.toLowerCase().replace(/\.$/, '');
+    if (host === 'localhost' || host.endsWith('.localhost')) return SetValue.from(['127.0.0.1', '::1']);
+    throw new BuiltinError(`lookup ${name}: no such host (DNS lookups are disabled)`);
+  },
+});
 
 registerBuiltins(defs);

@@ -4,7 +4,6 @@
 /** Unsupported builtin name → reason. */
 export const UNSUPPORTED_BUILTINS: Readonly<Record<string, string>> = {
   'http.send': 'network access from policies is disabled in Liftoff',
-  'net.lookup_ip_addr': 'DNS lookups from policies are disabled in Liftoff',
   'rego.parse_module': 'returning OPA AST JSON is out of scope',
   'rego.metadata.chain': 'METADATA annotations are not parsed',
   'rego.metadata.rule': 'METADATA annotations are not parsed',
