@@ -30,6 +30,11 @@ export interface DeliveryOptions {
   /** Give up after this long, as Slack does after 3 s. Default 3000. */
   timeoutMs?: number;
   headers?: Record<string, string>;
+  /**
+   * Deliver commands and clicks although the app is not installed in the workspace (Slack would
+   * not), e.g. to test how an app answers with a stale installation record.
+   */
+  evenIfUninstalled?: boolean;
   /** Events only: redeliver as Slack does when the app fails or is slow (up to 3 retries). */
   slackRetries?: boolean;
 }

@@ -112,7 +112,7 @@ export class Driver {
     const channel = this.channel(input.channel, user.teamId);
     this.mayAct(user, channel);
     const app = this.app(input.appId);
-    const installation = this.installed(app, channel.teamId);
+    const installation = this.installed(app, channel.teamId, options);
     const team = store.team(channel.teamId);
     const enterprise = team.enterpriseId ? store.enterprise(team.enterpriseId) : null;
     const responseUrl = createResponseUrl(this.sim, {
@@ -182,7 +182,7 @@ export class Driver {
       throw new DriverError(`ephemeral ${input.ts} is only visible to ${message.user}`);
     if (!message.appId) throw new DriverError(`message ${input.ts} was not posted by an app`);
     const app = store.app(message.appId);
-    const installation = this.installed(app, channel.teamId);
+    const installation = this.installed(app, channel.teamId, options);
 
     const candidates = buttonsOf(message).filter(
       ({ block, element }) =>
@@ -454,11 +454,26 @@ export class Driver {
   }
 
   /** Slack only routes commands and clicks to apps installed in the workspace. */
-  private installed(app: App, teamId: string): Installation {
+  private installed(
+    app: App,
+    teamId: string,
+    options: DeliveryOptions,
+  ): Pick<Installation, 'isEnterpriseInstall'> {
     const inst = this.sim.store.installationFor(app.id, teamId);
-    if (!inst)
-      throw new DriverError(`app ${app.id} is not installed in ${teamId}: Slack would not deliver this`);
-    return inst;
+    if (inst) return inst;
+    if (options.evenIfUninstalled) {
+      // Describe it as the last installation did, if there was one.
+      const team = this.sim.store.team(teamId);
+      const past = [...this.sim.store.installations.values()].find(
+        (i) =>
+          i.appId === app.id &&
+          (i.teamId === teamId || (i.isEnterpriseInstall && i.enterpriseId === team.enterpriseId)),
+      );
+      return { isEnterpriseInstall: past?.isEnterpriseInstall ?? false };
+    }
+    throw new DriverError(
+      `app ${app.id} is not installed in ${teamId}: Slack would not deliver this (evenIfUninstalled overrides)`,
+    );
   }
 
   private triggerId(teamId: string): string {
