@@ -31,7 +31,10 @@ test('objects and JSON paths', () => {
 test('arrays, numbers, bits', () => {
   assert.deepEqual(call('array.slice', [1, 2, 3], -1, 2), [1, 2]);
   assert.deepEqual(call('numbers.range_step', 10, 3, 2), [10, 8, 6, 4]);
-  assert.equal(String(getBuiltin('bits.lsh')!.fn([fromJS(9223372036854775807n), 1], ctx)), '18446744073709551614');
+  assert.equal(
+    String(getBuiltin('bits.lsh')!.fn([fromJS(9223372036854775807n), 1], ctx)),
+    '18446744073709551614',
+  );
   assert.throws(() => call('to_number', 'inf'), /must be valid number string/);
   assert.throws(() => call('to_number', 'broken'), /invalid syntax/);
   assert.equal(call('to_number', '-42.0'), -42);
