@@ -106,7 +106,7 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
       const page = await context.newPage();
       const errors: string[] = [];
       page.on('console', (msg) => {
-        if (msg.type() === 'error') errors.push(msg.text());
+        if (msg.type() === 'error') errors.push(`${msg.text()} (${msg.location().url})`);
       });
       page.on('pageerror', (err) => errors.push(`pageerror: ${err.message}`));
       return { context, page, errors };

@@ -20,7 +20,7 @@ const SPA_ROUTES = [
 /** No inline scripts, no third-party origins: a stolen-session XSS has little to work with. */
 const CSP = [
   "default-src 'self'",
-  "img-src 'self' data:",
+  "img-src 'self'",
   "style-src 'self'",
   "connect-src 'self'",
   "frame-ancestors 'none'",
@@ -68,4 +68,8 @@ export async function staticRoutes(app: FastifyInstance, distDir: string) {
   for (const route of SPA_ROUTES) {
     app.get(route, async (_request, reply) => htmlHeaders(reply).sendFile('index.html'));
   }
+  // Browsers ask for /favicon.ico on every page, including server-rendered ones such as the OAuth result.
+  app.get('/favicon.ico', async (_request, reply) =>
+    reply.type('image/svg+xml').header('cache-control', 'public, max-age=86400').sendFile('favicon.svg'),
+  );
 }

@@ -1,0 +1,95 @@
+// Settings → Slack against the real Slack app and the Slack simulator: configured but not linked → "Connect to
+// Slack" → the simulator's authorize page → Allow → back in Liftoff → "integrated with <workspace>" → Disconnect.
+import assert from 'node:assert/strict';
+import { createServer } from 'node:net';
+import { after, before, describe, test } from 'node:test';
+import { seedDemo, startSlackSim, type SlackSim } from '@liftoff/slack-sim';
+import { browserUnavailable, startHarness, type Harness } from './helpers/harness.js';
+
+const unavailable = browserUnavailable();
+if (unavailable) console.log(`# skipping Slack linking browser test: ${unavailable}`);
+
+/** PUBLIC_URL must be known before the server starts (OAuth redirect URL), so pick the port up front. */
+async function freePort(): Promise<number> {
+  const srv = createServer();
+  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
+  const port = (srv.address() as { port: number }).port;
+  await new Promise((resolve) => srv.close(resolve));
+  return port;
+}
+
+describe(
+  'Settings → Slack linking through the simulator',
+  { skip: unavailable ?? false, timeout: 120_000 },
+  () => {
+    let sim: SlackSim;
+    let h: Harness;
+    let missing: string | null = null;
+
+    before(async () => {
+      sim = await startSlackSim({ rateLimits: { mode: 'off' } });
+      const port = await freePort();
+      const publicUrl = `http://127.0.0.1:${port}`;
+      const creds = {
+        clientId: '1111.2222',
+        clientSecret: 'sim-client-secret',
+        signingSecret: 'sim-signing-secret',
+      };
+      seedDemo(sim.control, {
+        ...creds,
+        requestUrl: `${publicUrl}/slack/events`,
+        redirectUrl: `${publicUrl}/slack/oauth_redirect`,
+      });
+      // The simulator shows its Allow/Cancel page instead of approving instantly: the browser clicks through it.
+      sim.control.setOAuthApproval({ decision: 'prompt' });
+      h = await startHarness({
+        PORT: String(port),
+        PUBLIC_URL: publicUrl,
+        SLACK_CLIENT_ID: creds.clientId,
+        SLACK_CLIENT_SECRET: creds.clientSecret,
+        SLACK_SIGNING_SECRET: creds.signingSecret,
+        SLACK_API_URL: sim.apiUrl,
+        SLACK_AUTHORIZE_URL: sim.authorizeUrl,
+      });
+      if (!h.liftoff.http?.hasRoute({ method: 'GET', url: '/slack/install' })) {
+        missing = 'the Slack app (GET /slack/install) is not on this server yet';
+        console.log(`# skipping: ${missing}`);
+      }
+    });
+    after(async () => {
+      await h?.close();
+      await sim?.close();
+    });
+
+    test('connect, approve on the authorize page, see the link, disconnect', async (t) => {
+      if (missing) return t.skip(missing);
+      const { page, errors } = await h.newPage();
+      await h.signIn(page);
+      await page.goto('/settings/slack');
+      await page.locator('[data-slack-state="not-linked"]').waitFor();
+
+      await page.getByRole('link', { name: 'Connect to Slack' }).click();
+      await page.waitForURL((url) => url.href.startsWith(sim.authorizeUrl));
+      await page.getByText('is requesting permission').waitFor();
+      await page.getByRole('link', { name: 'Allow' }).click();
+      await page.waitForURL((url) => url.href.startsWith(h.url));
+
+      await page.goto('/settings/slack');
+      await page.locator('[data-slack-state="linked"]').waitFor();
+      await page.getByText('Liftoff is integrated with Acme.').waitFor();
+      await page.getByText('chat:write', { exact: true }).waitFor();
+      assert.match(await page.locator('.facts').innerText(), /admin/);
+      assert.equal(sim.control.installations().length, 1);
+
+      page.once('dialog', (d) => void d.accept());
+      await page.getByRole('button', { name: 'Disconnect' }).click();
+      await page.locator('[data-slack-state="not-linked"]').waitFor();
+      await page.getByText(/The link to Slack ended/).waitFor();
+      // The authorize page belongs to the simulator (Slack's side); only Liftoff's pages are held to no errors.
+      assert.deepEqual(
+        errors.filter((e) => e.includes(h.url)),
+        [],
+      );
+    });
+  },
+);
