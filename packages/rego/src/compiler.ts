@@ -856,8 +856,10 @@ class Compiler {
 
   compileModules(mods: Module[]): void {
     const decls = this.declareRules(mods);
+    const ctxs = new Map<Module, Ctx>();
     for (const { rule, rs, mod, tail } of decls) {
-      const ctx = this.moduleCtx(mod);
+      let ctx = ctxs.get(mod);
+      if (!ctx) ctxs.set(mod, (ctx = this.moduleCtx(mod)));
       let deps = this.deps.get(rs);
       if (!deps) this.deps.set(rs, (deps = new Set()));
       ctx.deps = deps;
