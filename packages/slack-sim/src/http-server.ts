@@ -1,4 +1,5 @@
 import { createServer } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { authorize } from './oauth.js';
 import { handleControlHttp } from './control-http.js';
 import { handleResponseUrlPost } from './response-url.js';
@@ -47,6 +48,33 @@ function send(
   res.end(text);
 }
 
+/**
+ * Apply injected faults to a non-Web-API endpoint (authorize page, response_url): wait out latency,
+ * then drop or fail if asked. True when the request has been dealt with.
+ */
+async function faulted(
+  sim: SimServices,
+  target: string,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<boolean> {
+  const fault = sim.faults.take(target);
+  if (fault.latencyMs > 0) await sleep(fault.latencyMs);
+  if (fault.terminal?.kind === 'drop') {
+    req.socket.destroy();
+    return true;
+  }
+  if (fault.terminal?.kind === 'http_error') {
+    send(res, fault.terminal.status ?? 503, fault.terminal.body ?? 'Service Unavailable');
+    return true;
+  }
+  if (fault.terminal?.kind === 'api_error') {
+    send(res, 200, { ok: false, error: fault.terminal.error });
+    return true;
+  }
+  return false;
+}
+
 export function createSimServer(sim: SimServices, control: Control, driver: Driver): Server {
   const server = createServer((req, res) => {
     void route(sim, control, driver, req, res).catch((err: unknown) => {
@@ -79,27 +107,14 @@ async function route(
     return;
   }
   if (url.pathname === '/oauth/v2/authorize' && method === 'GET') {
-    const fault = sim.faults.take('oauth/authorize');
-    if (fault.terminal?.kind === 'drop') {
-      req.socket.destroy();
-      return;
-    }
-    if (fault.terminal?.kind === 'http_error')
-      return send(res, fault.terminal.status ?? 503, fault.terminal.body ?? 'Service Unavailable');
+    if (await faulted(sim, 'oauth/authorize', req, res)) return;
     const answer = authorize(sim, url.searchParams);
     res.writeHead(answer.status, answer.headers);
     res.end(answer.body);
     return;
   }
   if (/^\/(commands|actions)\//.test(url.pathname) && method === 'POST') {
-    const fault = sim.faults.take('response_url');
-    if (fault.latencyMs > 0) await new Promise((r) => setTimeout(r, fault.latencyMs));
-    if (fault.terminal?.kind === 'drop') {
-      req.socket.destroy();
-      return;
-    }
-    if (fault.terminal?.kind === 'http_error')
-      return send(res, fault.terminal.status ?? 503, fault.terminal.body ?? 'Service Unavailable');
+    if (await faulted(sim, 'response_url', req, res)) return;
     const answer = handleResponseUrlPost(sim, url.pathname, req.headers['content-type'], rawBody);
     return send(res, answer.status, answer.body);
   }
