@@ -36,19 +36,25 @@ function stripComment(s: string): string {
   return s;
 }
 
-/** Resolves a plain scalar with YAML 1.2 core-schema rules (plus YAML 1.1 yes/no off/on as strings). */
+/**
+ * Resolves a plain scalar like go-yaml v2 (YAML 1.1), which OPA's yaml.unmarshal uses through
+ * sigs.k8s.io/yaml: yes/no/on/off are booleans, integers may use 0x/0b/leading-0 octal and `_`.
+ */
 export function resolvePlain(s: string): YamlValue {
   if (s === '' || s === '~' || s === 'null' || s === 'Null' || s === 'NULL') return null;
-  if (/^(true|True|TRUE)$/.test(s)) return true;
-  if (/^(false|False|FALSE)$/.test(s)) return false;
-  if (/^[-+]?(0|[1-9][0-9]*)$/.test(s)) return new YamlNumber(s.replace(/^\+/, ''));
-  if (/^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/.test(s)) {
-    let t = s.replace(/^\+/, '');
+  if (/^(y|Y|yes|Yes|YES|on|On|ON|true|True|TRUE)$/.test(s)) return true;
+  if (/^(n|N|no|No|NO|off|Off|OFF|false|False|FALSE)$/.test(s)) return false;
+  const int = /^([-+]?)(0b[01_]+|0x[0-9a-fA-F_]+|0[0-7_]+|[0-9][0-9_]*)$/.exec(s);
+  if (int) {
+    const body = int[2]!.replaceAll('_', '');
+    const v = /^0[0-7]+$/.test(body) ? BigInt('0o' + body.slice(1)) : BigInt(body);
+    return new YamlNumber(((int[1] === '-' ? -v : v) as bigint).toString());
+  }
+  if (/^[-+]?(\.[0-9]+|[0-9][0-9_]*(\.[0-9_]*)?)([eE][-+]?[0-9]+)?$/.test(s)) {
+    let t = s.replace(/^\+/, '').replaceAll('_', '');
     t = t.replace(/^(-?)\./, '$10.').replace(/\.(?=[eE]|$)/, '.0');
     return new YamlNumber(t);
   }
-  if (/^0x[0-9a-fA-F]+$/.test(s)) return new YamlNumber(BigInt(s).toString());
-  if (/^0o[0-7]+$/.test(s)) return new YamlNumber(BigInt(s).toString());
   return s;
 }
 
