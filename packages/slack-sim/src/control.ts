@@ -256,7 +256,7 @@ export class Control {
     this.sim.rateLimits.reset();
   }
 
-  /** Back to empty: no workspaces, apps, history, faults; rate limits as configured at start. */
+  /** Back to empty: no workspaces, apps, history or faults; the clock back to real time. The rate-limit configuration stays. */
   reset(): void {
     this.sim.store.clear();
     this.sim.ids.reset();

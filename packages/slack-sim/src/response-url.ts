@@ -65,7 +65,7 @@ function resolve(sim: SimServices, ref: MessageRef | null): Message | Ephemeral 
 
 /**
  * Apply a response (from a response_url POST, or a slash command's synchronous ack body) to the
- * channel. `countUse` is false for ack bodies, which do not spend the response_url's budget.
+ * channel. Use counting and expiry are the caller's business: ack bodies spend none of the budget.
  */
 export function applyResponse(
   sim: SimServices,
