@@ -38,7 +38,8 @@ export interface CallFilter {
 
 /**
  * Seeding, steering and inspecting the simulator — the same operations in process and over HTTP
- * (`POST /_sim/control/<name>` with the arguments as a JSON array). Everything returns plain data.
+ * (`POST /_sim/control/<name>` with the arguments as a JSON array). Results are the live records
+ * (plain data): read them, and change state through these operations.
  */
 export class Control {
   constructor(private readonly sim: SimServices) {}

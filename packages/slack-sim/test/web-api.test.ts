@@ -341,6 +341,30 @@ describe('Web API through the real @slack/web-api WebClient', () => {
     );
   });
 
+  test('GET with query arguments, malformed JSON, and per-kind scopes of conversations.info', async () => {
+    const q = new URLSearchParams({ token: f.install.botToken, user: f.demo.users.bob.id });
+    const viaGet = (await (await fetch(`${f.sim.apiUrl}users.info?${q}`)).json()) as {
+      ok: boolean;
+      user: { name: string };
+    };
+    assert.equal(viaGet.user.name, 'bob');
+    const bad = await fetch(`${f.sim.apiUrl}auth.test`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${f.install.botToken}` },
+      body: '{',
+    });
+    assert.equal(((await bad.json()) as { error: string }).error, 'invalid_json');
+
+    const app = f.sim.control.createApp({ name: 'PublicOnly' });
+    const inst = f.sim.control.install({ appId: app.id, teamId: f.demo.team.id, scopes: ['channels:read'] });
+    f.sim.control.inviteBot(f.demo.channels.devNotifications.id, app.id);
+    const c = webClient(f.sim, inst.botToken);
+    assert.equal((await c.conversations.info({ channel: f.demo.channels.general.id })).ok, true);
+    const data = await platformError(c.conversations.info({ channel: f.demo.channels.devNotifications.id }));
+    assert.equal(data.error, 'missing_scope');
+    assert.equal(data.needed, 'groups:read');
+  });
+
   test('every call is recorded with method, params, token and outcome', () => {
     const calls = f.sim.control.apiCalls();
     assert.ok(calls.length > 10);
