@@ -5,7 +5,7 @@
 // needs one solution), and that `true` propagates back to the caller unchanged.
 import type { Pos } from '../ast.js';
 import { BuiltinError, OperandTypeError, type BuiltinContext } from '../builtins/registry.js';
-import { equals } from '../compare.js';
+import { compareStrings, equals } from '../compare.js';
 import { RegoError, RegoEvalError } from '../errors.js';
 import { regoString } from '../format.js';
 import type { CallTarget, CExpr, CTerm, CWith, RuleDef, RuleSet, TreeNode } from '../ir.js';
@@ -883,7 +883,7 @@ export class Evaluator {
           for (const bk of base.keys()) if (typeof bk === 'string') keys.add(bk);
         if (node) for (const ck of node.children.keys()) keys.add(ck);
         if (ov) for (const ok of ov.children.keys()) keys.add(ok);
-        for (const kk of [...keys].sort()) {
+        for (const kk of [...keys].sort(compareStrings)) {
           const r = this.unifyValue(seg, kk, f, () =>
             this.walkData(node?.children.get(kk), childOf(base, kk), ov?.children.get(kk), path, i + 1, f, k),
           );
