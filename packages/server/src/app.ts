@@ -125,7 +125,7 @@ export async function createLiftoff(config: Config, options: LiftoffOptions = {}
         {
           pollMs: config.runnerPollMs,
           leaseMs: config.workerLeaseMs,
-          concurrency: options.runnerConcurrency ?? 4,
+          concurrency: options.runnerConcurrency ?? config.runnerConcurrency,
           workspaceRoot: options.workspaceRoot ?? join(tmpdir(), 'liftoff-workspaces'),
           shutdownGraceMs: options.shutdownGraceMs ?? 10_000,
         },
@@ -152,6 +152,7 @@ export async function createLiftoff(config: Config, options: LiftoffOptions = {}
           metrics,
           logger,
           publicUrl: config.publicUrl,
+          trustProxy: config.trustProxy,
           // The web UI always rides along: it only adds routes (and serves packages/web/dist when built).
           plugins: [...(options.plugins ?? []), webUi({ services, db: storage.db, config }), slack.plugin],
         });

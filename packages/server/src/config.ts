@@ -30,6 +30,12 @@ export interface Config {
   /** Runner tuning (not part of the contract; defaults suit production). */
   runnerPollMs: number;
   workerLeaseMs: number;
+  runnerConcurrency: number;
+  /**
+   * Behind a load balancer, which proxies' X-Forwarded-For to believe, so that `input.request.remote_ip` is the
+   * client's address (Fastify's trustProxy). Off by default: a spoofed header must not change access decisions.
+   */
+  trustProxy: boolean | string[];
 }
 
 export class ConfigError extends Error {
@@ -95,6 +101,14 @@ const schemas = {
     .optional(),
   LIFTOFF_RUNNER_POLL_MS: intInRange(10, 60_000).optional(),
   LIFTOFF_WORKER_LEASE_MS: intInRange(1_000, 3_600_000).optional(),
+  LIFTOFF_RUNNER_CONCURRENCY: intInRange(1, 64).optional(),
+  LIFTOFF_TRUST_PROXY: z
+    .string()
+    .regex(
+      /^(true|false|[0-9a-fA-F.:/]+(,[0-9a-fA-F.:/]+)*)$/,
+      'must be true, false or a list of proxy IPs/CIDRs',
+    )
+    .optional(),
 } as const;
 
 type Parsed = { [K in keyof typeof schemas]: z.output<(typeof schemas)[K]> };
@@ -172,6 +186,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     runnerPollMs: p.LIFTOFF_RUNNER_POLL_MS ?? 1000,
     workerLeaseMs: p.LIFTOFF_WORKER_LEASE_MS ?? 30_000,
+    runnerConcurrency: p.LIFTOFF_RUNNER_CONCURRENCY ?? 4,
+    trustProxy: parseTrustProxy(p.LIFTOFF_TRUST_PROXY),
   };
 }
 
@@ -206,6 +222,12 @@ export function resolveEncryptionKey(config: Config): Buffer {
   }
   chmodSync(file, 0o600);
   return key;
+}
+
+function parseTrustProxy(value: string | undefined): boolean | string[] {
+  if (value === undefined || value === 'false') return false;
+  if (value === 'true') return true;
+  return value.split(',');
 }
 
 /** Slack is on only with all three credentials. */

@@ -23,6 +23,9 @@ export interface ApiKeyRepository {
   delete(id: string): Promise<boolean>;
 }
 
+const BOOTSTRAP_NAME = 'LIFTOFF_ADMIN_TOKEN';
+const SYSTEM_ACTOR = 'system';
+
 export function hashSecret(secret: string): string {
   return createHash('sha256').update(secret, 'utf8').digest('hex');
 }
@@ -81,14 +84,33 @@ export class ApiKeyService {
     await this.audit.allowed(subject, 'api_key.delete', `api_key:${id}`);
   }
 
-  /** `LIFTOFF_ADMIN_TOKEN`: make sure an admin key with exactly this secret exists. Idempotent. */
+  /**
+   * `LIFTOFF_ADMIN_TOKEN`: make sure an admin key with exactly this secret exists. Idempotent. Keys made from an
+   * earlier value of the variable are removed, so rotating the token revokes the old one.
+   */
   async ensureAdminToken(subject: Subject, secret: string): Promise<ApiKey> {
+    const key = await this.bootstrapKey(subject, secret);
+    for (const other of await this.keys.list()) {
+      if (other.id !== key.id && other.name === BOOTSTRAP_NAME && other.created_by === SYSTEM_ACTOR) {
+        await this.keys.delete(other.id);
+        await this.audit.allowed(
+          subject,
+          'api_key.delete',
+          `api_key:${other.id}`,
+          'LIFTOFF_ADMIN_TOKEN rotated',
+        );
+      }
+    }
+    return key;
+  }
+
+  private async bootstrapKey(subject: Subject, secret: string): Promise<ApiKey> {
     const existing = await this.keys.findBySecretHash(hashSecret(secret));
     if (existing) return existing;
     try {
       const { key } = await this.create(
         subject,
-        { name: 'LIFTOFF_ADMIN_TOKEN', admin: true, teams: [], login: 'admin' },
+        { name: BOOTSTRAP_NAME, admin: true, teams: [], login: 'admin' },
         secret,
       );
       return key;

@@ -24,6 +24,8 @@ export interface HttpOptions {
   metrics: Metrics;
   logger: Logger;
   publicUrl: string;
+  /** Fastify trustProxy: which proxies' X-Forwarded-For to believe for `request.ip`. */
+  trustProxy?: boolean | string[];
   /** Extra plugins (Slack app, web UI), registered after the core routes. */
   plugins?: FastifyPluginAsync[];
 }
@@ -35,6 +37,7 @@ export async function buildHttpServer(options: HttpOptions): Promise<FastifyInst
   const app = Fastify({
     loggerInstance: options.logger as FastifyBaseLogger,
     bodyLimit: BODY_LIMIT,
+    trustProxy: options.trustProxy ?? false,
     // Fastify's two lines per request are replaced by one debug line in onResponse (cheaper, no headers logged).
     logController: new LogController({ disableRequestLogging: true }),
     // Ids are ULIDs and slugs; anything longer is garbage and answered without routing work.

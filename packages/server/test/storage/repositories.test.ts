@@ -320,6 +320,11 @@ function suite(
       const b = await keys.ensureAdminToken(SYSTEM, 'bootstrap-token-123456');
       assert.equal(a.id, b.id);
       assert.equal(a.admin, true);
+      // Rotating the variable revokes the old bootstrap key, and only that one.
+      const c = await keys.ensureAdminToken(SYSTEM, 'bootstrap-token-rotated');
+      assert.notEqual(c.id, a.id);
+      assert.equal(await keys.authenticate('bootstrap-token-123456'), undefined);
+      assert.equal((await keys.authenticate(secret))?.id, key.id);
       const subject = httpSubject(
         { admin: false, login: key.login, name: 'k', teams: ['t'], machine: true },
         '10.0.0.1',

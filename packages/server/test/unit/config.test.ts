@@ -16,6 +16,11 @@ test('defaults (SPEC §2)', () => {
   assert.equal(c.slack.authorizeUrl, 'https://slack.com/oauth/v2/authorize');
   assert.equal(c.slack.command, '/liftoff');
   assert.equal(loadConfig({ PORT: '8080' }).publicUrl, 'http://localhost:8080');
+  assert.equal(c.trustProxy, false);
+  assert.deepEqual(loadConfig({ LIFTOFF_TRUST_PROXY: '10.0.0.0/8,127.0.0.1' }).trustProxy, [
+    '10.0.0.0/8',
+    '127.0.0.1',
+  ]);
 });
 
 test('a bad value stops start-up naming the variable, without echoing secrets', () => {
@@ -29,6 +34,8 @@ test('a bad value stops start-up naming the variable, without echoing secrets', 
     [{ DATABASE_URL: 'postgres://db/liftoff' }, 'LIFTOFF_ENCRYPTION_KEY'],
     [{ LIFTOFF_ADMIN_TOKEN: 'short' }, 'LIFTOFF_ADMIN_TOKEN'],
     [{ SLACK_API_URL: 'ftp://x' }, 'SLACK_API_URL'],
+    [{ LIFTOFF_TRUST_PROXY: 'everyone!' }, 'LIFTOFF_TRUST_PROXY'],
+    [{ LIFTOFF_RUNNER_CONCURRENCY: '0' }, 'LIFTOFF_RUNNER_CONCURRENCY'],
   ];
   for (const [env, variable] of cases) {
     assert.throws(
