@@ -94,18 +94,21 @@ export class RateLimiter {
     const cfg = this.config;
     if (cfg.mode === 'custom' && cfg.methods?.[method]) return cfg.methods[method];
     if (method === 'chat.postMessage') {
-      const pm = (cfg.mode === 'custom' && cfg.postMessagePerChannel) || SLACK_POST_MESSAGE;
+      const pm = (cfg.mode === 'custom' ? cfg.postMessagePerChannel : undefined) ?? SLACK_POST_MESSAGE;
       // A burst of `burst` messages, refilled at `perSecond`: capacity burst over burst/perSecond seconds.
       return { limit: pm.burst, windowMs: (pm.burst / pm.perSecond) * 1000 };
     }
     const tier = METHOD_TIERS[method];
     if (!tier) return undefined;
-    const perMinute = (cfg.mode === 'custom' && cfg.tiers?.[tier]) || SLACK_TIER_PER_MINUTE[tier];
+    const perMinute = (cfg.mode === 'custom' ? cfg.tiers?.[tier] : undefined) ?? SLACK_TIER_PER_MINUTE[tier];
     return { limit: perMinute, windowMs: 60_000 };
   }
 
   private takeFrom(key: string, budget: Budget): RateDecision {
     const now = this.now();
+    // A zero budget refuses everything; tell callers to come back after one window.
+    if (budget.limit <= 0)
+      return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(budget.windowMs / 1000)) };
     const refillPerMs = budget.limit / budget.windowMs;
     const b = this.buckets.get(key) ?? { tokens: budget.limit, updatedAt: now };
     b.tokens = Math.min(budget.limit, b.tokens + (now - b.updatedAt) * refillPerMs);
