@@ -11,9 +11,10 @@ import {
 import { loadSchema, validateQuery } from '../lib/graphql/validate.js';
 import { BuiltinError, operandError, registerBuiltins, type BuiltinDef } from './registry.js';
 
-function located(e: GraphQLError, what: string): BuiltinError {
+// Validation messages lose their final period (as in OPA); parse errors keep theirs.
+function located(e: GraphQLError, what: string, trimPeriod = false): BuiltinError {
   return new BuiltinError(
-    `${e.message.replace(/\.$/, '')} in GraphQL ${what} at location ${e.line}:${e.column}`,
+    `${trimPeriod ? e.message.replace(/\.$/, '') : e.message} in GraphQL ${what} at location ${e.line}:${e.column}`,
   );
 }
 
@@ -37,7 +38,7 @@ function schemaDoc(v: Value, pos: number): Node {
     try {
       return parseSchemaDocument(v);
     } catch (e) {
-      if (e instanceof GraphQLError) throw located(e, 'schema');
+      if (e instanceof GraphQLError) throw located(e, 'string');
       throw e;
     }
   }
@@ -56,12 +57,12 @@ function parseBoth(args: Value[]): [Node, Node] {
   try {
     schema = loadSchema(s);
   } catch (e) {
-    if (e instanceof GraphQLError) throw located(e, 'schema');
+    if (e instanceof GraphQLError) throw located(e, 'string', true);
     throw e;
   }
   const q = queryDoc(args[0]!, 1);
   const err = validateQuery(schema, q);
-  if (err) throw located(err, 'string');
+  if (err) throw located(err, 'string', true);
   return [q, s];
 }
 

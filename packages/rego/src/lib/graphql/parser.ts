@@ -108,7 +108,7 @@ function lex(src: string): Token[] {
           raw += src[j];
           j++;
         }
-        out.push({ kind: 'block', value: blockStringValue(raw), ...start });
+        out.push({ kind: 'block', value: blockStringValue(raw), line: start.line, column: start.column + 3 });
         i = j + 3;
         continue;
       }
@@ -146,7 +146,7 @@ function lex(src: string): Token[] {
         val += d;
         j++;
       }
-      out.push({ kind: 'string', value: val, ...start });
+      out.push({ kind: 'string', value: val, line: start.line, column: start.column + 1 });
       i = j + 1;
       continue;
     }
@@ -228,18 +228,25 @@ class Parser {
     return { line: t.line, column: t.column };
   }
 
+  // How gqlparser names a token in messages.
+  private describe(t: Token): string {
+    switch (t.kind) {
+      case 'eof':
+        return '<EOF>';
+      case 'name':
+        return `Name "${t.value}"`;
+      case 'punct':
+        return t.value;
+      case 'string':
+      case 'block':
+        return `String "${t.value}"`;
+      default:
+        return `${t.kind === 'int' ? 'Int' : 'Float'} "${t.value}"`;
+    }
+  }
+
   private unexpected(t: Token = this.peek()): never {
-    const what =
-      t.kind === 'eof'
-        ? '<EOF>'
-        : t.kind === 'name'
-          ? `Name "${t.value}"`
-          : t.kind === 'punct'
-            ? t.value
-            : t.kind === 'string' || t.kind === 'block'
-              ? `String "${t.value}"`
-              : `${t.kind === 'int' ? 'Int' : 'Float'} "${t.value}"`;
-    throw new GraphQLError(`Unexpected ${what}`, t.line, t.column);
+    throw new GraphQLError(`Unexpected ${this.describe(t)}`, t.line, t.column);
   }
 
   private isPunct(v: string): boolean {
@@ -255,11 +262,7 @@ class Parser {
   private expectPunct(v: string): Token {
     if (!this.isPunct(v)) {
       const t = this.peek();
-      throw new GraphQLError(
-        `Expected ${v}, found ${t.kind === 'eof' ? '<EOF>' : t.kind === 'name' ? `Name "${t.value}"` : t.value}`,
-        t.line,
-        t.column,
-      );
+      throw new GraphQLError(`Expected ${v}, found ${this.describe(t)}`, t.line, t.column);
     }
     return this.next();
   }
@@ -274,13 +277,8 @@ class Parser {
 
   private name(): string {
     const t = this.peek();
-    if (t.kind !== 'name') {
-      throw new GraphQLError(
-        `Expected Name, found ${t.kind === 'eof' ? '<EOF>' : t.value}`,
-        t.line,
-        t.column,
-      );
-    }
+    if (t.kind !== 'name')
+      throw new GraphQLError(`Expected Name, found ${this.describe(t)}`, t.line, t.column);
     this.p++;
     return t.value;
   }
@@ -288,11 +286,7 @@ class Parser {
   private keyword(k: string): void {
     const t = this.peek();
     if (t.kind !== 'name' || t.value !== k) {
-      throw new GraphQLError(
-        `Expected "${k}", found ${t.kind === 'eof' ? '<EOF>' : `Name "${t.value}"`}`,
-        t.line,
-        t.column,
-      );
+      throw new GraphQLError(`Expected "${k}", found ${this.describe(t)}`, t.line, t.column);
     }
     this.p++;
   }
@@ -301,6 +295,10 @@ class Parser {
   private list<T>(open: string, close: string, item: () => T, atLeastOne: boolean): T[] {
     this.expectPunct(open);
     const out: T[] = [];
+    if (atLeastOne && this.isPunct(close)) {
+      const t = this.peek();
+      throw new GraphQLError(`expected at least one definition, found ${close}`, t.line, t.column);
+    }
     if (atLeastOne || !this.isPunct(close)) {
       do out.push(item());
       while (!this.skipPunct(close));
@@ -514,12 +512,16 @@ class Parser {
     this.keyword('fragment');
     if (this.isName('on')) this.unexpected();
     const Name = this.name();
+    // Fragment variables: experimental syntax that gqlparser accepts.
+    const VariableDefinition = this.isPunct('(')
+      ? this.list('(', ')', () => this.variableDefinition(), true)
+      : null;
     this.keyword('on');
     const TypeCondition = this.name();
     const Directives = this.directives(false);
     return {
       Name,
-      VariableDefinition: null,
+      VariableDefinition,
       TypeCondition,
       Directives,
       SelectionSet: this.selectionSet(),
@@ -548,6 +550,7 @@ class Parser {
         case 'extend': {
           if (Description !== '') this.unexpected(beforeDesc);
           this.p++;
+          if (!this.isName()) this.unexpected();
           if (this.isName('schema')) {
             const pos = this.pos();
             this.p++;
@@ -680,12 +683,12 @@ class Parser {
     if (def.Directives.length > 0) hasBody = true;
     if (kind === 'OBJECT' || kind === 'INTERFACE') {
       if (this.isPunct('{')) {
-        def.Fields = this.list('{', '}', () => this.fieldDefinition(), false);
+        def.Fields = this.list('{', '}', () => this.fieldDefinition(), true);
         hasBody = true;
       }
     } else if (kind === 'INPUT_OBJECT') {
       if (this.isPunct('{')) {
-        def.Fields = this.list('{', '}', () => this.inputValueDefinition(), false);
+        def.Fields = this.list('{', '}', () => this.inputValueDefinition(), true);
         hasBody = true;
       }
     } else if (kind === 'ENUM') {
@@ -701,7 +704,7 @@ class Parser {
             if (n === 'true' || n === 'false' || n === 'null') this.unexpected(t);
             return { Description: d, Name: n, Directives: this.directives(true), Position: p };
           },
-          false,
+          true,
         );
         hasBody = true;
       }
