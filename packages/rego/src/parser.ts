@@ -296,6 +296,11 @@ class Parser {
       rule.assign = this.next().text === ':=';
       rule.value = this.parseInfix();
     }
+    if (!this.kw.if && !this.tok.nl && (this.isKw('if') || this.isKw('contains'))) {
+      throw this.error(
+        `\`${this.tok.text}\` is a keyword only in Rego v1 or with \`import future.keywords.${this.tok.text}\``,
+      );
+    }
     if (this.isKw('if') && this.kw.if) {
       this.next();
       rule.body = this.parseIfBody();
