@@ -94,14 +94,18 @@ function lex(src: string): Token[] {
         let j = i + 3;
         let raw = '';
         for (;;) {
-          if (j >= src.length) fail('Unterminated string.');
+          if (j >= src.length) {
+            // gqlparser reports an unterminated block string as an invalid token at the end.
+            i = j;
+            fail('Unexpected <Invalid>');
+          }
           if (src.startsWith('"""', j)) break;
           if (src.startsWith('\\"""', j)) {
             raw += '"""';
             j += 4;
             continue;
           }
-          if (src[j] === '\n') {
+          if (src[j] === '\n' || (src[j] === '\r' && src[j + 1] !== '\n')) {
             line++;
             lineStart = j + 1;
           }
