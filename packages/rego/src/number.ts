@@ -6,19 +6,32 @@
 //     rendering (all safe integers, `0.5`, `1e21`, ...), and
 //   - a `BigNum` (bigint mantissa × 10^exp) for every other value (`2^64`,
 //     `0.1234567890123456789`, `1e400`).
-// Because the choice depends only on the value, two equal numbers always have the same
-// representation: equality and hashing never need to cross representations.
+// Because the choice depends only on the value, two equal numbers have the same
+// representation, with one exception: a literal whose text is not the canonical rendering
+// (`1.0`, `1.50`, `1e2`) is a BigNum that keeps its text, because OPA makes literal text
+// observable (`json.marshal(1.0) == "1.0"`). Such a BigNum carries `num`, its canonical JS
+// number, which equality and hashing use.
 
-/** An exact decimal `m × 10^e` that a double cannot represent. `m` has no trailing zeros. */
+/** An exact decimal `m × 10^e` (`m` has no trailing zeros), optionally with its literal text. */
 export class BigNum {
   constructor(
     readonly m: bigint,
     readonly e: number,
+    /** Literal text to render (`1.0`); absent for computed values. */
+    readonly text?: string,
+    /** The canonical JS number of the same value, when one exists (only with `text`). */
+    readonly num?: number,
   ) {}
-  /** Plain decimal rendering (no exponent unless the exponent is huge). */
+  /** The literal text if any, else the plain decimal rendering. */
   toString(): string {
-    return decimalToString(this.m, this.e);
+    return this.text ?? decimalToString(this.m, this.e);
   }
+}
+
+/** The canonical form of a number (drops literal text). */
+export function canonical(v: RegoNumber): RegoNumber {
+  if (typeof v === 'number' || v.text === undefined) return v;
+  return v.num ?? new BigNum(v.m, v.e);
 }
 
 /** A Rego number value. */
@@ -107,9 +120,12 @@ export function makeNumber(m: bigint, e: number): RegoNumber {
 
 /** Parses a number literal; undefined when malformed. */
 export function numberFromText(text: string): RegoNumber | undefined {
-  if (text.length < 16 && /^-?\d+$/.test(text)) return Number(text);
+  if (text.length < 16 && /^-?(0|[1-9]\d*)$/.test(text)) return text === '-0' ? 0 : Number(text);
   const d = parseDecimal(text);
-  return d ? makeNumber(d.m, d.e) : undefined;
+  if (!d) return undefined;
+  const c = makeNumber(d.m, d.e);
+  if (typeof c === 'number') return String(c) === text ? c : new BigNum(d.m, d.e, text, c);
+  return c.toString() === text ? c : new BigNum(d.m, d.e, text);
 }
 
 /** A Rego number from a bigint. */
@@ -129,6 +145,7 @@ export function toBigInt(v: RegoNumber): bigint | undefined {
     if (!Number.isInteger(v)) return undefined;
     if (Number.isSafeInteger(v)) return BigInt(v);
     // A large double stands for its shortest decimal rendering, not its binary value.
+    if (Math.abs(v) < 1e21) return BigInt(String(v)); // plain digits below 1e21
     const d = decimalOfDouble(v);
     return d.m * 10n ** BigInt(d.e);
   }
@@ -167,7 +184,8 @@ export function compareNumbers(a: RegoNumber, b: RegoNumber): number {
 
 /** Canonical hash key of a number (equal numbers, equal keys). */
 export function numberKey(v: RegoNumber): string {
-  return typeof v === 'number' ? String(v) : `B${v.m}e${v.e}`;
+  if (typeof v === 'number') return String(v);
+  return v.num !== undefined ? String(v.num) : `B${v.m}e${v.e}`;
 }
 
 function align(x: Decimal, y: Decimal): [bigint, bigint, number] {
@@ -177,6 +195,8 @@ function align(x: Decimal, y: Decimal): [bigint, bigint, number] {
 
 /** Exact addition. */
 export function add(a: RegoNumber, b: RegoNumber): RegoNumber {
+  a = canonical(a);
+  b = canonical(b);
   if (typeof a === 'number' && typeof b === 'number' && Number.isInteger(a) && Number.isInteger(b)) {
     const r = a + b;
     if (Number.isSafeInteger(r)) return r;
@@ -188,6 +208,8 @@ export function add(a: RegoNumber, b: RegoNumber): RegoNumber {
 
 /** Exact subtraction. */
 export function sub(a: RegoNumber, b: RegoNumber): RegoNumber {
+  a = canonical(a);
+  b = canonical(b);
   if (typeof a === 'number' && typeof b === 'number' && Number.isInteger(a) && Number.isInteger(b)) {
     const r = a - b;
     if (Number.isSafeInteger(r)) return r;
@@ -199,6 +221,8 @@ export function sub(a: RegoNumber, b: RegoNumber): RegoNumber {
 
 /** Exact multiplication. */
 export function mul(a: RegoNumber, b: RegoNumber): RegoNumber {
+  a = canonical(a);
+  b = canonical(b);
   if (typeof a === 'number' && typeof b === 'number' && Number.isInteger(a) && Number.isInteger(b)) {
     const r = a * b;
     if (Number.isSafeInteger(r)) return r === 0 ? 0 : r;
@@ -214,6 +238,8 @@ const DIV_DIGITS = 20;
 
 /** Division; the caller must reject a zero divisor. Exact when the quotient is a finite decimal that fits. */
 export function div(a: RegoNumber, b: RegoNumber): RegoNumber {
+  a = canonical(a);
+  b = canonical(b);
   if (typeof a === 'number' && typeof b === 'number') {
     // Doubles divide exactly when the quotient is representable; otherwise this matches
     // OPA's 64-bit-mantissa result to ~16 digits, which is what policies observe.
@@ -232,6 +258,8 @@ export function div(a: RegoNumber, b: RegoNumber): RegoNumber {
 
 /** Integer remainder with the dividend's sign; the caller checks both operands are integers and b ≠ 0. */
 export function rem(a: RegoNumber, b: RegoNumber): RegoNumber {
+  a = canonical(a);
+  b = canonical(b);
   if (typeof a === 'number' && typeof b === 'number' && Number.isSafeInteger(a) && Number.isSafeInteger(b)) {
     const r = a % b;
     return r === 0 ? 0 : r;
@@ -242,7 +270,7 @@ export function rem(a: RegoNumber, b: RegoNumber): RegoNumber {
 /** Negation. */
 export function neg(a: RegoNumber): RegoNumber {
   if (typeof a === 'number') return a === 0 ? 0 : -a;
-  return new BigNum(-a.m, a.e);
+  return makeNumber(-a.m, a.e);
 }
 
 /** True when the number is zero. */
