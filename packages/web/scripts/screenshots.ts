@@ -2,7 +2,8 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
-import { browserUnavailable, startHarness, type Harness } from '../test/helpers/harness.js';
+import { seedDemo, startSlackSim } from '@liftoff/slack-sim';
+import { browserUnavailable, freePort, startHarness, type Harness } from '../test/helpers/harness.js';
 
 const OUT = resolve(import.meta.dirname, '../../../docs/screenshots');
 
@@ -13,9 +14,34 @@ if (unavailable) {
 }
 
 async function main() {
-  const h = await startHarness();
+  mkdirSync(OUT, { recursive: true });
+  await notConfiguredShot();
+
+  // The Slack simulator stands in for slack.com: the workspace is linked through the real OAuth exchange.
+  const sim = await startSlackSim({ rateLimits: { mode: 'off' } });
+  const port = await freePort();
+  const publicUrl = `http://127.0.0.1:${port}`;
+  const creds = {
+    clientId: '1111.2222',
+    clientSecret: 'sim-client-secret',
+    signingSecret: 'sim-signing-secret',
+  };
+  const demo = seedDemo(sim.control, {
+    ...creds,
+    requestUrl: `${publicUrl}/slack/events`,
+    redirectUrl: `${publicUrl}/slack/oauth_redirect`,
+  });
+  sim.control.setOAuthApproval({ decision: 'approve' });
+  const h = await startHarness({
+    PORT: String(port),
+    PUBLIC_URL: publicUrl,
+    SLACK_CLIENT_ID: creds.clientId,
+    SLACK_CLIENT_SECRET: creds.clientSecret,
+    SLACK_SIGNING_SECRET: creds.signingSecret,
+    SLACK_API_URL: sim.apiUrl,
+    SLACK_AUTHORIZE_URL: sim.authorizeUrl,
+  });
   try {
-    mkdirSync(OUT, { recursive: true });
     const ids = await seed(h);
     const { page } = await h.newPage({ width: 1280, height: 860 });
 
@@ -23,6 +49,50 @@ async function main() {
     await page.getByLabel('API key').waitFor();
     await shot(page, 'sign-in');
     await h.signIn(page);
+
+    if (h.liftoff.http?.hasRoute({ method: 'GET', url: '/slack/install' })) {
+      await page.goto('/settings/slack');
+      await page.locator('[data-slack-state="not-linked"]').waitFor();
+      await shot(page, 'settings-slack-not-linked');
+      await page.getByRole('link', { name: 'Connect to Slack' }).click();
+      await page.waitForURL(
+        (url) => url.href.startsWith(publicUrl) && url.pathname === '/slack/oauth_redirect',
+      );
+      await page.goto('/settings/slack');
+      await page.locator('[data-slack-state="linked"]').waitFor();
+      await shot(page, 'settings-slack-linked');
+
+      // A private channel subscribes to production; a policy lets that channel read it (Slack's default is deny).
+      await h.api('POST', '/api/v1/policies', {
+        id: 'dev-notifications',
+        name: '#dev-notifications may write',
+        type: 'ACCESS',
+        labels: ['autoattach:env:prod'],
+        body: 'package spacelift\n\nwrite if input.slack.channel.name == "dev-notifications"\n',
+      });
+      sim.control.inviteBot(demo.channels.devNotifications.id, demo.app.id);
+      for (const channel of ['#dev-notifications']) {
+        await sim.driver.slashCommand({
+          channel,
+          user: demo.users.alice.id,
+          command: '/liftoff',
+          text: 'subscribe production',
+        });
+      }
+      // The command is acknowledged at once and handled afterwards: wait for the subscription to exist.
+      for (let i = 0; i < 100; i++) {
+        const subs = await h.api<unknown[]>('GET', '/api/v1/stacks/production/subscriptions');
+        if (Array.isArray(subs.body) && subs.body.length > 0) break;
+        if (i === 99)
+          console.warn(
+            'subscription did not appear:',
+            JSON.stringify(sim.control.responseUrls()).slice(0, 800),
+          );
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    } else {
+      console.warn('the Slack app is not on this server: skipping the linked Slack screenshots');
+    }
 
     await page.goto('/stacks');
     await page.locator('table').waitFor();
@@ -64,48 +134,6 @@ async function main() {
     await page.locator('#policy-error').waitFor();
     await shot(page, 'policy-compile-error');
 
-    await page.goto('/settings/slack');
-    await page.locator('[data-slack-state]').waitFor();
-    await page
-      .getByRole('button', { name: 'Show app manifest' })
-      .click()
-      .catch(() => {});
-    await shot(page, 'settings-slack-not-configured');
-
-    // The other two Slack states come from the Slack app's status endpoint; stood in for when it is not on this server.
-    let status: Record<string, unknown> = { connected: false, configured: true, missing_env: [] };
-    await page.route('**/auth/session', async (route) => {
-      const res = await route.fetch();
-      const json = (await res.json()) as { features: Record<string, boolean> };
-      await route.fulfill({ response: res, json: { ...json, features: { ...json.features, slack: true } } });
-    });
-    await page.route('**/api/v1/integrations/slack', (route) => route.fulfill({ json: status }));
-    await page.goto('/settings/slack');
-    await page.locator('[data-slack-state="not-linked"]').waitFor();
-    await shot(page, 'settings-slack-not-linked');
-    status = {
-      connected: true,
-      configured: true,
-      team: { id: 'T024BE7LD', name: 'Acme Corp' },
-      enterprise: null,
-      scopes: [
-        'commands',
-        'chat:write',
-        'chat:write.public',
-        'users:read',
-        'channels:read',
-        'groups:read',
-        'team:read',
-      ],
-      installed_by: 'admin',
-      installed_at: new Date(Date.now() - 2 * 86_400_000).toISOString(),
-      bot_user_id: 'U0LIFTOFF',
-    };
-    await page.goto('/settings/slack');
-    await page.locator('[data-slack-state="linked"]').waitFor();
-    await shot(page, 'settings-slack-linked');
-    await page.unrouteAll();
-
     await page.goto('/settings/api-keys');
     await page.getByLabel('Name').fill('CI deploys');
     await page.getByLabel('Teams').fill('Platform');
@@ -124,6 +152,29 @@ async function main() {
     console.log(`screenshots written to ${OUT}`);
   } finally {
     await h.close();
+    await sim.close();
+  }
+}
+
+/** Settings → Slack on a server without Slack credentials. */
+async function notConfiguredShot() {
+  const bare = await startHarness();
+  try {
+    const { page } = await bare.newPage({ width: 1280, height: 860 });
+    await bare.signIn(page);
+    await page.goto('/settings/slack');
+    await page.locator('[data-slack-state="not-configured"]').waitFor();
+    await page
+      .getByRole('button', { name: 'Show app manifest' })
+      .click({ timeout: 2000 })
+      .catch(() => {});
+    await page
+      .locator('.manifest pre')
+      .waitFor({ timeout: 2000 })
+      .catch(() => {});
+    await shot(page, 'settings-slack-not-configured');
+  } finally {
+    await bare.close();
   }
 }
 

@@ -1,22 +1,12 @@
 // Settings → Slack against the real Slack app and the Slack simulator: configured but not linked → "Connect to
 // Slack" → the simulator's authorize page → Allow → back in Liftoff → "integrated with <workspace>" → Disconnect.
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { seedDemo, startSlackSim, type SlackSim } from '@liftoff/slack-sim';
-import { browserUnavailable, startHarness, type Harness } from './helpers/harness.js';
+import { browserUnavailable, freePort, startHarness, type Harness } from './helpers/harness.js';
 
 const unavailable = browserUnavailable();
 if (unavailable) console.log(`# skipping Slack linking browser test: ${unavailable}`);
-
-/** PUBLIC_URL must be known before the server starts (OAuth redirect URL), so pick the port up front. */
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
-  const port = (srv.address() as { port: number }).port;
-  await new Promise((resolve) => srv.close(resolve));
-  return port;
-}
 
 describe(
   'Settings → Slack linking through the simulator',

@@ -150,9 +150,11 @@ export interface ApiKey {
 
 export interface Subscription {
   channel_id: string;
-  channel_name?: string;
+  channel_name?: string | null;
   created_by: string;
   created_at: string;
+  /** Set when delivery to the channel stopped (e.g. the bot was removed from it). */
+  disabled_reason?: string | null;
 }
 
 /** GET /api/v1/integrations/slack; the contract is documented in packages/server/src/http/web/slack-status.ts. */

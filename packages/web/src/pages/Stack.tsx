@@ -298,7 +298,14 @@ function Subscriptions({ stackId, available }: { stackId: string; available: boo
         <ul className="list">
           {(subs.data ?? []).map((s) => (
             <li key={s.channel_id} className="list-row">
-              <span>#{s.channel_name ?? s.channel_id}</span>
+              <span>
+                #{s.channel_name ?? s.channel_id}{' '}
+                {s.disabled_reason && (
+                  <span className="tag tag-warning" title={s.disabled_reason}>
+                    paused: {s.disabled_reason}
+                  </span>
+                )}
+              </span>
               <span className="small muted" title={exactTime(s.created_at)}>
                 by {s.created_by}, {relativeTime(s.created_at)}
               </span>

@@ -1,6 +1,7 @@
 // Browser test harness: the real server in-process (port 0, temp SQLite, embedded runner) serving a fresh UI
 // build, and Debian's Chromium driven by playwright-core. No browser is ever downloaded.
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -149,4 +150,13 @@ export function demoStack(id: string, extra: Record<string, unknown> = {}) {
     },
     ...extra,
   };
+}
+
+/** A free loopback port, for servers whose PUBLIC_URL (OAuth redirect URL) must be known before they start. */
+export async function freePort(): Promise<number> {
+  const srv = createServer();
+  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
+  const port = (srv.address() as { port: number }).port;
+  await new Promise((resolve) => srv.close(resolve));
+  return port;
 }
