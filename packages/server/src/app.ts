@@ -29,6 +29,7 @@ import { migrate } from './storage/migrations/index.js';
 import { KyselyPolicyRepository } from './storage/policy-repository.js';
 import { KyselyRunRepository } from './storage/run-repository.js';
 import { KyselyStackRepository } from './storage/stack-repository.js';
+import { postgresRunSignal } from './storage/run-signal.js';
 import { WorkerRepository } from './storage/worker-repository.js';
 
 export interface LiftoffOptions {
@@ -112,6 +113,24 @@ export async function createLiftoff(config: Config, options: LiftoffOptions = {}
 
   if (config.adminToken) await services.apiKeys.ensureAdminToken(SYSTEM, config.adminToken);
 
+  // Several processes on PostgreSQL: tell runners elsewhere that a run was queued or confirmed.
+  const signal =
+    config.database.kind === 'postgres'
+      ? postgresRunSignal(storage.db, config.database.url, logger)
+      : undefined;
+  if (signal) {
+    services.runs.onStateChanged((change) => {
+      if (
+        change.to === 'QUEUED' ||
+        change.to === 'CONFIRMED' ||
+        change.to === 'FINISHED' ||
+        change.to === 'FAILED'
+      ) {
+        signal.notify();
+      }
+    });
+  }
+
   const wantRunner = options.runner ?? config.runner === 'embedded';
   const runner = wantRunner
     ? new Runner(
@@ -121,6 +140,7 @@ export async function createLiftoff(config: Config, options: LiftoffOptions = {}
           service: services.runs,
           workers: new WorkerRepository(storage.db),
           logger,
+          signal,
         },
         {
           pollMs: config.runnerPollMs,

@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import { isTerminal, type RunState } from '../domain/run-states.js';
 import type { LogPhase, Run, RunRepository, RunService } from '../domain/runs.js';
 import type { Stack, StackRepository } from '../domain/stacks.js';
+import type { RunSignal } from '../storage/run-signal.js';
 import type { WorkerRepository } from '../storage/worker-repository.js';
 import { LogWriter } from './log-writer.js';
 import { parseDelta, planOutcome } from './plan-output.js';
@@ -44,6 +45,7 @@ export class Runner {
   private lastHeartbeat = 0;
   private lastRecovery = 0;
   private unsubscribe: (() => void) | undefined;
+  private unlisten: (() => Promise<void>) | undefined;
 
   constructor(
     private readonly deps: {
@@ -52,6 +54,8 @@ export class Runner {
       service: RunService;
       workers: WorkerRepository;
       logger: Logger;
+      /** Wake-ups from other processes (PostgreSQL); polling covers their absence. */
+      signal?: RunSignal;
     },
     private readonly options: RunnerOptions,
   ) {}
@@ -74,6 +78,13 @@ export class Runner {
       const execution = this.executions.get(change.run.id);
       if (execution && (change.to === 'STOPPED' || change.to === 'FAILED')) this.abort(execution);
     });
+    if (this.deps.signal) {
+      try {
+        this.unlisten = await this.deps.signal.listen(() => this.wake());
+      } catch (err) {
+        this.deps.logger.warn({ err }, 'no cross-process wake-up; polling only');
+      }
+    }
     await this.recover();
     this.running = true;
     this.loopDone = this.loop();
@@ -82,8 +93,8 @@ export class Runner {
 
   /** In-process wake-up: something may be claimable now. */
   wake(): void {
-    this.woken = true;
-    this.wakeUp?.();
+    if (this.wakeUp) this.wakeUp();
+    else this.woken = true;
   }
 
   async stop(): Promise<void> {
@@ -92,6 +103,7 @@ export class Runner {
     this.wake();
     await this.loopDone;
     this.unsubscribe?.();
+    await this.unlisten?.();
     const pending = [...this.executions.values()];
     if (pending.length > 0) {
       const grace = new Promise<void>((r) => setTimeout(r, this.options.shutdownGraceMs).unref());
@@ -133,16 +145,14 @@ export class Runner {
       return Promise.resolve();
     }
     return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
+      const done = () => {
         clearTimeout(timer);
-        resolve();
-      }
-      this.wakeUp = () => {
+        // Cleared on every exit so a later wake() is remembered (woken) instead of hitting a stale sleeper.
         this.wakeUp = undefined;
-        this.woken = false;
-        done();
+        resolve();
       };
+      const timer = setTimeout(done, ms);
+      this.wakeUp = done;
     });
   }
 
