@@ -5,6 +5,7 @@ import type { Dialect } from '../database.js';
 import * as m0001 from './0001_initial.js';
 import * as m0002 from './0002_web_sessions.js';
 import * as m0003 from './0003_slack.js';
+import * as m0004 from './0004_notifications.js';
 
 type DialectMigration = {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -15,6 +16,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '0001_initial': m0001,
   '0002_web_sessions': m0002,
   '0003_slack': m0003,
+  '0004_notifications': m0004,
 };
 
 class StaticMigrationProvider implements MigrationProvider {
