@@ -85,8 +85,13 @@ function compareLists(a: readonly Value[], b: readonly Value[]): number {
 /** Rego equality (`==`): same type and same value; numbers by exact value. */
 export function equals(a: Value, b: Value): boolean {
   if (a === b) return true;
+  // Literal numbers that keep their text (`1.0`) equal their canonical JS number.
+  if (typeof a === 'number') return b instanceof BigNum && b.num === a;
+  if (a instanceof BigNum) {
+    if (typeof b === 'number') return a.num === b;
+    return b instanceof BigNum && a.m === b.m && a.e === b.e;
+  }
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (a instanceof BigNum) return b instanceof BigNum && a.m === b.m && a.e === b.e;
   if (Array.isArray(a)) {
     if (!Array.isArray(b) || a.length !== b.length) return false;
     for (let i = 0; i < a.length; i++) if (!equals(a[i]!, b[i]!)) return false;

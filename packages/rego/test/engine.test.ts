@@ -188,3 +188,12 @@ test('rule index selects candidate definitions without changing results', () => 
   assert.equal(p.evaluate('data.x.allow', { input: { admin: true } }), true);
   assert.equal(p.evaluate('data.x.allow', { input: { team: 't1' } }), true);
 });
+
+test('number literals keep their text where OPA makes it observable', () => {
+  const p = compile(`package x
+a := json.marshal([1.0, 1.50, 1e2, 2])
+b := [1.0 == 1, count({1, 1.0}), {1.0: "k"}[1], 1.0 + 1, $"{1.50}"]
+`);
+  assert.equal(p.evaluate('data.x.a'), '[1.0,1.50,1e2,2]');
+  assert.deepEqual(p.evaluate('data.x.b'), [true, 1, 'k', 2, '1.50']);
+});

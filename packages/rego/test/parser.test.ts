@@ -99,3 +99,9 @@ test('parseModule exposes the AST', () => {
   assert.equal(m.imports[0]!.alias, 'y');
   assert.equal(m.rules.length, 1);
 });
+
+test('parse error: v1 keywords in a v0 module explain the import', () => {
+  const e = parseError('package p\nallow if { true }\n', 'v0');
+  assert.equal(e.detail, '`if` is a keyword only in Rego v1 or with `import future.keywords.if`');
+  assert.equal(e.column, 7);
+});

@@ -12,6 +12,7 @@ import {
   toDecimal,
   makeNumber,
   compareNumbers,
+  canonical,
   type RegoNumber,
 } from '../number.js';
 import { ObjectValue, SetValue, isNumber, typeName, type Value } from '../value.js';
@@ -83,6 +84,7 @@ function numbersOf(v: Value): RegoNumber[] {
 
 /** Rounds half away from zero to an integer. */
 function roundNumber(v: RegoNumber, mode: 'round' | 'ceil' | 'floor'): RegoNumber {
+  v = canonical(v);
   if (isInteger(v)) return v;
   if (typeof v === 'number') {
     const r =
@@ -169,7 +171,7 @@ registerBuiltins([
     arity: 1,
     fn: (args) => {
       const v = expectNumber(args, 0);
-      return compareNumbers(v, 0) < 0 ? neg(v) : v;
+      return compareNumbers(v, 0) < 0 ? neg(v) : canonical(v);
     },
   },
   { name: 'round', arity: 1, fn: (args) => roundNumber(expectNumber(args, 0), 'round') },
