@@ -113,7 +113,8 @@ export async function createLiftoff(config: Config, options: LiftoffOptions = {}
 
   if (config.adminToken) await services.apiKeys.ensureAdminToken(SYSTEM, config.adminToken);
 
-  // Several processes on PostgreSQL: tell runners elsewhere that a run was queued or confirmed.
+  // Several processes on PostgreSQL: tell runners elsewhere that a run was queued or confirmed, or that one
+  // ended (its stack may now run the next).
   const signal =
     config.database.kind === 'postgres'
       ? postgresRunSignal(storage.db, config.database.url, logger)

@@ -174,9 +174,11 @@ export class Runner {
     const cutoff = new Date(Date.now() - this.options.leaseMs).toISOString();
     const host = hostname();
     const workers = await this.deps.workers.list();
+    // Same host and pid as us but another worker id: a previous incarnation (containers reuse pids on restart).
     const dead = workers.filter(
       (w) =>
-        w.id !== this.workerId && (w.heartbeat_at < cutoff || (w.hostname === host && !processAlive(w.pid))),
+        w.id !== this.workerId &&
+        (w.heartbeat_at < cutoff || (w.hostname === host && (w.pid === process.pid || !processAlive(w.pid)))),
     );
     const deadIds = new Set(dead.map((w) => w.id));
     const live = workers.filter((w) => !deadIds.has(w.id)).map((w) => w.id);
