@@ -25,6 +25,8 @@
 //     `new BuiltinError(msg)` (→ eval_builtin_error, message "<name>: <msg>"). The evaluator
 //     adds the "<name>: " prefix, so do not include it. Without strict mode these errors make
 //     the call undefined; with `strictBuiltinErrors` they abort the query.
+//   - Builtins that build results proportional to an argument (ranges, repeats, expansions)
+//     should call `ctx.charge?.(size)` first so the evaluation budget applies to them.
 //   - Nondeterministic builtins (`time.now_ns`, `rand.*`) read `ctx.nowNs()` / use `ctx.cache`
 //     so that results are stable within one evaluation.
 //   - Names must be unique: registering a name twice throws at import time.
@@ -43,6 +45,12 @@ export interface BuiltinContext {
   nowNs(): bigint;
   /** Per-evaluation scratch space for results that must be stable within a query. */
   readonly cache: Map<string, unknown>;
+  /**
+   * Charges `n` evaluation steps before building a large result (e.g. `numbers.range`
+   * of a million elements), so the step/time budget stops it instead of running out of
+   * memory. Throws `eval_cancel_error` (a RegoError: let it propagate).
+   */
+  charge?(n: number): void;
 }
 
 /** A builtin implementation. */

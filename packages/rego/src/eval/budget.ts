@@ -28,6 +28,21 @@ export class Budget {
     }
   }
 
+  /** Records `n` steps at once (builtins about to build a large result). */
+  charge(n: number): void {
+    if (!(n > 0)) return;
+    this.steps += Math.floor(n);
+    if (this.steps > this.maxSteps) {
+      throw new RegoEvalError(
+        'eval_cancel_error',
+        `evaluation exceeded the step budget (${this.maxSteps} steps)`,
+      );
+    }
+    if (this.deadline !== Infinity && Date.now() > this.deadline) {
+      throw new RegoEvalError('eval_cancel_error', 'evaluation exceeded the time budget');
+    }
+  }
+
   /** Steps used so far. */
   get used(): number {
     return this.steps;

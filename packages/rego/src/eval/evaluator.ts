@@ -61,7 +61,7 @@ export class Evaluator {
     this.strict = settings.strict;
     this.budget = settings.budget;
     this.printer = settings.print;
-    this.bctx = new Context(settings.strict);
+    this.bctx = new Context(settings.strict, settings.budget);
   }
 
   // ---- entry points ----
@@ -949,7 +949,13 @@ export class Evaluator {
 class Context implements BuiltinContext {
   private now: bigint | undefined;
   private scratch: Map<string, unknown> | undefined;
-  constructor(readonly strict: boolean) {}
+  constructor(
+    readonly strict: boolean,
+    private readonly budget: Budget,
+  ) {}
+  charge(n: number): void {
+    this.budget.charge(n);
+  }
   nowNs(): bigint {
     if (this.now === undefined) this.now = BigInt(Date.now()) * 1_000_000n;
     return this.now;
