@@ -53,6 +53,7 @@ export interface CompiledPolicy {
 }
 
 const EMPTY_DATA: Value = fromJS({});
+const CACHE_LIMIT = 1000;
 
 class Policy implements CompiledPolicy {
   readonly packages: string[];
@@ -85,6 +86,8 @@ class Policy implements CompiledPolicy {
       } catch (e) {
         throw tooDeep(e, 'query', 'rego_parse_error');
       }
+      // Bound the cache: callers building query strings dynamically must not leak memory.
+      if (this.queries.size >= CACHE_LIMIT) this.queries.clear();
       this.queries.set(query, q);
     }
     return q;
@@ -120,6 +123,7 @@ class Policy implements CompiledPolicy {
     let c = this.refs.get(ref);
     if (!c) {
       c = this.compiled.compileTermQuery(parseTerm(ref, 'query'), 'query');
+      if (this.refs.size >= CACHE_LIMIT) this.refs.clear();
       this.refs.set(ref, c);
     }
     const ev = this.evaluator(options);
