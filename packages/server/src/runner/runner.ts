@@ -62,14 +62,7 @@ export class Runner {
 
   async start(): Promise<void> {
     mkdirSync(this.options.workspaceRoot, { recursive: true });
-    const at = new Date().toISOString();
-    await this.deps.workers.register({
-      id: this.workerId,
-      hostname: hostname(),
-      pid: process.pid,
-      started_at: at,
-      heartbeat_at: at,
-    });
+    await this.register(new Date().toISOString());
     this.lastHeartbeat = Date.now();
     this.unsubscribe = this.deps.service.onStateChanged((change) => {
       if (change.to === 'QUEUED' || change.to === 'CONFIRMED' || !this.executions.has(change.run.id))
@@ -89,6 +82,16 @@ export class Runner {
     this.running = true;
     this.loopDone = this.loop();
     this.deps.logger.info({ workerId: this.workerId }, 'runner started');
+  }
+
+  private register(at: string) {
+    return this.deps.workers.register({
+      id: this.workerId,
+      hostname: hostname(),
+      pid: process.pid,
+      started_at: at,
+      heartbeat_at: at,
+    });
   }
 
   /** In-process wake-up: something may be claimable now. */
@@ -159,7 +162,11 @@ export class Runner {
   private async housekeeping() {
     const now = Date.now();
     if (now - this.lastHeartbeat >= this.options.leaseMs / 3) {
-      await this.deps.workers.heartbeat(this.workerId, new Date(now).toISOString());
+      const at = new Date(now).toISOString();
+      if (!(await this.deps.workers.heartbeat(this.workerId, at))) {
+        this.deps.logger.warn({ workerId: this.workerId }, 'worker lease was lost; registering again');
+        await this.register(at);
+      }
       this.lastHeartbeat = now;
     }
     if (now - this.lastRecovery >= this.options.leaseMs / 2) await this.recover();

@@ -18,8 +18,17 @@ export class WorkerRepository {
     await this.db.insertInto('workers').values(worker).execute();
   }
 
-  async heartbeat(id: string, at: string): Promise<void> {
-    await this.db.updateTable('workers').set({ heartbeat_at: at }).where('id', '=', id).execute();
+  /**
+   * Renews the lease. Returns false when the row was gone: another worker declared us dead (e.g. the event loop
+   * stalled past the lease); the caller re-registers so its later runs are not treated as orphans.
+   */
+  async heartbeat(id: string, at: string): Promise<boolean> {
+    const result = await this.db
+      .updateTable('workers')
+      .set({ heartbeat_at: at })
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
   }
 
   async list(): Promise<WorkerRecord[]> {
