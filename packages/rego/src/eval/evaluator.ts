@@ -303,19 +303,24 @@ export class Evaluator {
     });
   }
 
-  /** `print(...)` always succeeds; undefined arguments print as `<undefined>`. */
+  /**
+   * `print(...)` always succeeds. Like OPA, each argument is collected as a set of values
+   * (`<undefined>` when it has none) and one line is printed per combination.
+   */
   private evalPrint(args: CTerm[], f: Frame, k: VCont): boolean {
     if (this.printer) {
-      const parts: string[] = [];
-      for (const a of args) {
-        const vals: string[] = [];
+      const options: string[][] = args.map((a) => {
+        const vals = new SetValue();
         this.evalTerm(a, f, (v) => {
-          vals.push(typeof v === 'string' ? v : regoString(v));
+          vals.add(v);
           return false;
         });
-        parts.push(vals.length === 0 ? '<undefined>' : vals.length === 1 ? vals[0]! : `{${vals.join(', ')}}`);
-      }
-      this.printer(parts.join(' '));
+        if (vals.size === 0) return ['<undefined>'];
+        return vals.values().map((v) => (typeof v === 'string' ? v : regoString(v)));
+      });
+      let lines: string[][] = [[]];
+      for (const opts of options) lines = lines.flatMap((l) => opts.map((o) => [...l, o]));
+      for (const l of lines) this.printer(l.join(' '));
     }
     return k(true);
   }
