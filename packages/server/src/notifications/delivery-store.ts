@@ -269,7 +269,9 @@ export class DeliveryStore {
   }
 
   private bucketKeys(method: SlackMethod, channel: string): Array<{ key: string; spec: BucketSpec }> {
-    const keys = [{ key: `channel:${channel}`, spec: this.limits.channel }];
+    // Slack paces posting per channel (~1/s); edits only count against the method's workspace tier.
+    const keys =
+      method === 'chat.postMessage' ? [{ key: `channel:${channel}`, spec: this.limits.channel }] : [];
     const m = this.limits.methods[method];
     if (m) keys.push({ key: `method:${method}`, spec: m });
     return keys;

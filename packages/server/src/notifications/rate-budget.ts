@@ -16,7 +16,7 @@ export interface BucketState {
 }
 
 export interface PacingLimits {
-  /** Any message write to one channel (chat.postMessage is ~1/s per channel with short bursts). */
+  /** Posts to one channel (chat.postMessage is ~1/s per channel with short bursts). */
   channel: BucketSpec;
   /** Per method, per workspace (chat.update is tier 3: 50+/min). Methods without an entry are not paced. */
   methods: Record<string, BucketSpec>;
