@@ -1226,8 +1226,10 @@ function unboundTermLocals(t: CTerm, isBound: (s: number) => boolean): Map<numbe
         for (const p of x.parts) if (typeof p !== 'string') visit(p);
         return;
       case 'compr': {
+        // A closure needs its free outer variables.
         const s = new Set<number>();
         usedTermSlots(x, s);
+        for (const slot of s) if (!isBound(slot)) out.set(slot, `$${slot}`);
         return;
       }
       default:

@@ -49,12 +49,15 @@ class Parser {
   private i = 0;
   private depth = 0;
   kw: Keywords;
+  /** v1 module: `if` is mandatory before bodies (v0 with future.keywords accepts both). */
+  private readonly v1: boolean;
 
   constructor(
     private readonly src: string,
     private readonly file: string,
     version: 'v0' | 'v1',
   ) {
+    this.v1 = version === 'v1';
     this.kw =
       version === 'v1' ? { ...ALL_KEYWORDS } : { if: false, contains: false, in: false, every: false };
     try {
@@ -306,7 +309,7 @@ class Parser {
       rule.body = this.parseIfBody();
       hasBody = true;
     } else if (this.isOp('{') && !this.tok.nl) {
-      if (this.kw.if && this.isV1Strict()) throw this.error('`if` keyword is required before rule body');
+      if (this.v1) throw this.error('`if` keyword is required before rule body');
       rule.body = this.parseBlock();
       hasBody = true;
       // v0: a partial set `p[x] { ... }` (name plus one key, no value).
@@ -337,20 +340,13 @@ class Parser {
         this.next();
         clause.body = this.parseIfBody();
       } else if (this.isOp('{') && !this.tok.nl) {
-        if (this.kw.if && this.isV1Strict()) throw this.error('`if` keyword is required before rule body');
+        if (this.v1) throw this.error('`if` keyword is required before rule body');
         clause.body = this.parseBlock();
       }
       rule.elses.push(clause);
     }
     return [rule, ...extra];
   }
-
-  /** True in v1 modules (where `if` is mandatory); v0 with future.keywords accepts both. */
-  private isV1Strict(): boolean {
-    return this.strictV1;
-  }
-
-  strictV1 = false;
 
   private parseIfBody(): Expr[] {
     if (this.isOp('{')) {
@@ -883,7 +879,6 @@ function callName(t: Term): string[] | undefined {
 /** Parses one module. The version picks v1 (default) or v0 syntax. */
 export function parseModule(source: string, file = 'module.rego', version: 'v0' | 'v1' = 'v1'): Module {
   const p = new Parser(source, file, version);
-  p.strictV1 = version === 'v1';
   const mod = p.parseModule();
   mod.version = version;
   return mod;
