@@ -9,6 +9,7 @@ import {
   expectObject,
   operandError,
   registerBuiltins,
+  type BuiltinContext,
   type BuiltinDef,
 } from './registry.js';
 import { intOperand } from './operands.js';
@@ -424,9 +425,11 @@ function reachable(graph: ObjectValue, start: Value[]): SetValue {
 
 // OPA's reachable_paths: a depth-first walk per edge of each start node. The `reached` set is
 // shared across one such walk (not per path), which decides where cycles cut paths short.
-function reachablePaths(graph: ObjectValue, start: Value[]): SetValue {
+function reachablePaths(graph: ObjectValue, start: Value[], ctx: BuiltinContext): SetValue {
   const out = new SetValue();
   const build = (root: Value, path: Value[], reached: SetValue): void => {
+    // The number of paths can grow exponentially with the graph: bill each step.
+    ctx.charge?.(1);
     const edges = graph.get(root);
     if (edges === undefined) {
       out.add(path);
@@ -677,15 +680,16 @@ const defs: BuiltinDef[] = [
   {
     name: 'graph.reachable_paths',
     arity: 2,
-    fn: (args) => reachablePaths(graphOperand(args), initialNodes(args[1]!)),
+    fn: (args, ctx) => reachablePaths(graphOperand(args), initialNodes(args[1]!), ctx),
   },
   {
     name: 'walk',
     arity: 1,
     relation: true,
-    fn: (args) => {
+    fn: (args, ctx) => {
       const out: Value[] = [];
       walkValue(args[0]!, [], out);
+      ctx.charge?.(out.length);
       return out;
     },
   },

@@ -77,12 +77,13 @@ const defs: BuiltinDef[] = [
   {
     name: 'net.cidr_expand',
     arity: 1,
-    fn: (args) => {
+    fn: (args, ctx) => {
       const n = cidrOperand(args, 0);
       const bits = n.ip.v4 ? 32 : 128;
-      // Expansion is eager and cannot be interrupted by the evaluation budget: keep it bounded.
-      if (bits - n.prefix > 16)
-        throw new BuiltinError('CIDR too large to expand (more than 65536 addresses)');
+      // Charged to the evaluation budget up front; the cap guards evaluations without a budget.
+      if (bits - n.prefix > 24)
+        throw new BuiltinError('CIDR too large to expand (more than 16777216 addresses)');
+      ctx.charge?.(2 ** (bits - n.prefix));
       return SetValue.from(expand(n));
     },
   },

@@ -10,18 +10,21 @@ import {
   expectString,
   operandError,
   registerBuiltins,
+  type BuiltinContext,
   type BuiltinDef,
 } from './registry.js';
 import { intOperand } from './operands.js';
 
 const bigIntOperand = intOperand;
 
-// Ranges are built eagerly and the evaluation budget cannot interrupt a builtin: bound them.
-const MAX_RANGE = 1_000_000n;
+// Ranges are charged to the evaluation budget before they are built; this cap is the last
+// resort for evaluations without a budget.
+const MAX_RANGE = 10_000_000n;
 
-function range(a: bigint, b: bigint, step: bigint): Value[] {
+function range(a: bigint, b: bigint, step: bigint, ctx: BuiltinContext): Value[] {
   const count = (a > b ? a - b : b - a) / step;
-  if (count > MAX_RANGE) throw new BuiltinError('range too large (more than 1000000 numbers)');
+  ctx.charge?.(Number(count > MAX_RANGE ? MAX_RANGE : count) + 1);
+  if (count > MAX_RANGE) throw new BuiltinError('range too large (more than 10000000 numbers)');
   const out: Value[] = [];
   if (a <= b) for (let x = a; x <= b; x += step) out.push(fromBigInt(x));
   else for (let x = a; x >= b; x -= step) out.push(fromBigInt(x));
@@ -62,17 +65,17 @@ const defs: BuiltinDef[] = [
   {
     name: 'numbers.range',
     arity: 2,
-    fn: (args) => range(bigIntOperand(args, 0), bigIntOperand(args, 1), 1n),
+    fn: (args, ctx) => range(bigIntOperand(args, 0), bigIntOperand(args, 1), 1n, ctx),
   },
   {
     name: 'numbers.range_step',
     arity: 3,
-    fn: (args) => {
+    fn: (args, ctx) => {
       const a = bigIntOperand(args, 0);
       const b = bigIntOperand(args, 1);
       const s = expectNumber(args, 2);
       if (!isInteger(s) || toBigInt(s)! <= 0n) throw new BuiltinError('step must be a positive integer');
-      return range(a, b, toBigInt(s)!);
+      return range(a, b, toBigInt(s)!, ctx);
     },
   },
   { name: 'bits.and', arity: 2, fn: (args) => fromBigInt(bigIntOperand(args, 0) & bigIntOperand(args, 1)) },
