@@ -11,6 +11,7 @@
 // sorted order, which OPA makes observable (comprehensions, `walk`, results).
 import { BigNum, fromBigInt, numberKey, type RegoNumber } from './number.js';
 import { compare } from './compare.js';
+import { RegoEvalError } from './errors.js';
 
 /** Any Rego runtime value. */
 export type Value = null | boolean | number | BigNum | string | Value[] | ObjectValue | SetValue;
@@ -222,7 +223,7 @@ export function fromJS(x: unknown): Value {
     case 'boolean':
       return x;
     case 'number':
-      if (!Number.isFinite(x)) throw new TypeError(`cannot convert ${x} to a Rego number`);
+      if (!Number.isFinite(x)) throw new RegoEvalError('eval_type_error', `cannot convert ${x} to a Rego number`);
       return x === 0 ? 0 : x;
     case 'bigint':
       return fromBigInt(x);
@@ -252,7 +253,7 @@ export function fromJS(x: unknown): Value {
       return fromJS((x as { toJSON(): unknown }).toJSON());
     return ObjectValue.fromJSON(x as Record<string, unknown>);
   }
-  throw new TypeError(`cannot convert ${typeof x} to a Rego value`);
+  throw new RegoEvalError('eval_type_error', `cannot convert ${typeof x} to a Rego value`);
 }
 
 /** JSON form of a value, as OPA returns results. */
