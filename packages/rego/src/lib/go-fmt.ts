@@ -170,6 +170,30 @@ function gForm(x: number, prec: number | undefined, upper: boolean, sharp = fals
   return upper ? out.toUpperCase() : out;
 }
 
+/** %f: toFixed, or an exact expansion of the double beyond toFixed's 100 digits. */
+function fixed(x: number, prec: number): string {
+  if (prec <= 100) return x.toFixed(prec);
+  // x = mant × 2^exp exactly; scale by 10^prec and round half up.
+  const neg = x < 0;
+  let mant: bigint;
+  let exp = 0;
+  let a = Math.abs(x);
+  while (!Number.isInteger(a)) {
+    a *= 2;
+    exp--;
+  }
+  mant = BigInt(a);
+  let scaled: bigint;
+  if (exp >= 0) scaled = (mant << BigInt(exp)) * 10n ** BigInt(prec);
+  else {
+    const num = mant * 10n ** BigInt(prec);
+    const den = 1n << BigInt(-exp);
+    scaled = num / den + ((num % den) * 2n >= den ? 1n : 0n);
+  }
+  const digits = scaled.toString().padStart(prec + 1, '0');
+  return `${neg ? '-' : ''}${digits.slice(0, -prec)}.${digits.slice(-prec)}`;
+}
+
 function fmtFloat(x: number, verb: string, spec: Spec): string | undefined {
   if (Number.isNaN(x)) return pad('NaN', spec);
   if (!Number.isFinite(x)) return pad(signed(x < 0, 'Inf', spec), spec);
@@ -182,11 +206,11 @@ function fmtFloat(x: number, verb: string, spec: Spec): string | undefined {
       break;
     case 'e':
     case 'E':
-      s = expForm(x, spec.prec ?? 6, verb === 'E');
+      s = expForm(x, Math.min(spec.prec ?? 6, 100), verb === 'E');
       break;
     case 'f':
     case 'F':
-      s = x.toFixed(spec.prec ?? 6);
+      s = fixed(x, spec.prec ?? 6);
       break;
     default:
       return undefined;
@@ -279,11 +303,22 @@ export function goSprintf(format: string, args: GoArg[]): string {
       return Number(m[0]);
     };
     spec.width = num();
+    // Go rejects widths and precisions above 1e6 (and so avoids huge allocations).
+    let bad = '';
+    if (spec.width !== undefined && spec.width > 1e6) {
+      bad = '%!(BADWIDTH)';
+      spec.width = undefined;
+    }
     if (format[i] === '.') {
       i++;
       argIndex();
       spec.prec = num() ?? 0;
+      if (spec.prec > 1e6) {
+        bad = '%!(BADPREC)';
+        spec.prec = undefined;
+      }
     }
+    out += bad;
     argIndex();
     if (i >= format.length) {
       out += '%!(NOVERB)';
