@@ -175,14 +175,13 @@ function fixed(x: number, prec: number): string {
   if (prec <= 100) return x.toFixed(prec);
   // x = mant × 2^exp exactly; scale by 10^prec and round half up.
   const neg = x < 0;
-  let mant: bigint;
   let exp = 0;
   let a = Math.abs(x);
   while (!Number.isInteger(a)) {
     a *= 2;
     exp--;
   }
-  mant = BigInt(a);
+  const mant = BigInt(a);
   let scaled: bigint;
   if (exp >= 0) scaled = (mant << BigInt(exp)) * 10n ** BigInt(prec);
   else {
