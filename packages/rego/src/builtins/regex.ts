@@ -172,6 +172,13 @@ const defs: BuiltinDef[] = [
       const s = expectString(args, 1);
       const open = expectString(args, 2);
       const close = expectString(args, 3);
+      // OPA checks byte lengths (and reports the start delimiter's length for both).
+      const openLen = Buffer.byteLength(open);
+      if (openLen !== 1)
+        throw new BuiltinError(`start delimiter has to be exactly one character long but is ${openLen} long`);
+      if (Buffer.byteLength(close) !== 1) {
+        throw new BuiltinError(`end delimiter has to be exactly one character long but is ${openLen} long`);
+      }
       return matches(templateRegex(t, open, close), s);
     },
   },
