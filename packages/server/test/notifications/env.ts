@@ -19,7 +19,6 @@ import {
   type Notifications,
   type NotificationsOptions,
 } from '../../src/notifications/index.js';
-import { KyselyRunRepository } from '../../src/storage/run-repository.js';
 import { ADMIN_TOKEN } from '../helpers/server.js';
 
 export const BOT_SCOPES = [
@@ -120,30 +119,14 @@ export async function startNotifyServer(
     logger,
     workspaceRoot: join(dir, 'workspaces'),
     runnerConcurrency: 8,
-  });
-  const notifications = createNotifications({
-    storage: liftoff.storage,
-    runs: new KyselyRunRepository(liftoff.storage.db, liftoff.storage.dialect),
-    stacks: {
-      get: async (id) =>
-        await liftoff.storage.db
-          .selectFrom('stacks')
-          .select(['id', 'name'])
-          .where('id', '=', id)
-          .executeTakeFirst(),
+    notifications: {
+      pollMs: 50,
+      retry: { baseMs: 50, maxMs: 500, maxAttempts: 50 },
+      ...options.notifications,
     },
-    credentials: liftoff.slack.installations,
-    slackApiUrl: config.slack.apiUrl,
-    publicUrl: () => liftoff.url ?? config.publicUrl,
-    logger,
-    metrics: liftoff.metrics,
-    pollMs: 50,
-    retry: { baseMs: 50, maxMs: 500, maxAttempts: 50 },
-    ...options.notifications,
   });
-  liftoff.services.runs.onStateChanged(() => notifications.dispatcher.wake());
   await liftoff.start();
-  await notifications.start();
+  const notifications = liftoff.notifications!;
   ws.sim.control.updateApp(ws.demo.app.id, {
     requestUrl: `${liftoff.url}/slack/events`,
     redirectUrls: [`${liftoff.url}/slack/oauth_redirect`],
@@ -172,7 +155,6 @@ export async function startNotifyServer(
       return { status: res.status, body: parsed as T };
     },
     async close() {
-      await notifications.stop();
       await liftoff.close();
       rmSync(dir, { recursive: true, force: true });
     },
