@@ -20,6 +20,13 @@ import { webUi } from './http/web/index.js';
 import { createSlackApp, type SlackApp } from './slack/index.js';
 import { createLogger } from './logger.js';
 import { Metrics } from './metrics.js';
+import {
+  createNotifications,
+  notificationTuning,
+  type Notifications,
+  type NotificationsOptions,
+} from './notifications/index.js';
+import { deliveryInstallations } from './notifications/credentials.js';
 import { RegoPolicyEngine } from './policy-engine/rego.js';
 import { Runner } from './runner/runner.js';
 import { KyselyApiKeyRepository } from './storage/api-key-repository.js';
@@ -43,6 +50,11 @@ export interface LiftoffOptions {
   runnerConcurrency?: number;
   /** On shutdown, how long in-flight runs may finish before they are failed (default 10 s). */
   shutdownGraceMs?: number;
+  /**
+   * Slack run notifications (default: on wherever HTTP is served). Tuning overrides for tests and benchmarks;
+   * `false` turns delivery off in this process.
+   */
+  notifications?: false | Partial<NotificationsOptions>;
 }
 
 export interface Liftoff {
@@ -56,6 +68,8 @@ export interface Liftoff {
   http: FastifyInstance | undefined;
   /** The Slack app (installation, subscriptions, bot client); `configured` is false without Slack credentials. */
   slack: SlackApp;
+  /** Slack run notifications (outbox delivery); undefined where this process does not deliver. */
+  notifications: Notifications | undefined;
   /** Base URL once listening. */
   url: string | undefined;
   start(): Promise<void>;
@@ -153,18 +167,36 @@ export async function createLiftoff(config: Config, options: LiftoffOptions = {}
       )
     : undefined;
   let listeningUrl: string | undefined;
+  // PORT=0 without PUBLIC_URL (tests, the demo): the real port is known only once listening.
+  const slackPublicUrl = () =>
+    listeningUrl && config.publicUrl === `http://localhost:${config.port}` && config.port === 0
+      ? listeningUrl
+      : config.publicUrl;
   const slack = createSlackApp({
     config,
     services,
     db: storage.db,
     encryptionKey,
     logger,
-    // PORT=0 without PUBLIC_URL (tests, the demo): the real port is known only once listening.
-    publicUrl: () =>
-      listeningUrl && config.publicUrl === `http://localhost:${config.port}` && config.port === 0
-        ? listeningUrl
-        : config.publicUrl,
+    publicUrl: slackPublicUrl,
   });
+  // Delivery runs in processes that serve HTTP (`liftoff start`); runner-only workers leave it to them.
+  const notifications =
+    options.http === false || options.notifications === false
+      ? undefined
+      : createNotifications({
+          storage,
+          runs: runRepo,
+          stacks: stackRepo,
+          credentials: deliveryInstallations(storage.db, encryptionKey, config, logger),
+          slackApiUrl: config.slack.apiUrl,
+          publicUrl: slackPublicUrl,
+          logger,
+          metrics,
+          ...notificationTuning(process.env),
+          ...options.notifications,
+        });
+  if (notifications) services.runs.onStateChanged(() => notifications.dispatcher.wake());
   const http =
     options.http === false
       ? undefined
@@ -175,7 +207,12 @@ export async function createLiftoff(config: Config, options: LiftoffOptions = {}
           publicUrl: config.publicUrl,
           trustProxy: config.trustProxy,
           // The web UI always rides along: it only adds routes (and serves packages/web/dist when built).
-          plugins: [...(options.plugins ?? []), webUi({ services, db: storage.db, config }), slack.plugin],
+          plugins: [
+            ...(options.plugins ?? []),
+            webUi({ services, db: storage.db, config }),
+            slack.plugin,
+            ...(notifications ? [notifications.routes] : []),
+          ],
         });
 
   let closed = false;
@@ -189,6 +226,7 @@ export async function createLiftoff(config: Config, options: LiftoffOptions = {}
     runner,
     http,
     slack,
+    notifications,
     url: undefined,
     async start() {
       if (http) {
@@ -201,11 +239,13 @@ export async function createLiftoff(config: Config, options: LiftoffOptions = {}
         logger.info({ port, host: config.host, url: liftoff.url }, `listening on port ${port}`);
       }
       if (runner) await runner.start();
+      await notifications?.start();
     },
     async close() {
       if (closed) return;
       closed = true;
       await http?.close();
+      await notifications?.stop();
       await runner?.stop();
       await storage.close();
     },
