@@ -141,6 +141,32 @@ for (const backend of ['SQLite', 'PostgreSQL'] as const)
       await s.waitForRun('stoppable', third.id, ['STOPPED']);
     });
 
+    it('failing apply and failing init → FAILED with a note', async () => {
+      await s.api(
+        'POST',
+        '/api/v1/stacks',
+        stackBody('bad-apply', { commands: { plan: 'exit 2', apply: 'echo nope; exit 3' } }),
+      );
+      const run = (await s.api<RunJson>('POST', '/api/v1/stacks/bad-apply/runs')).body;
+      await s.waitForRun('bad-apply', run.id, ['UNCONFIRMED']);
+      await s.api('POST', `/api/v1/stacks/bad-apply/runs/${run.id}/confirm`);
+      const failed = await s.waitForRun('bad-apply', run.id, ['FINISHED', 'FAILED']);
+      assert.equal(failed.state, 'FAILED');
+      assert.match(failed.history.at(-1)!.note ?? '', /apply exited with code 3/);
+      assert.equal(failed.history.at(-2)!.state, 'APPLYING');
+
+      await s.api(
+        'POST',
+        '/api/v1/stacks',
+        stackBody('bad-init', { commands: { init: 'exit 4', plan: 'exit 0', apply: 'true' } }),
+      );
+      const run2 = (await s.api<RunJson>('POST', '/api/v1/stacks/bad-init/runs')).body;
+      const failed2 = await s.waitForRun('bad-init', run2.id, ['FINISHED', 'FAILED']);
+      assert.equal(failed2.state, 'FAILED');
+      assert.match(failed2.history.at(-1)!.note ?? '', /init exited with code 4/);
+      assert.equal(failed2.history.at(-2)!.state, 'INITIALIZING');
+    });
+
     it('illegal transitions → 409', async () => {
       await s.api('POST', '/api/v1/stacks', stackBody('illegal', {}, 0));
       const run = (await s.api<RunJson>('POST', '/api/v1/stacks/illegal/runs')).body;
