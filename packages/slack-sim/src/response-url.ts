@@ -1,3 +1,4 @@
+import { attachmentBlockErrors, blockErrors } from './block-kit-limits.js';
 import { deleteMessage, postEphemeral, postMessage, updateMessage } from './messages.js';
 import type { SimServices } from './services.js';
 import type { Ephemeral, Message, MessageRef, ResponseUrl, ResponseUrlPost } from './types.js';
@@ -93,6 +94,9 @@ export function applyResponse(
     : undefined;
   if (text === undefined && !blocks?.length && !attachments?.length)
     return { effect: 'rejected', error: 'no_text' };
+  if ([...blockErrors(blocks ?? [], '/blocks'), ...attachmentBlockErrors(attachments ?? [])].length > 0) {
+    return { effect: 'rejected', error: 'invalid_blocks' };
+  }
   const content = { text: text ?? '', blocks: blocks ?? null, attachments: attachments ?? null };
 
   if (truthy(body.replace_original) && target && !target.deleted) {

@@ -1,4 +1,5 @@
 import { SlackApiError } from './errors.js';
+import { attachmentBlockErrors, blockErrors } from '../block-kit-limits.js';
 import type { Attachment, Block } from '../types.js';
 
 // Decoding of Web API arguments. Slack accepts the same arguments as query string, urlencoded form
@@ -86,33 +87,29 @@ function structured(params: Record<string, unknown>, name: string, error: string
   return v;
 }
 
-/** Slack's layout limits that bite in practice: 50 blocks, unique block_ids, a type on each block. */
+function invalidBlocks(errors: string[]): SlackApiError {
+  return new SlackApiError('invalid_blocks', {
+    errors,
+    response_metadata: { messages: errors.map((e) => `[ERROR] ${e}`) },
+  });
+}
+
+/** `blocks`, decoded and checked against Block Kit's limits. */
 export function blocksParam(params: Record<string, unknown>): Block[] | undefined {
   const blocks = structured(params, 'blocks', 'invalid_blocks_format');
   if (blocks === undefined) return undefined;
-  if (blocks.length > 50)
-    throw new SlackApiError('invalid_blocks', {
-      errors: ['no more than 50 items allowed [json-pointer:/blocks]'],
-    });
-  const seen = new Set<string>();
-  blocks.forEach((b, i) => {
-    if (b === null || typeof b !== 'object' || typeof (b as Block).type !== 'string') {
-      throw new SlackApiError('invalid_blocks', {
-        errors: [`missing required field: type [json-pointer:/blocks/${i}]`],
-      });
-    }
-    const id = (b as Block).block_id;
-    if (typeof id === 'string') {
-      if (seen.has(id))
-        throw new SlackApiError('invalid_blocks', {
-          errors: [`duplicate block_id [json-pointer:/blocks/${i}]`],
-        });
-      seen.add(id);
-    }
-  });
+  const errors = blockErrors(blocks, '/blocks');
+  if (errors.length > 0) throw invalidBlocks(errors);
   return blocks as Block[];
 }
 
+/** `attachments`, decoded; blocks inside them are checked like top-level ones. */
 export function attachmentsParam(params: Record<string, unknown>): Attachment[] | undefined {
-  return structured(params, 'attachments', 'invalid_attachments') as Attachment[] | undefined;
+  const attachments = structured(params, 'attachments', 'invalid_attachments');
+  if (attachments === undefined) return undefined;
+  if (attachments.some((a) => a === null || typeof a !== 'object' || Array.isArray(a)))
+    throw new SlackApiError('invalid_attachments');
+  const errors = attachmentBlockErrors(attachments);
+  if (errors.length > 0) throw invalidBlocks(errors);
+  return attachments as Attachment[];
 }
