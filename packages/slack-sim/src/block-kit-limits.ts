@@ -113,6 +113,13 @@ class Checker {
         if (!Array.isArray(b.elements) || b.elements.length === 0)
           this.fail('must provide at least 1 item', `${pointer}/elements`);
         this.maxItems(b.elements, 10, `${pointer}/elements`);
+        // Text objects everywhere are capped at 3000 characters.
+        if (Array.isArray(b.elements)) {
+          b.elements.forEach((e, i) => {
+            if (isObject(e) && (e.type === 'mrkdwn' || e.type === 'plain_text'))
+              this.text(e, 3000, `${pointer}/elements/${i}`);
+          });
+        }
         break;
       case 'header':
         this.text(b.text, 150, `${pointer}/text`, true);

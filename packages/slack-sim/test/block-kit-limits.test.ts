@@ -80,6 +80,10 @@ describe('Block Kit limits (invalid_blocks as Slack reports it)', () => {
       [[{ type: 'actions', elements: [] }], /must provide at least 1 item/],
       [[{ type: 'carousel' }], /unsupported type/],
       [
+        [{ type: 'context', elements: [{ type: 'mrkdwn', text: 'n'.repeat(3001) }] }],
+        /\/blocks\/0\/elements\/0\/text\]/,
+      ],
+      [
         Array.from({ length: 51 }, () => ({ type: 'divider' })),
         /no more than 50 items allowed \[json-pointer:\/blocks\]/,
       ],
