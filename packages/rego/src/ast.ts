@@ -1,4 +1,5 @@
 // Abstract syntax tree produced by the parser and annotated by the compiler.
+import type { Annotations } from './annotations.js';
 import type { Value } from './value.js';
 
 /** Source position (1-based). */
@@ -168,6 +169,8 @@ export interface Rule {
   elses: ElseClause[];
   pos: Pos;
   file: string;
+  /** `# METADATA` block above the rule. */
+  annotations?: Annotations;
 }
 
 /** An import. */
@@ -184,4 +187,6 @@ export interface Module {
   imports: Import[];
   rules: Rule[];
   version: 'v0' | 'v1';
+  /** `# METADATA` block above the package clause. */
+  annotations?: Annotations;
 }

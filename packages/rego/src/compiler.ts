@@ -1,6 +1,7 @@
 // Compile step: builds the rule tree, resolves names (locals, rules, imports, builtins),
 // checks safety and reorders bodies so every variable is bound before it is read, detects
 // conflicting rule kinds and recursion, and builds rule indexes.
+import type { Annotations } from './annotations.js';
 import type { Expr, Module, Pos, Rule, Term } from './ast.js';
 import { getBuiltin } from './builtins/registry.js';
 import { UNSUPPORTED_BUILTINS } from './builtins/unsupported.js';
@@ -34,6 +35,8 @@ interface Ctx {
   deps: Set<RuleSet> | undefined;
   /** Rego v1 modules reject deprecated builtins. */
   v1?: boolean;
+  /** Values of rego.metadata.rule() and rego.metadata.chain() for the rule being compiled. */
+  meta?: { rule: Value; chain: Value };
 }
 
 /** Builtins removed from Rego v1 (OPA `checkDeprecatedBuiltins`). */
@@ -96,6 +99,8 @@ class Compiler {
   disabled: Set<string>;
   deps = new Map<RuleSet, Set<RuleSet>>();
   defaults = new Set<RuleSet>();
+  pkgAnnotations = new Map<string, Annotations>();
+  docAnnotations = new Map<RuleSet, Annotations>();
 
   constructor(opts: CompilerOptions) {
     this.disabled = new Set(opts.disabledBuiltins ?? []);
@@ -138,6 +143,7 @@ class Compiler {
     const out: Array<{ rule: Rule; rs: RuleSet; mod: Module; tail: Term[] }> = [];
     for (const mod of mods) {
       this.node(mod.pkg);
+      if (mod.annotations) this.pkgAnnotations.set(mod.pkg.join('.'), mod.annotations);
       const key = mod.pkg.join('.');
       let names = this.pkgRules.get(key);
       if (!names) this.pkgRules.set(key, (names = new Set()));
@@ -194,6 +200,7 @@ class Compiler {
           }
           this.defaults.add(rs);
         }
+        if (rule.annotations?.scope === 'document') this.docAnnotations.set(rs, rule.annotations);
         out.push({ rule, rs, mod, tail });
       }
     }
@@ -403,6 +410,11 @@ class Compiler {
         return { t: 'object', entries };
       }
       case 'call':
+        if (t.args.length === 0 && t.fn.length === 3 && t.fn[0] === 'rego' && t.fn[1] === 'metadata') {
+          // Annotations are static: resolve them at compile time.
+          if (t.fn[2] === 'rule') return { t: 'const', v: ctx.meta?.rule ?? new ObjectValue() };
+          if (t.fn[2] === 'chain') return { t: 'const', v: ctx.meta?.chain ?? [] };
+        }
         return this.compileCall(t, scope, ctx, false);
       case 'arraycompr':
       case 'setcompr':
@@ -863,6 +875,7 @@ class Compiler {
       let deps = this.deps.get(rs);
       if (!deps) this.deps.set(rs, (deps = new Set()));
       ctx.deps = deps;
+      ctx.meta = this.metadataOf(rule, rs, mod.pkg);
       const def = this.compileRuleDef(rule, rs, tail, ctx);
       if (!def) continue;
       if (rule.isDefault) rs.defaultDef = def;
@@ -873,6 +886,27 @@ class Compiler {
       rs.constValue = constValueOf(rs);
       rs.index = buildIndex(rs);
     }
+  }
+
+  /** rego.metadata.rule() and rego.metadata.chain() as seen from one rule definition. */
+  metadataOf(rule: Rule, rs: RuleSet, pkg: string[]): { rule: Value; chain: Value } {
+    const own = rule.annotations?.scope === 'rule' ? rule.annotations.value : undefined;
+    const entry = (path: string[], a: ObjectValue | undefined): Value => {
+      const o = new ObjectValue();
+      o.set('path', path);
+      if (a) o.set('annotations', a);
+      return o;
+    };
+    const chain: Value[] = [entry(rs.path, own)];
+    const doc = this.docAnnotations.get(rs);
+    if (doc) chain.push(entry(rs.path, doc.value));
+    for (let n = pkg.length; n >= 1; n--) {
+      const a = this.pkgAnnotations.get(pkg.slice(0, n).join('.'));
+      if (!a) continue;
+      if (a.scope === 'subpackages' || (a.scope === 'package' && n === pkg.length))
+        chain.push(entry(pkg.slice(0, n), a.value));
+    }
+    return { rule: own ?? new ObjectValue(), chain };
   }
 
   moduleCtx(mod: Module): Ctx {

@@ -72,8 +72,16 @@ function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
 }
 
-/** Tokenizes a whole source text. */
-export function tokenize(src: string): Token[] {
+/** A `#` comment: its line and text after the `#`. */
+export interface Comment {
+  line: number;
+  text: string;
+  /** Nothing but whitespace precedes it on its line. */
+  ownLine: boolean;
+}
+
+/** Tokenizes a whole source text; comments are appended to `comments` when given. */
+export function tokenize(src: string, comments?: Comment[]): Token[] {
   const out: Token[] = [];
   let i = 0;
   let line = 1;
@@ -107,7 +115,14 @@ export function tokenize(src: string): Token[] {
       continue;
     }
     if (c === 35) {
+      const from = i;
       while (i < n && src.charCodeAt(i) !== 10) i++;
+      if (comments)
+        comments.push({
+          line,
+          text: src.slice(from + 1, i),
+          ownLine: src.slice(lineStart, from).trim() === '',
+        });
       ws = true;
       continue;
     }

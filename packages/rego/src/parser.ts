@@ -17,7 +17,8 @@ import type {
   WithModifier,
 } from './ast.js';
 import { RegoParseError } from './errors.js';
-import { LexError, readString, tokenize, type Token } from './lexer.js';
+import { LexError, readString, tokenize, type Comment, type Token } from './lexer.js';
+import { AnnotationError, annotationsAbove, type Annotations } from './annotations.js';
 import { MAX_EXPONENT, numberFromText } from './number.js';
 
 /** Which optional keywords are active. */
@@ -46,6 +47,7 @@ let wildcardCounter = 0;
 
 class Parser {
   private toks: Token[];
+  private readonly comments: Comment[] = [];
   private i = 0;
   private depth = 0;
   kw: Keywords;
@@ -61,7 +63,7 @@ class Parser {
     this.kw =
       version === 'v1' ? { ...ALL_KEYWORDS } : { if: false, contains: false, in: false, every: false };
     try {
-      this.toks = tokenize(src);
+      this.toks = tokenize(src, this.comments);
     } catch (e) {
       if (e instanceof LexError) throw this.errorAt(e.message, e.pos);
       throw e;
@@ -156,7 +158,7 @@ class Parser {
 
   parseModule(): Module {
     if (!this.isKw('package')) throw this.error('package expected');
-    this.next();
+    const pkgAnnotations = this.annotations(this.next(), 'package');
     const pkgTerms = this.parseHeadRef();
     const pkg: string[] = [];
     for (const t of pkgTerms) {
@@ -164,6 +166,7 @@ class Parser {
       pkg.push(t.value);
     }
     const mod: Module = { file: this.file, pkg, imports: [], rules: [], version: 'v1' };
+    if (pkgAnnotations) mod.annotations = pkgAnnotations;
     while (this.tok.kind !== 'eof') {
       if (this.isOp(';')) {
         this.next();
@@ -212,6 +215,19 @@ class Parser {
       else throw this.error(`invalid import \`${path.join('.')}\`, must be \`rego.v1\``);
     }
     return { path, alias, pos };
+  }
+
+  /** The `# METADATA` block right above `t`, if any. */
+  private annotations(t: Token, scope: string): Annotations | undefined {
+    if (this.comments.length === 0) return undefined;
+    try {
+      return annotationsAbove(this.comments, t.line, scope);
+    } catch (e) {
+      if (!(e instanceof AnnotationError)) throw e;
+      let offset = 0;
+      for (let line = 1; line < e.line; line++) offset = this.src.indexOf('\n', offset) + 1;
+      throw this.errorAt(e.message, offset);
+    }
   }
 
   /** `name(.x|[t])*` as used in package paths, imports and rule heads. */
@@ -267,6 +283,7 @@ class Parser {
       this.expectOp(')');
       this.depth--;
     }
+    const annotations = this.annotations(start, 'rule');
     const rule: Rule = {
       ref,
       args,
@@ -279,6 +296,7 @@ class Parser {
       pos,
       file: this.file,
     };
+    if (annotations) rule.annotations = annotations;
     if (isDefault) {
       if (this.isOp(':=') || this.isOp('=')) {
         rule.assign = this.next().text === ':=';

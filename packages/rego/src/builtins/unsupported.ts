@@ -5,6 +5,4 @@
 export const UNSUPPORTED_BUILTINS: Readonly<Record<string, string>> = {
   'http.send': 'network access from policies is disabled in Liftoff',
   'rego.parse_module': 'returning OPA AST JSON is out of scope',
-  'rego.metadata.chain': 'METADATA annotations are not parsed',
-  'rego.metadata.rule': 'METADATA annotations are not parsed',
 };
