@@ -64,8 +64,3 @@ export function canTransition(from: RunState, to: RunState): boolean {
 export function assertTransition(runId: string, from: RunState, to: RunState): void {
   if (!canTransition(from, to)) throw new IllegalTransitionError(runId, from, to);
 }
-
-/** States from which `to` can be reached; used to build conditional updates. */
-export function sourcesOf(to: RunState): RunState[] {
-  return RUN_STATES.filter((s) => TRANSITIONS[s].includes(to));
-}

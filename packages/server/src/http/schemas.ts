@@ -1,7 +1,6 @@
 // Request schemas (zod). Objects are strict: unknown fields are a 400, not silently dropped.
 import { z } from 'zod';
 import { SLUG_PATTERN } from '../domain/stacks.js';
-import { RUN_STATES } from '../domain/run-states.js';
 
 const slug = z
   .string()
@@ -108,7 +107,5 @@ export const apiKeyCreateSchema = z.strictObject({
   login: nonEmpty(200).optional(),
 });
 
-export const runStates = RUN_STATES;
-export const slugPattern = SLUG_PATTERN;
 /** ULIDs: 26 Crockford base32 characters. */
 export const ULID_PATTERN = /^[0-9A-HJKMNP-TV-Z]{26}$/;
