@@ -16,3 +16,4 @@ import './x509.js';
 import './graphql.js';
 import './providers.js';
 import './runtime.js';
+import './rego.js';

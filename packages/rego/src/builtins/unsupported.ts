@@ -4,5 +4,4 @@
 /** Unsupported builtin name → reason. */
 export const UNSUPPORTED_BUILTINS: Readonly<Record<string, string>> = {
   'http.send': 'network access from policies is disabled in Liftoff',
-  'rego.parse_module': 'returning OPA AST JSON is out of scope',
 };
