@@ -1,6 +1,6 @@
 // RunRepository on Kysely. Every state change is one transaction: conditional update, history entry and outbox
 // event (`run_events`), so a change is either fully recorded or not at all.
-import type { Kysely, Selectable, Transaction } from 'kysely';
+import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import { ACTIVE_STATES, OWNED_STATES, type RunState } from '../domain/run-states.js';
 import type {
   LogChunk,
@@ -15,6 +15,9 @@ import type { Dialect } from './database.js';
 import type { Database, RunsTable } from './schema.js';
 
 type Executor = Kysely<Database> | Transaction<Database>;
+
+/** Advisory lock serializing outbox inserts on PostgreSQL (an arbitrary constant: "LiftOff" in ASCII). */
+const OUTBOX_LOCK_KEY = 0x4c6966744f6666n.toString();
 
 function toRun(row: Selectable<RunsTable>, history: RunHistoryEntry[]): Run {
   return {
@@ -312,6 +315,12 @@ export class KyselyRunRepository implements RunRepository {
     note: string | null,
   ) {
     await trx.insertInto('run_history').values({ run_id: runId, state, at, by, note }).execute();
+    if (this.dialect === 'postgres') {
+      // Sequence values are handed out at insert time, not at commit, so two concurrent transactions could commit
+      // ids 8 and 7 in that order and a reader following `id > cursor` would skip 7. Holding this lock from the
+      // insert to the commit makes outbox ids commit-ordered. Transitions are short, so the serialization is cheap.
+      await sql`select pg_advisory_xact_lock(${OUTBOX_LOCK_KEY})`.execute(trx);
+    }
     await trx
       .insertInto('run_events')
       .values({ run_id: runId, stack_id: stackId, state, previous_state: previous, at, by, note })
