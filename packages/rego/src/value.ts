@@ -65,6 +65,7 @@ export class ObjectValue {
   private keyMap: Map<string, Value>;
   private valMap: Map<string, Value>;
   private sorted: Value[] | null = null;
+  private kids: Map<string, Value> | undefined;
 
   constructor(json: Record<string, unknown> | null = null) {
     this.json = json;
@@ -94,8 +95,9 @@ export class ObjectValue {
       const v = src[k];
       if (v === undefined) continue;
       this.keyMap.set(keyOf(k), k);
-      this.valMap.set(keyOf(k), fromJS(v));
+      this.valMap.set(keyOf(k), this.kids?.get(k) ?? fromJS(v));
     }
+    this.kids = undefined;
   }
 
   /** Adds or replaces a key (only while building). */
@@ -122,7 +124,13 @@ export class ObjectValue {
     if (this.json !== null) {
       if (typeof k !== 'string' || !Object.hasOwn(this.json, k)) return undefined;
       const v = this.json[k];
-      return v === undefined ? undefined : fromJS(v);
+      if (v === undefined) return undefined;
+      if (v === null || typeof v !== 'object') return fromJS(v);
+      // Composite children are converted once, so repeated refs into big inputs stay cheap.
+      const kids = (this.kids ??= new Map());
+      let c = kids.get(k);
+      if (c === undefined) kids.set(k, (c = fromJS(v)));
+      return c;
     }
     return this.valMap.get(typeof k === 'string' && (k.length === 0 || k.charCodeAt(0) !== 1) ? k : keyOf(k));
   }
