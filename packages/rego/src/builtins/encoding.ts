@@ -137,7 +137,14 @@ export function parseJSON(text: string): Value {
 }
 
 function fromYaml(y: YamlValue): Value {
-  if (y instanceof YamlNumber) return numberFromText(y.text) ?? Number(y.text);
+  if (y instanceof YamlNumber) {
+    // go-yaml decodes floats to float64, which JSON then prints in shortest form (1.50 → 1.5).
+    if (/[.eE]/.test(y.text)) {
+      const x = Number(y.text);
+      return Number.isFinite(x) ? (numberFromText(String(x)) ?? x) : (numberFromText(y.text) ?? 0);
+    }
+    return numberFromText(y.text) ?? Number(y.text);
+  }
   if (Array.isArray(y)) return y.map(fromYaml);
   if (y !== null && typeof y === 'object')
     return ObjectValue.from(Object.entries(y).map(([k, v]) => [k, fromYaml(v)] as const));

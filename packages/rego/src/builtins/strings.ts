@@ -5,7 +5,7 @@ import { BigNum, isInteger, toBigInt, toDecimal, type RegoNumber } from '../numb
 import { ObjectValue, SetValue, isNumber, toJSON, typeName, type Value } from '../value.js';
 import { renderTemplate, TemplateError } from '../lib/go-template.js';
 import { goSprintf, type GoArg } from '../lib/go-fmt.js';
-import { regoText } from './render.js';
+import { numberText, regoText } from './render.js';
 import {
   BuiltinError,
   OperandTypeError,
@@ -80,16 +80,13 @@ function mapCase(s: string, upper: boolean): string {
 export function toGoArg(v: Value): GoArg {
   if (typeof v === 'string') return { kind: 'string', value: v };
   if (isNumber(v)) {
-    if (isInteger(v)) {
-      // Integers too large for a float64 keep their exponent text, as OPA's string fallback does.
-      if (v instanceof BigNum && !Number.isFinite(Number(`${v.m}e${v.e}`))) {
-        return { kind: 'string', value: `${v.m}e${v.e}` };
-      }
-      return { kind: 'int', value: toBigInt(v)! };
-    }
-    const d = toDecimal(v);
-    const x = typeof v === 'number' ? v : Number(`${d.m}e${d.e}`);
-    return Number.isFinite(x) ? { kind: 'float', value: x } : { kind: 'string', value: v.toString() };
+    // OPA decides on the number's text: integer digits → int64/*big.Int, anything else that
+    // parses as a float64 → float64 (so `1.0` is a float), otherwise the text itself.
+    const text = v instanceof BigNum ? v.toString() : numberText(v);
+    if (/^-?\d+$/.test(text)) return { kind: 'int', value: BigInt(text) };
+    const x = Number(text);
+    if (Number.isFinite(x)) return { kind: 'float', value: x };
+    return { kind: 'string', value: text };
   }
   return { kind: 'string', value: regoText(v) };
 }
