@@ -197,3 +197,37 @@ b := [1.0 == 1, count({1, 1.0}), {1.0: "k"}[1], 1.0 + 1, $"{1.50}"]
   assert.equal(p.evaluate('data.x.a'), '[1.0,1.50,1e2,2]');
   assert.deepEqual(p.evaluate('data.x.b'), [true, 1, 'k', 2, '1.50']);
 });
+
+test('METADATA annotations through rego.metadata.rule() and chain()', () => {
+  const p = compile(`# METADATA
+# description: Access rules
+package x
+
+# METADATA
+# title: Writers
+# authors:
+# - Jane Doe <jane@example.com>
+write := rego.metadata.rule()
+
+chain := rego.metadata.chain()
+`);
+  assert.deepEqual(p.evaluate('data.x.write'), {
+    title: 'Writers',
+    authors: [{ name: 'Jane Doe', email: 'jane@example.com' }],
+    scope: 'rule',
+  });
+  assert.deepEqual(p.evaluate('data.x.chain'), [
+    { path: ['x', 'chain'] },
+    { path: ['x'], annotations: { description: 'Access rules', scope: 'package' } },
+  ]);
+});
+
+test('rego.parse_module returns the AST as OPA-style JSON', () => {
+  const p = compile('package x\nm := rego.parse_module("m.rego", "package a.b\\nimport data.c\\np if c.d")');
+  const m = p.evaluate('data.x.m') as { package: { path: Array<{ value: string }> }; imports: unknown[] };
+  assert.deepEqual(
+    m.package.path.map((t) => t.value),
+    ['data', 'a', 'b'],
+  );
+  assert.equal(m.imports.length, 1);
+});
