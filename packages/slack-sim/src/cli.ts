@@ -78,6 +78,7 @@ Run a slash command as alice in #dev-notifications:
   curl -s ${sim.url}/_sim/driver/slashCommand -d '{"channel":"${channels.devNotifications.id}","user":"${users.alice.id}","command":"/liftoff","text":"help"}'
 Click a button of a message (action_id from the message's blocks):
   curl -s ${sim.url}/_sim/driver/clickButton -d '{"channel":"${channels.devNotifications.id}","ts":"<message ts>","user":"${users.alice.id}","actionId":"confirm"}'
+Or do all of that in a browser, as alice or bob: ${sim.url}/_sim/ui
 Inspect:
   curl -s ${sim.url}/_sim/channels/${channels.devNotifications.id}/messages
   curl -s '${sim.url}/_sim/ephemerals?user=${users.alice.id}'

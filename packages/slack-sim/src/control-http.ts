@@ -19,6 +19,7 @@ const DRIVER_OPS = new Set([
   'urlVerification',
   'appUninstalled',
   'tokensRevoked',
+  'sslCheck',
   'raw',
 ]);
 

@@ -4,6 +4,7 @@ import { authorize } from './oauth.js';
 import { handleControlHttp } from './control-http.js';
 import { handleResponseUrlPost } from './response-url.js';
 import { handleWebApi } from './web-api/dispatch.js';
+import { handleWebUi } from './web-ui.js';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Control } from './control.js';
 import type { Driver } from './driver.js';
@@ -118,6 +119,14 @@ async function route(
     const answer = handleResponseUrlPost(sim, url.pathname, req.headers['content-type'], rawBody);
     return send(res, answer.status, answer.body);
   }
+  if (url.pathname === '/_sim/ui' || url.pathname.startsWith('/_sim/ui/')) {
+    const answer = await handleWebUi(control, driver, method, url, rawBody);
+    if (answer) {
+      res.writeHead(answer.status, answer.headers);
+      res.end(answer.body);
+      return;
+    }
+  }
   if (url.pathname.startsWith('/_sim/')) {
     const reply = await handleControlHttp(control, driver, method, url, rawBody);
     return send(res, reply.status, reply.body);
@@ -128,6 +137,7 @@ async function route(
       webApi: `${sim.baseUrl()}/api/`,
       authorize: `${sim.baseUrl()}/oauth/v2/authorize`,
       control: `${sim.baseUrl()}/_sim/state`,
+      ui: `${sim.baseUrl()}/_sim/ui`,
     });
   }
   send(res, 404, { ok: false, error: 'not_found' });
