@@ -13,9 +13,7 @@ import {
   type BuiltinContext,
   type BuiltinDef,
 } from './registry.js';
-import { intOperand } from './operands.js';
-
-const bigIntOperand = intOperand;
+import { bigIntOperand, intOperand } from './operands.js';
 
 // Ranges are charged to the evaluation budget before they are built; this cap is the last
 // resort for evaluations without a budget.
@@ -112,7 +110,7 @@ const defs: BuiltinDef[] = [
     nondeterministic: true,
     fn: (args, ctx) => {
       const s = expectString(args, 0);
-      let n = bigIntOperand(args, 1);
+      let n = intOperand(args, 1);
       if (n === 0n) return 0;
       if (n < 0n) n = -n;
       // Stable within one evaluation for the same (seed string, n).

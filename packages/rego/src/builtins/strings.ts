@@ -256,10 +256,7 @@ const defs: BuiltinDef[] = [
     fn: (args) => {
       const s = expectString(args, 0);
       const d = expectString(args, 1);
-      const nv = expectNumber(args, 2);
-      if (!isInteger(nv))
-        throw new OperandTypeError('operand 3 must be integer number but got floating-point number');
-      const n = toBigInt(nv)!;
+      const n = intOperand(args, 2);
       const parts = d === '' ? codePoints(s) : s.split(d);
       if (n === 0n) return [];
       const k = n > 0n ? n : -n;
