@@ -167,6 +167,19 @@ function tooDeep(e: unknown, file: string, code: string): unknown {
   return e;
 }
 
+/**
+ * Like `policy.query`, but returns raw Rego values (sets stay sets, numbers stay exact):
+ * for callers that compare results by Rego equality, such as the conformance runner.
+ */
+export function queryValues(
+  policy: CompiledPolicy,
+  query: string,
+  options?: EvalOptions,
+): Array<Map<string, Value>> {
+  if (!(policy instanceof Policy)) throw new TypeError('queryValues needs a policy returned by compile()');
+  return policy.queryValues(query, options);
+}
+
 /** Parses a Rego term (e.g. an `input_term` with sets) into a runtime value; it must be constant. */
 export function parseValue(text: string): Value {
   const compiled = compileModules([]);
