@@ -1,7 +1,7 @@
 // Object, array, set, JSON-path and graph builtins (OPA `object.go`, `json.go`, `array.go`,
 // `sets.go`, `subset.go`, `walk.go`, `graphs.go`).
 import { equals } from '../compare.js';
-import { ObjectValue, SetValue, typeName, type Value } from '../value.js';
+import { ObjectValue, SetValue, keyOf, typeName, type Value } from '../value.js';
 import {
   BuiltinError,
   OperandTypeError,
@@ -33,7 +33,7 @@ class MergeNode {
   static of(o: ObjectValue): MergeNode {
     const n = new MergeNode();
     for (const [k, v] of o.entries())
-      n.entries.set(keyText(k), { key: k, val: MergeNode.wrap(v), frozen: false });
+      n.entries.set(keyOf(k), { key: k, val: MergeNode.wrap(v), frozen: false });
     return n;
   }
 
@@ -44,7 +44,7 @@ class MergeNode {
   // Merges `other` underneath this node: existing keys keep their values (we go back to front).
   mergeUnder(other: ObjectValue): void {
     for (const [k, v] of other.entries()) {
-      const kt = keyText(k);
+      const kt = keyOf(k);
       const cur = this.entries.get(kt);
       if (!cur) this.entries.set(kt, { key: k, val: MergeNode.wrap(v), frozen: false });
       else if (cur.val instanceof MergeNode && v instanceof ObjectValue) {
@@ -65,26 +65,6 @@ function unionN(objs: ObjectValue[]): ObjectValue {
   const root = new MergeNode();
   for (let i = objs.length - 1; i >= 0; i--) root.mergeUnder(objs[i]!);
   return root.render();
-}
-
-function keyText(v: Value): string {
-  return typeof v === 'string' ? 's' + v : 'v' + JSON.stringify(String(compareKey(v)));
-}
-
-// A stable text for a value, used only as a map key.
-function compareKey(v: Value): string {
-  return typeName(v) + ':' + renderKey(v);
-}
-
-function renderKey(v: Value): string {
-  if (Array.isArray(v)) return `[${v.map(renderKey).join(',')}]`;
-  if (v instanceof SetValue) return `{${v.values().map(renderKey).join(',')}}`;
-  if (v instanceof ObjectValue)
-    return `{${v
-      .entries()
-      .map(([k, x]) => renderKey(k) + ':' + renderKey(x))
-      .join(',')}}`;
-  return typeof v === 'string' ? JSON.stringify(v) : String(v);
 }
 
 function keysParam(v: Value): SetValue {
@@ -159,7 +139,7 @@ function pathsToObject(paths: Value[][]): ObjectValue {
     let node = root;
     let done = false;
     for (let i = 0; i < path.length - 1 && !done; i++) {
-      const kt = compareKey(path[i]!);
+      const kt = keyOf(path[i]!);
       const child = node.kids.get(kt);
       if (!child) {
         const n: T = { kids: new Map() };
@@ -168,7 +148,7 @@ function pathsToObject(paths: Value[][]): ObjectValue {
       } else if (child.node === null) done = true;
       else node = child.node;
     }
-    if (!done) node.kids.set(compareKey(path[path.length - 1]!), { key: path[path.length - 1]!, node: null });
+    if (!done) node.kids.set(keyOf(path[path.length - 1]!), { key: path[path.length - 1]!, node: null });
   }
   const render = (t: T): ObjectValue =>
     ObjectValue.from(
