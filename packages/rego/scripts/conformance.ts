@@ -10,7 +10,14 @@ import { readdirSync, readFileSync, existsSync, statSync } from 'node:fs';
 import { join, resolve, dirname, basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
-import { compile, parseValue, RegoCompileError, RegoError, type CompiledPolicy } from '../src/index.js';
+import {
+  compile,
+  parseValue,
+  queryValues,
+  RegoCompileError,
+  RegoError,
+  type CompiledPolicy,
+} from '../src/index.js';
 import { compare, equals } from '../src/compare.js';
 import { ObjectValue, SetValue, fromJS, keyOf, toJSON, type Value } from '../src/value.js';
 import { regoString } from '../src/format.js';
@@ -77,9 +84,7 @@ function runCase(c: Case, version: 'v0' | 'v1'): Outcome {
   }
   let rows: Array<Map<string, Value>>;
   try {
-    rows = (
-      policy as unknown as { queryValues: (q: string, o: object) => Array<Map<string, Value>> }
-    ).queryValues(c.query, {
+    rows = queryValues(policy, c.query, {
       input,
       data: c.data ?? {},
       strictBuiltinErrors: c.strict_error === true,
