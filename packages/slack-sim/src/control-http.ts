@@ -9,6 +9,7 @@ import type { DeliveryOptions, Driver } from './driver.js';
 //   GET  /_sim/state | /_sim/calls?method= | /_sim/channels/<id>/messages | /_sim/ephemerals
 //        /_sim/response-urls | /_sim/deliveries
 //   POST /_sim/reset
+// (The browser view for people lives at /_sim/ui, in web-ui.ts.)
 // Operation names are the Control/Driver method names, so in-process and HTTP use stay identical.
 
 const CONTROL_OPS = new Set(Object.getOwnPropertyNames(Control.prototype).filter((n) => n !== 'constructor'));

@@ -360,8 +360,8 @@ export class Driver {
     if (!teamId) return;
     if (tokens.length > 0) {
       const tokenUsers = {
-        oauth: tokens.filter((t) => t.kind === 'user').map((t) => t.userId),
-        bot: tokens.filter((t) => t.kind === 'bot').map((t) => t.userId),
+        oauth: [...new Set(tokens.filter((t) => t.kind === 'user').map((t) => t.userId))],
+        bot: [...new Set(tokens.filter((t) => t.kind === 'bot').map((t) => t.userId))],
       };
       await this.sendEvent(
         app,

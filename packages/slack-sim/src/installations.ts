@@ -170,8 +170,11 @@ export function install(sim: SimServices, input: InstallInput): InstallResult {
  */
 export function revokeTokens(sim: SimServices, tokens: Token[], notify = true): void {
   const byInstallation = new Map<string, Token[]>();
-  for (const t of tokens) {
-    if (t.revoked) continue;
+  // Under rotation one grant has had several access tokens; revoking one revokes the grant.
+  const grant = (a: Token, b: Token) =>
+    a.installationId === b.installationId && a.kind === b.kind && a.userId === b.userId;
+  const all = [...sim.store.tokens.values()].filter((t) => !t.revoked && tokens.some((r) => grant(r, t)));
+  for (const t of all) {
     t.revoked = true;
     for (const r of sim.store.refreshTokens.values()) {
       if (r.installationId === t.installationId && r.kind === t.kind && r.userId === t.userId)

@@ -253,6 +253,30 @@ describe('Web API through the real @slack/web-api WebClient', () => {
     assert.equal(f.sim.control.installations(app.id)[0]?.active, false);
   });
 
+  test('with rotation, revoking one access token revokes the grant (older tokens too)', async () => {
+    const app = f.sim.control.createApp({ name: 'Rotating', tokenRotation: true });
+    const a = f.sim.control.install({ appId: app.id, teamId: f.demo.team.id, scopes: ['chat:write'] });
+    const refreshed = await webClient(f.sim).oauth.v2.access({
+      client_id: app.clientId,
+      client_secret: app.clientSecret,
+      grant_type: 'refresh_token',
+      refresh_token: a.refreshToken!,
+    });
+    assert.equal((await webClient(f.sim, a.botToken).auth.test()).ok, true);
+    await webClient(f.sim, refreshed.access_token).auth.revoke();
+    assert.equal((await platformError(webClient(f.sim, a.botToken).auth.test())).error, 'token_revoked');
+    assert.equal(f.sim.control.installations(app.id)[0]?.active, false);
+    const again = await platformError(
+      webClient(f.sim).oauth.v2.access({
+        client_id: app.clientId,
+        client_secret: app.clientSecret,
+        grant_type: 'refresh_token',
+        refresh_token: a.refreshToken!,
+      }),
+    );
+    assert.equal(again.error, 'invalid_refresh_token');
+  });
+
   test('JSON bodies need the bearer header; form bodies may carry the token', async () => {
     const viaJson = await fetch(`${f.sim.apiUrl}chat.postMessage`, {
       method: 'POST',
