@@ -231,7 +231,8 @@ export function fromJS(x: unknown): Value {
     case 'boolean':
       return x;
     case 'number':
-      if (!Number.isFinite(x)) throw new RegoEvalError('eval_type_error', `cannot convert ${x} to a Rego number`);
+      if (!Number.isFinite(x))
+        throw new RegoEvalError('eval_type_error', `cannot convert ${x} to a Rego number`);
       return x === 0 ? 0 : x;
     case 'bigint':
       return fromBigInt(x);
@@ -278,7 +279,16 @@ export function toJSON(v: Value): JsonValue {
   if (v instanceof SetValue) return v.values().map(toJSON);
   const out: { [k: string]: JsonValue } = {};
   for (const [k, val] of v.entries()) {
-    out[typeof k === 'string' ? k : JSON.stringify(toJSON(k))] = toJSON(val);
+    const key = typeof k === 'string' ? k : JSON.stringify(toJSON(k));
+    // `__proto__` must become an own property, not the prototype.
+    if (key === '__proto__')
+      Object.defineProperty(out, key, {
+        value: toJSON(val),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    else out[key] = toJSON(val);
   }
   return out;
 }
