@@ -7,6 +7,7 @@ import type { Services } from '../domain/services.js';
 import { SLUG_PATTERN, type Stack } from '../domain/stacks.js';
 import type { Subject } from '../domain/subjects.js';
 import { slackErrorCode, type SlackInstallation } from './installation.js';
+import { giveWay } from './after-ack.js';
 import type { Requesters } from './requester.js';
 import type { SubscriptionStore } from './subscriptions.js';
 
@@ -78,6 +79,7 @@ export async function runCommand(
   });
   if ('answer' in resolved) return resolved.answer;
   const { subject } = resolved;
+  await giveWay();
   switch (parsed.kind) {
     case 'list':
       return list(deps, subject, req);
@@ -201,6 +203,7 @@ async function list(deps: CommandDeps, subject: Subject, req: CommandRequest): P
   const lines: string[] = [];
   let more = 0;
   for (const stack of await deps.services.stacks.list()) {
+    await giveWay();
     const { level } = await deps.services.access.decide(subject, stack);
     if (level === 'none') continue;
     if (lines.length >= LIST_LIMIT) {

@@ -24,6 +24,7 @@ import { coversTeam, InstallationStore, webClientRefresher, type SlackInstallati
 import { appManifest, INSTALL_PATH, OAUTH_REDIRECT_PATH } from './manifest.js';
 import { oauthRoutes } from './oauth.js';
 import { describe, EVENTS_PATH, FastifyReceiver } from './receiver.js';
+import { AfterAckQueue } from './after-ack.js';
 import { NOT_CONNECTED, Requesters } from './requester.js';
 import { RUN_ACTIONS, type RunActionId } from './run-actions.js';
 import { slackLogger, webClientOptions } from './sdk-options.js';
@@ -106,11 +107,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
       return;
     }
 
-    const receiver = new FastifyReceiver({
-      signingSecret: slack.signingSecret!,
-      logger,
-      handled: new HandledRequests(options.db),
-    });
+    const receiver = new FastifyReceiver({ signingSecret: slack.signingSecret!, logger });
     const bolt = new App({
       receiver,
       authorize: async (source) => {
@@ -134,7 +131,11 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     bolt.error(async (err) => {
       logger.error({ err: describe(err) }, 'Slack listener error');
     });
+    const work = new AfterAckQueue(logger);
+    app.addHook('onClose', () => work.drained());
     registerListeners(bolt, {
+      work,
+      handled: new HandledRequests(options.db),
       services,
       subscriptions,
       requesters,
@@ -210,6 +211,8 @@ async function authenticateAdmin(request: FastifyRequest, services: Services): P
 }
 
 interface ListenerDeps {
+  work: AfterAckQueue;
+  handled: HandledRequests;
   services: Services;
   subscriptions: SubscriptionStore;
   requesters: Requesters;
@@ -220,9 +223,18 @@ interface ListenerDeps {
 }
 
 const FAILED = "Something went wrong on Liftoff's side; the error was logged. Try again in a moment.";
+const BUSY = 'Liftoff is busy right now and could not take this request. Try again in a few seconds.';
 
 function registerListeners(bolt: App, deps: ListenerDeps) {
-  const { logger } = deps;
+  const { logger, work } = deps;
+  /** Slack redelivers what it thinks failed; the request's key is claimed once, in the database, before acting. */
+  const firstDelivery = async (context: Record<string, unknown>) => {
+    const key = context.requestKey;
+    if (typeof key !== 'string') return true;
+    if (await deps.handled.claim(key)) return true;
+    logger.info({ key, retryNum: context.retryNum }, 'Slack redelivery ignored');
+    return false;
+  };
 
   // Any command name: the manifest's (/liftoff) or one an operator chose (e.g. /spacelift).
   bolt.command(/^\/.+/, async ({ command, ack, respond, context, client }) => {
@@ -232,37 +244,41 @@ function registerListeners(bolt: App, deps: ListenerDeps) {
     if (parsed.kind === 'help') return ack({ response_type: 'ephemeral', text: helpText(command.command) });
     if (parsed.kind === 'usage')
       return ack({ response_type: 'ephemeral', text: `${parsed.message}\n\n${helpText(command.command)}` });
+    if (work.full) return ack({ response_type: 'ephemeral', text: BUSY });
     // Acknowledge first: users.info and policy evaluation may take longer than Slack's 3 s.
     await ack();
-    let text: string;
-    try {
-      text = await runCommand(
-        {
-          services: deps.services,
-          subscriptions: deps.subscriptions,
-          requesters: deps.requesters,
-          publicUrl: deps.publicUrl(),
-        },
-        client,
-        inst,
-        {
-          command: command.command,
-          text: command.text,
-          userId: command.user_id,
-          teamId: command.team_id,
-          teamDomain: command.team_domain,
-          channelId: command.channel_id,
-          channelName: command.channel_name,
-        },
-        parsed,
+    work.push(async () => {
+      if (!(await firstDelivery(context))) return;
+      let text: string;
+      try {
+        text = await runCommand(
+          {
+            services: deps.services,
+            subscriptions: deps.subscriptions,
+            requesters: deps.requesters,
+            publicUrl: deps.publicUrl(),
+          },
+          client,
+          inst,
+          {
+            command: command.command,
+            text: command.text,
+            userId: command.user_id,
+            teamId: command.team_id,
+            teamDomain: command.team_domain,
+            channelId: command.channel_id,
+            channelName: command.channel_name,
+          },
+          parsed,
+        );
+      } catch (err) {
+        logger.error({ err: describe(err) }, 'slash command failed');
+        text = FAILED;
+      }
+      await respond({ response_type: 'ephemeral', text }).catch((err: unknown) =>
+        logger.warn({ err: describe(err) }, 'could not answer through response_url'),
       );
-    } catch (err) {
-      logger.error({ err: describe(err) }, 'slash command failed');
-      text = FAILED;
-    }
-    await respond({ response_type: 'ephemeral', text }).catch((err: unknown) =>
-      logger.warn({ err: describe(err) }, 'could not answer through response_url'),
-    );
+    });
   });
 
   const actionIds = new Set<string>(Object.values(RUN_ACTIONS));
@@ -270,47 +286,59 @@ function registerListeners(bolt: App, deps: ListenerDeps) {
     { type: 'block_actions', action_id: /^liftoff_run_/ },
     async ({ ack, body, action, context, client, respond }) => {
       await ack();
-      const reply = (text: string) =>
-        respond({ response_type: 'ephemeral', replace_original: false, text }).catch((err: unknown) =>
-          logger.warn({ err: describe(err) }, 'could not answer through response_url'),
-        );
-      const inst = context[INSTALLATION] as SlackInstallation | null;
-      if (!inst) return void (await reply(NOT_CONNECTED));
-      if (!actionIds.has(action.action_id)) return void (await reply('This button is no longer supported.'));
-      const channel = body.channel ?? { id: body.container?.channel_id ?? '', name: '' };
-      const messageTs = body.container?.is_ephemeral
-        ? null
-        : (body.message?.ts ?? body.container?.message_ts ?? null);
-      try {
-        const outcome = await runAction(
-          { services: deps.services, requesters: deps.requesters, publicUrl: deps.publicUrl() },
-          client,
-          inst,
-          {
-            actionId: action.action_id as RunActionId,
-            value: action.value,
-            userId: body.user.id,
-            teamId: body.team?.id ?? body.user.team_id ?? '',
-            teamDomain: body.team?.domain ?? '',
-            channelId: channel.id,
-            channelName: channel.name ?? '',
-            messageTs,
-          },
-        );
-        if ('ephemeral' in outcome) return void (await reply(outcome.ephemeral));
-        if (messageTs === null) return void (await reply(outcome.thread));
-        try {
-          await client.chat.postMessage({ channel: channel.id, thread_ts: messageTs, text: outcome.thread });
-        } catch (err) {
-          // The run changed; only the announcement failed. Tell the clicker instead.
-          logger.warn({ err: describe(err) }, 'could not post the outcome in the thread');
-          await deps.installations.onSlackError(err);
-          await reply(outcome.thread);
-        }
-      } catch (err) {
-        logger.error({ err: describe(err) }, 'run action failed');
-        await reply(FAILED);
+      if (work.full) {
+        await respond({ response_type: 'ephemeral', replace_original: false, text: BUSY }).catch(() => {});
+        return;
       }
+      work.push(async () => {
+        if (!(await firstDelivery(context))) return;
+        const reply = (text: string) =>
+          respond({ response_type: 'ephemeral', replace_original: false, text }).catch((err: unknown) =>
+            logger.warn({ err: describe(err) }, 'could not answer through response_url'),
+          );
+        const inst = context[INSTALLATION] as SlackInstallation | null;
+        if (!inst) return void (await reply(NOT_CONNECTED));
+        if (!actionIds.has(action.action_id))
+          return void (await reply('This button is no longer supported.'));
+        const channel = body.channel ?? { id: body.container?.channel_id ?? '', name: '' };
+        const messageTs = body.container?.is_ephemeral
+          ? null
+          : (body.message?.ts ?? body.container?.message_ts ?? null);
+        try {
+          const outcome = await runAction(
+            { services: deps.services, requesters: deps.requesters, publicUrl: deps.publicUrl() },
+            client,
+            inst,
+            {
+              actionId: action.action_id as RunActionId,
+              value: action.value,
+              userId: body.user.id,
+              teamId: body.team?.id ?? body.user.team_id ?? '',
+              teamDomain: body.team?.domain ?? '',
+              channelId: channel.id,
+              channelName: channel.name ?? '',
+              messageTs,
+            },
+          );
+          if ('ephemeral' in outcome) return void (await reply(outcome.ephemeral));
+          if (messageTs === null) return void (await reply(outcome.thread));
+          try {
+            await client.chat.postMessage({
+              channel: channel.id,
+              thread_ts: messageTs,
+              text: outcome.thread,
+            });
+          } catch (err) {
+            // The run changed; only the announcement failed. Tell the clicker instead.
+            logger.warn({ err: describe(err) }, 'could not post the outcome in the thread');
+            await deps.installations.onSlackError(err);
+            await reply(outcome.thread);
+          }
+        } catch (err) {
+          logger.error({ err: describe(err) }, 'run action failed');
+          await reply(FAILED);
+        }
+      });
     },
   );
 

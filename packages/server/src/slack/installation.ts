@@ -96,9 +96,16 @@ export function slackErrorCode(err: unknown): string | undefined {
   return typeof data?.error === 'string' ? data.error : undefined;
 }
 
+/**
+ * Every Slack request needs the credentials before its ack; they are kept this long in memory. Changes made by this
+ * process clear them at once; another instance's (uninstall seen there) are seen within this time.
+ */
+const CREDENTIALS_TTL_MS = 5_000;
+
 export class InstallationStore {
   private readonly db: Kysely<SlackDatabase>;
   private refreshing: Promise<BotCredentials | undefined> | undefined;
+  private cached: { value: BotCredentials | undefined; expires: number } | undefined;
 
   constructor(
     db: Kysely<Database>,
@@ -140,6 +147,7 @@ export class InstallationStore {
       deactivated_reason: null,
       updated_at: at,
     };
+    this.cached = undefined;
     const { id: _id, ...update } = row;
     await this.db
       .insertInto('slack_installations')
@@ -154,6 +162,7 @@ export class InstallationStore {
    * `force` overwrites the reason of an already inactive installation.
    */
   async deactivate(reason: string, options: { force?: boolean } = {}): Promise<boolean> {
+    this.cached = undefined;
     const at = this.now().toISOString();
     let q = this.db
       .updateTable('slack_installations')
@@ -166,6 +175,7 @@ export class InstallationStore {
 
   /** Removes the installation (disconnect). */
   async remove(): Promise<void> {
+    this.cached = undefined;
     await this.db.deleteFrom('slack_installations').where('id', '=', ROW_ID).execute();
   }
 
@@ -174,6 +184,18 @@ export class InstallationStore {
    * Undefined when there is no active installation.
    */
   async credentials(): Promise<BotCredentials | undefined> {
+    const now = this.now().getTime();
+    const cached = this.cached;
+    if (cached && cached.expires > now) {
+      const expiresAt = cached.value?.installation.botTokenExpiresAt;
+      if (!expiresAt || Date.parse(expiresAt) - now >= REFRESH_WINDOW_MS) return cached.value;
+    }
+    const value = await this.load();
+    this.cached = { value, expires: now + CREDENTIALS_TTL_MS };
+    return value;
+  }
+
+  private async load(): Promise<BotCredentials | undefined> {
     const row = await this.row();
     if (!row || !row.active) return undefined;
     const expiresAt = row.bot_token_expires_at ? Date.parse(row.bot_token_expires_at) : null;
@@ -203,6 +225,7 @@ export class InstallationStore {
         await this.deactivate('the bot token expired and there is no refresh token');
         return true;
       }
+      this.cached = undefined;
       await this.db
         .updateTable('slack_installations')
         .set({ bot_token_expires_at: this.now().toISOString() })

@@ -1,12 +1,13 @@
 // Bolt behind Fastify: a custom receiver at POST /slack/events for slash commands, interactivity and the Events API.
 // It keeps the raw body (the signature covers the exact bytes), verifies signature and timestamp before anything
-// else, answers url_verification and ssl_check itself, drops redeliveries it has already handled, and replies as
-// soon as a listener calls ack() — listeners keep working after the reply (Slack wants an answer within 3 s).
+// else, answers url_verification and ssl_check itself, and replies as soon as a listener calls ack() — listeners
+// keep working after the reply (Slack wants an answer within 3 s). It hands listeners the request's stable key
+// (context.requestKey) so they can drop redeliveries after the ack, keeping the database off the ack path.
 import type { App, Receiver, ReceiverEvent } from '@slack/bolt';
 import { verifySlackRequest } from '@slack/bolt';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
-import { requestKey, type HandledRequests } from './handled-requests.js';
+import { requestKey } from './handled-requests.js';
 
 export const EVENTS_PATH = '/slack/events';
 /** Slack's window for X-Slack-Request-Timestamp, in both directions. */
@@ -18,8 +19,6 @@ const BODY_LIMIT = 1024 * 1024;
 export interface FastifyReceiverOptions {
   signingSecret: string;
   logger: Logger;
-  /** Redelivery guard; without it every delivery is processed (the bare benchmark app). */
-  handled?: HandledRequests;
   now?: () => number;
 }
 
@@ -75,12 +74,6 @@ export class FastifyReceiver implements Receiver {
     }
     if (body.type === 'url_verification') return reply.send({ challenge: body.challenge });
 
-    const key = requestKey(body);
-    if (key && this.options.handled && !(await this.options.handled.claim(key))) {
-      request.log.info({ key, retryNum: request.headers['x-slack-retry-num'] }, 'Slack redelivery ignored');
-      return reply.status(200).send();
-    }
-
     return this.dispatch(request, reply, body);
   }
 
@@ -118,6 +111,7 @@ export class FastifyReceiver implements Receiver {
       body,
       retryNum: typeof retryNum === 'string' ? Number.parseInt(retryNum, 10) : undefined,
       retryReason: typeof retryReason === 'string' ? retryReason : undefined,
+      customProperties: { requestKey: requestKey(body) },
       ack: async (response?: unknown) => {
         if (acked) return;
         acked = true;
