@@ -102,8 +102,11 @@ async function main() {
     });
     if (check.status !== 200) throw new Error(`non-admin key cannot read the stack: ${check.status}`);
 
-    async function load(key: string, total: number, concurrency: number) {
-      const latencies: number[] = [];
+    interface Pool {
+      latencies: number[];
+      seconds: number;
+    }
+    async function load(key: string, total: number, concurrency: number, pool: Pool) {
       let issued = 0;
       const started = performance.now();
       await Promise.all(
@@ -115,24 +118,41 @@ async function main() {
               headers: { authorization: `Bearer ${key}` },
             });
             await res.arrayBuffer();
-            latencies.push(performance.now() - t0);
+            pool.latencies.push(performance.now() - t0);
             if (res.status !== 200) throw new Error(`status ${res.status}`);
           }
         }),
       );
-      const seconds = (performance.now() - started) / 1000;
-      latencies.sort((a, b) => a - b);
-      return { p50: percentile(latencies, 50), p99: percentile(latencies, 99), rps: total / seconds };
+      pool.seconds += (performance.now() - started) / 1000;
+    }
+    function summary(pool: Pool) {
+      const sorted = [...pool.latencies].sort((a, b) => a - b);
+      return { p50: percentile(sorted, 50), p99: percentile(sorted, 99), rps: sorted.length / pool.seconds };
+    }
+    // Admin and non-admin batches alternate (order flipping every round) so that background load on the machine
+    // hits both sides alike.
+    async function compare(total: number, concurrency: number) {
+      const rounds = 10;
+      const a: Pool = { latencies: [], seconds: 0 };
+      const n: Pool = { latencies: [], seconds: 0 };
+      for (let r = 0; r < rounds; r++) {
+        const batch = Math.ceil(total / rounds);
+        if (r % 2 === 0) {
+          await load(ADMIN, batch, concurrency, a);
+          await load(user, batch, concurrency, n);
+        } else {
+          await load(user, batch, concurrency, n);
+          await load(ADMIN, batch, concurrency, a);
+        }
+      }
+      return { admin: summary(a), nonAdmin: summary(n) };
     }
 
     // Warm-up: JIT, policy compilation cache, connection pool.
-    await load(ADMIN, 2000, CONCURRENCY);
-    await load(user, 2000, CONCURRENCY);
+    await compare(4000, CONCURRENCY);
 
-    const admin = await load(ADMIN, REQUESTS, CONCURRENCY);
-    const nonAdmin = await load(user, REQUESTS, CONCURRENCY);
-    const admin1 = await load(ADMIN, 3000, 1);
-    const nonAdmin1 = await load(user, 3000, 1);
+    const { admin, nonAdmin } = await compare(REQUESTS, CONCURRENCY);
+    const { admin: admin1, nonAdmin: nonAdmin1 } = await compare(4000, 1);
 
     const metrics = await (await fetch(`${base}/metrics`)).text();
     const sum = Number(/liftoff_policy_evaluation_duration_seconds_sum (\S+)/.exec(metrics)?.[1] ?? NaN);
