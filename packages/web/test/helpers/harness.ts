@@ -34,7 +34,8 @@ export function buildUi(): Promise<void> {
 export interface Harness {
   liftoff: Liftoff;
   url: string;
-  browser: Browser;
+  /** Undefined when started with `{browser: false}`. */
+  browser: Browser | undefined;
   /** Calls the REST API with a bearer key (admin by default). */
   api<T = unknown>(
     method: string,
@@ -58,7 +59,10 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(env: Record<string, string> = {}): Promise<Harness> {
+export async function startHarness(
+  env: Record<string, string> = {},
+  options: { browser?: boolean } = {},
+): Promise<Harness> {
   await buildUi();
   const dir = mkdtempSync(join(tmpdir(), 'liftoff-web-'));
   const config = loadConfig({
@@ -77,10 +81,13 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
   });
   await liftoff.start();
   const url = liftoff.url!;
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
+  const browser =
+    options.browser === false
+      ? undefined
+      : await chromium.launch({
+          executablePath: CHROMIUM,
+          args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+        });
   const contexts: BrowserContext[] = [];
 
   async function api<T>(method: string, path: string, body?: unknown, key = ADMIN_TOKEN) {
@@ -102,6 +109,7 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
     browser,
     api,
     async newPage({ width = 1280, height = 800 } = {}) {
+      if (!browser) throw new Error('harness started without a browser');
       const context = await browser.newContext({ baseURL: url, viewport: { width, height } });
       contexts.push(context);
       const page = await context.newPage();
@@ -130,7 +138,7 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
     },
     async close() {
       for (const c of contexts) await c.close().catch(() => {});
-      await browser.close().catch(() => {});
+      await browser?.close().catch(() => {});
       await liftoff.close();
       rmSync(dir, { recursive: true, force: true });
     },

@@ -58,18 +58,27 @@ export async function staticRoutes(app: FastifyInstance, distDir: string) {
     prefix: '/',
     index: false,
     wildcard: true,
+    // Caching is decided here rather than by `send`, which would overwrite it.
+    cacheControl: false,
     setHeaders(res, path) {
-      // Vite fingerprints everything under assets/, so it can be cached forever.
-      if (path.includes(`${join('dist', 'assets')}`))
-        res.setHeader('cache-control', 'public, max-age=31536000, immutable');
+      // Vite fingerprints everything under assets/, so it can be cached forever; the rest is revalidated.
+      res.setHeader(
+        'cache-control',
+        path.includes(join('dist', 'assets')) ? 'public, max-age=31536000, immutable' : 'no-cache',
+      );
       res.setHeader('x-content-type-options', 'nosniff');
     },
   });
   for (const route of SPA_ROUTES) {
-    app.get(route, async (_request, reply) => htmlHeaders(reply).sendFile('index.html'));
+    app.get(route, async (_request, reply) =>
+      htmlHeaders(reply).sendFile('index.html', { cacheControl: false }),
+    );
   }
   // Browsers ask for /favicon.ico on every page, including server-rendered ones such as the OAuth result.
   app.get('/favicon.ico', async (_request, reply) =>
-    reply.type('image/svg+xml').header('cache-control', 'public, max-age=86400').sendFile('favicon.svg'),
+    reply
+      .type('image/svg+xml')
+      .header('cache-control', 'public, max-age=86400')
+      .sendFile('favicon.svg', { cacheControl: false }),
   );
 }
