@@ -461,7 +461,7 @@ class Compiler {
     if (target.kind === 'builtin') arity = target.def.arity;
     else if (target.kind === 'func') arity = target.rs.arity;
     if (arity >= 0 && args.length !== arity && !(outputArg && args.length === arity + 1)) {
-      const display = OPERATOR_NAMES[name] ?? name;
+      const display = Object.hasOwn(OPERATOR_NAMES, name) ? OPERATOR_NAMES[name]! : name;
       this.problem(
         ctx.file,
         t.pos,
@@ -515,7 +515,7 @@ class Compiler {
     }
     const def = getBuiltin(name);
     if (def) return { kind: 'builtin', def };
-    const reason = UNSUPPORTED_BUILTINS[name];
+    const reason = Object.hasOwn(UNSUPPORTED_BUILTINS, name) ? UNSUPPORTED_BUILTINS[name] : undefined;
     if (reason) {
       this.problem(ctx.file, pos, `unsupported built-in function ${name}: ${reason}`, 'rego_type_error');
     } else {
@@ -690,7 +690,7 @@ class Compiler {
     }
     const name = segs.join('.');
     const def = getBuiltin(name);
-    if (!def && name !== 'print' && !UNSUPPORTED_BUILTINS[name]) {
+    if (!def && name !== 'print' && !Object.hasOwn(UNSUPPORTED_BUILTINS, name)) {
       this.problem(
         ctx.file,
         pos,

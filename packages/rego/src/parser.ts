@@ -208,7 +208,7 @@ class Parser {
       if (path[1] !== 'keywords') throw this.error(`invalid import, must be future.keywords`);
       const which = path[2];
       if (which === undefined) Object.assign(this.kw, ALL_KEYWORDS);
-      else if (which in this.kw) this.kw[which as keyof Keywords] = true;
+      else if (Object.hasOwn(this.kw, which)) this.kw[which as keyof Keywords] = true;
       else throw this.error(`unexpected keyword, must be one of [contains every if in]`);
     } else if (root === 'rego') {
       if (path.length === 2 && path[1] === 'v1') Object.assign(this.kw, ALL_KEYWORDS);
