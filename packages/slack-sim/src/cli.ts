@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --conditions=source --import tsx
 // `npm start -w packages/slack-sim -- [--port 3001] [--request-url URL] [--redirect-url URL]
 //   [--client-id ID] [--client-secret S] [--signing-secret S] [--rate-limits off|slack] [--prompt] [--json]`
 // Starts the simulator with the demo workspace (Acme: alice, bob, #general, #random,
