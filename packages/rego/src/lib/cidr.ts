@@ -133,11 +133,18 @@ function maskOf(prefix: number, bits: number): bigint {
   return all ^ ((1n << BigInt(bits - prefix)) - 1n);
 }
 
-/** First and last address of a network, in its own family. */
+const ranges = new WeakMap<Net, [bigint, bigint]>();
+
+/** First and last address of a network, in its own family (memoised per network). */
 export function range(n: Net): [bigint, bigint] {
-  const bits = bitsOf(n.ip);
-  const first = n.ip.value & maskOf(n.prefix, bits);
-  return [first, first | ((1n << BigInt(bits - n.prefix)) - 1n)];
+  let r = ranges.get(n);
+  if (!r) {
+    const bits = bitsOf(n.ip);
+    const first = n.ip.value & maskOf(n.prefix, bits);
+    r = [first, first | ((1n << BigInt(bits - n.prefix)) - 1n)];
+    ranges.set(n, r);
+  }
+  return r;
 }
 
 /** Go's IPNet.Contains: IPv4 networks match IPv4 and IPv4-mapped addresses only. */
