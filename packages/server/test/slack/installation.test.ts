@@ -279,6 +279,38 @@ describe('Slack installation lifecycle', () => {
     }
   });
 
+  test('a signed-in admin browser (session cookie) can start the install; the callback needs no cookie', async () => {
+    const w = await startSlackWorld({ runner: false });
+    try {
+      const signIn = await fetch(`${w.server.url}/auth/sign-in`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ api_key: 'test-admin-token-0123456789' }),
+      });
+      assert.equal(signIn.status, 200);
+      const session = (signIn.headers.get('set-cookie') ?? '').split(';')[0]!;
+      assert.match(session, /^liftoff_session=/);
+      const start = await fetch(`${w.server.url}/slack/install`, {
+        redirect: 'manual',
+        headers: { cookie: session },
+      });
+      assert.equal(start.status, 302);
+      const state = (start.headers.get('set-cookie') ?? '').split(';')[0]!;
+      const slack = await fetch(start.headers.get('location')!, { redirect: 'manual' });
+      // Only the OAuth state cookie comes back: the session cookie is SameSite=Strict.
+      const done = await fetch(slack.headers.get('location')!, {
+        redirect: 'manual',
+        headers: { cookie: state },
+      });
+      assert.equal(done.status, 200);
+      const status = await w.server.api<Status>('GET', '/api/v1/integrations/slack');
+      assert.equal(status.body.connected, true);
+      assert.equal(status.body.installed_by, 'admin');
+    } finally {
+      await w.close();
+    }
+  });
+
   test('OAuth failures show a page with the reason: access_denied, state mismatch', async () => {
     const w = await startSlackWorld({ runner: false });
     try {
