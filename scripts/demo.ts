@@ -116,10 +116,13 @@ Try, in another terminal:
   ${cli} "/liftoff subscribe demo" --channel random --user alice          # denied: policy is for #dev-notifications
   ${cli} "/liftoff subscribe demo" --channel dev-notifications --user alice
   ${cli} "/liftoff trigger demo" --channel dev-notifications --user alice
-  ${cli} "/liftoff list" --channel dev-notifications --user alice
-  ${cli} messages --channel dev-notifications                             # what the channel shows
+  ${cli} messages --channel dev-notifications                             # the run message, updated as it runs
   ${cli} click show_plan --channel dev-notifications --user alice          # buttons of the latest run message
-  ${cli} click confirm --channel dev-notifications --user alice
+  ${cli} click confirm --channel dev-notifications --user alice            # "Confirmed by" in the thread; it applies
+  ${cli} "/liftoff list" --channel dev-notifications --user alice
+  ${cli} "/liftoff trigger demo" --channel general --user bob              # denied: needs Write
+  ${cli} "/liftoff trigger demo" --channel dev-notifications --user alice
+  ${cli} click discard --channel dev-notifications --user alice
   ${cli} "/liftoff unsubscribe demo" --channel dev-notifications --user alice
 
 The run page: ${base}/stacks/demo (sign in with the admin API key). Ctrl-C stops everything.
