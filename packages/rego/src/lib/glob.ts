@@ -8,13 +8,19 @@ import { PikeRegExp } from './pike-vm.js';
 /** A malformed glob pattern. */
 export class GlobError extends Error {}
 
+// Outside a class `-` is literal, and escaping it is an error under the `u` flag.
 function esc(ch: string): string {
+  return /[\\^$.*+?()[\]{}|/]/.test(ch) ? '\\' + ch : ch;
+}
+
+// Inside a class `-` must be escaped (syntax characters may be).
+function escClass(ch: string): string {
   return /[\\^$.*+?()[\]{}|/-]/.test(ch) ? '\\' + ch : ch;
 }
 
 /** Translates a glob to a RegExp source with the given single-character delimiters. */
 export function globToRegExpSource(pattern: string, delimiters: string[]): string {
-  const notSep = delimiters.length === 0 ? '[\\s\\S]' : `[^${delimiters.map(esc).join('')}]`;
+  const notSep = delimiters.length === 0 ? '[\\s\\S]' : `[^${delimiters.map(escClass).join('')}]`;
   const cps = Array.from(pattern);
   let i = 0;
   let depth = 0;
@@ -53,18 +59,18 @@ export function globToRegExpSource(pattern: string, delimiters: string[]): strin
           break;
         }
         if (d === '\\' && i + 1 < cps.length) {
-          body += esc(cps[i + 1]!);
+          body += escClass(cps[i + 1]!);
           i += 2;
           continue;
         }
         if (cps[i + 1] === '-' && cps[i + 2] !== undefined && cps[i + 2] !== ']') {
           const hi = cps[i + 2]!;
           if (hi.codePointAt(0)! < d.codePointAt(0)!) throw new GlobError('invalid range');
-          body += `${esc(d)}-${esc(hi)}`;
+          body += `${escClass(d)}-${escClass(hi)}`;
           i += 3;
           continue;
         }
-        body += esc(d);
+        body += escClass(d);
         i++;
       }
       if (!closed || body === '') throw new GlobError('unexpected end of input');

@@ -37,7 +37,8 @@ const POSIX: Record<string, string> = {
 };
 
 const GO_SPACE = '\\t\\n\\f\\r ';
-const SYNTAX = new Set('^$\\.*+?()[]{}|/-');
+// `-` is only special inside classes; escaping it outside is an error under the `u` flag.
+const SYNTAX = new Set('^$\\.*+?()[]{}|/');
 
 function escapeLiteral(ch: string): string {
   if (SYNTAX.has(ch)) return '\\' + ch;
