@@ -45,6 +45,15 @@ export async function buildHttpServer(options: HttpOptions): Promise<FastifyInst
   });
 
   app.decorateRequest('subject', null);
+  // An empty JSON body counts as no body: clients commonly send `Content-Type: application/json` on action POSTs
+  // (trigger, confirm) without one. Everything else goes through Fastify's parser (prototype-poisoning checks).
+  const jsonParser = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    const text = typeof body === 'string' ? body : body.toString('utf8');
+    if (text.trim() === '') return done(null, undefined);
+    jsonParser(request, text, done);
+  });
   app.setErrorHandler(handleError);
   app.setNotFoundHandler((request, reply) =>
     reply

@@ -36,7 +36,12 @@ for (const backend of ['SQLite', 'PostgreSQL'] as const)
       const unconfirmed = await s.waitForRun('readme', trig.body.id, ['UNCONFIRMED', 'FAILED']);
       assert.equal(unconfirmed.state, 'UNCONFIRMED');
       assert.deepEqual(unconfirmed.delta, { add: 1, change: 0, destroy: 0 });
-      const confirmed = await s.api<RunJson>('POST', `/api/v1/stacks/readme/runs/${trig.body.id}/confirm`);
+      // As curl sends it with -H 'Content-Type: application/json' and no -d: an empty JSON body is accepted.
+      const confirmed = await s.api<RunJson>(
+        'POST',
+        `/api/v1/stacks/readme/runs/${trig.body.id}/confirm`,
+        '',
+      );
       assert.equal(confirmed.status, 200);
       assert.equal(confirmed.body.state, 'CONFIRMED');
       const done = await s.waitForRun('readme', trig.body.id, ['FINISHED', 'FAILED']);
