@@ -1,7 +1,7 @@
 /**
  * A compact YAML 1.2 reader and writer for `yaml.unmarshal`, `yaml.is_valid` and `yaml.marshal`.
  * Reads block mappings and sequences, flow collections, plain/quoted/block scalars, comments,
- * and `---` document markers (first document only); anchors, aliases and tags are rejected or
+ * `---` document markers (first document only), anchors, aliases and `<<` merge keys; tags are
  * ignored rather than guessed. Writes the style of Go's sigs.k8s.io/yaml (sorted keys,
  * sequences at the parent's indentation).
  */
@@ -61,6 +61,8 @@ export function resolvePlain(s: string): YamlValue {
 class Parser {
   private lines: Line[] = [];
   private pos = 0;
+  /** Anchored values (`&name`), for aliases (`*name`). */
+  readonly anchors = new Map<string, YamlValue>();
 
   constructor(src: string) {
     const raw = src.replace(/\r\n?/g, '\n').split('\n');
@@ -164,7 +166,18 @@ class Parser {
       if (!kv) throw new YamlError(`line ${line.no}: could not find expected ':'`);
       const key = this.keyOf(kv[0], line.no);
       this.pos++;
-      out[key] = this.valueAfter(kv[1], indent, line.no, true);
+      const value = this.valueAfter(kv[1], indent, line.no, true);
+      if (key === '<<' && kv[0] === '<<') {
+        // YAML 1.1 merge key (go-yaml v2): entries of the merged map(s) that are not set here.
+        for (const m of Array.isArray(value) ? value : [value]) {
+          if (m === null || typeof m !== 'object' || Array.isArray(m) || m instanceof YamlNumber) {
+            throw new YamlError(`line ${line.no}: map merge requires map or sequence of maps as the value`);
+          }
+          for (const [k, v] of Object.entries(m)) if (!(k in out)) out[k] = v;
+        }
+        continue;
+      }
+      out[key] = value;
     }
     return out;
   }
@@ -194,7 +207,19 @@ class Parser {
 
   // The value of a "key:" or "-" entry whose inline remainder is `rest`.
   private valueAfter(rest: string, indent: number, no: number, inMap: boolean): YamlValue {
-    if (rest === '' || rest.startsWith('&') || rest.startsWith('!')) {
+    const anchor = /^&([^\s,[\]{}]+)\s*/.exec(rest);
+    if (anchor) {
+      const v = this.valueAfter(rest.slice(anchor[0].length), indent, no, inMap);
+      this.anchors.set(anchor[1]!, v);
+      return v;
+    }
+    const tag = /^!\S*\s*/.exec(rest);
+    if (tag) {
+      rest = rest.slice(tag[0].length);
+      // `!!str` keeps a plain scalar as text; other tags are ignored.
+      if (tag[0].trim() === '!!str' && rest !== '' && !/^["'[{|>]/.test(rest)) return rest;
+    }
+    if (rest === '') {
       this.skipBlank();
       const next = this.lines[this.pos];
       if (!next) return null;
@@ -244,7 +269,7 @@ class Parser {
   }
 
   inlineValue(s: string, no: number): YamlValue {
-    const f = new FlowReader(s, no);
+    const f = new FlowReader(s, no, this.anchors);
     const v = f.value();
     f.end();
     return v;
@@ -256,6 +281,7 @@ class FlowReader {
   constructor(
     private readonly s: string,
     private readonly no: number,
+    private readonly anchors: Map<string, YamlValue>,
   ) {}
 
   private fail(msg: string): never {
@@ -278,7 +304,23 @@ class FlowReader {
     if (c === '{') return this.map();
     if (c === '"') return this.dquote();
     if (c === "'") return this.squote();
-    if (c === '*' || c === '&') this.fail('anchors and aliases are not supported');
+    if (c === '*' || c === '&') {
+      const m = /^[*&]([^\s,[\]{}]+)\s*/.exec(this.s.slice(this.i))!;
+      if (!m) this.fail('did not find expected alphabetic or numeric character');
+      this.i += m[0].length;
+      if (c === '*') {
+        if (!this.anchors.has(m[1]!)) this.fail(`unknown anchor '${m[1]}' referenced`);
+        return this.anchors.get(m[1]!)!;
+      }
+      const v = this.value(inFlow);
+      this.anchors.set(m[1]!, v);
+      return v;
+    }
+    if (c === '!') {
+      const m = /^!\S*\s*/.exec(this.s.slice(this.i))!;
+      this.i += m[0].length;
+      return this.value(inFlow);
+    }
     if (c === ']' || c === '}') this.fail(`did not find expected node content`);
     if (c === '@' || c === '`') this.fail(`found character that cannot start any token`);
     const stop = inFlow ? /[,\]}]/ : /$^/;
