@@ -144,3 +144,13 @@ test('disabled builtins are compile errors', () => {
       e.code === 'rego_type_error' && e.errors?.[0]?.line === 2,
   );
 });
+
+test('channel and stack name patterns with hyphens (regex and glob)', () => {
+  const p = compile(`package spacelift
+write if regex.match("^dev-[a-z]+$", input.slack.channel.name)
+read if glob.match("infra-*", ["-"], input.stack.id)
+`);
+  const input = { slack: { channel: { name: 'dev-notifications' } }, stack: { id: 'infra-prod' } };
+  assert.equal(p.evaluate('data.spacelift.write', { input, strictBuiltinErrors: true }), true);
+  assert.equal(p.evaluate('data.spacelift.read', { input, strictBuiltinErrors: true }), true);
+});
