@@ -27,6 +27,15 @@ test('json and yaml', () => {
   });
 });
 
+test('yaml anchors, merge keys and YAML 1.1 scalars', () => {
+  assert.deepEqual(call('yaml.unmarshal', 'base: &b {x: 1, z: 2}\nd:\n  <<: *b\n  z: 3\nflag: yes\n'), {
+    base: { x: 1, z: 2 },
+    d: { x: 1, z: 3 },
+    flag: true,
+  });
+  assert.deepEqual(call('yaml.unmarshal', '- &x foo\n- *x\n- !!str 10\n- 0x10\n'), ['foo', 'foo', '10', 16]);
+});
+
 test('base64, hex, urlquery', () => {
   assert.equal(call('base64url.decode', 'aGVsbG8'), 'hello');
   assert.equal(call('base64.is_valid', 'aGVsbG8'), false);
