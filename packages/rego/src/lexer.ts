@@ -120,7 +120,7 @@ export function tokenize(src: string, comments?: Comment[]): Token[] {
       if (comments)
         comments.push({
           line,
-          text: src.slice(from + 1, i),
+          text: src.slice(from + 1, src.charCodeAt(i - 1) === 13 ? i - 1 : i),
           ownLine: src.slice(lineStart, from).trim() === '',
         });
       ws = true;

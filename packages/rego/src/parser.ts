@@ -133,7 +133,7 @@ class Parser {
     return new RegoParseError(
       msg,
       { file: this.file, line, column: offset - lineStart + 1 },
-      this.src.slice(lineStart, lineEnd),
+      this.src.slice(lineStart, lineEnd).replace(/\r$/, ''),
     );
   }
 
