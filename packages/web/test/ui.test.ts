@@ -289,6 +289,40 @@ describe('web UI in Chromium', { skip: unavailable ?? false, timeout: 180_000 },
     assert.deepEqual(phone.errors, []);
   });
 
+  test('keyboard only: sign in with Enter, skip link, focus moves to the page on navigation; text contrast ≥ 4.5', async () => {
+    const { page, errors } = await h.newPage();
+    await page.goto('/');
+    await page.getByLabel('API key').waitFor();
+    // The key field has focus on arrival.
+    await page.keyboard.type(ADMIN_TOKEN);
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Stacks', exact: true }).waitFor();
+
+    // After signing in, focus is on the page content.
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'main');
+    // On a fresh load the first Tab reaches the skip link.
+    await page.reload();
+    await page.getByRole('heading', { name: 'Stacks', exact: true }).waitFor();
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Skip to content');
+    await page.keyboard.press('Enter');
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'main');
+
+    // A client-side navigation puts focus on the new page, as a page load would for screen readers.
+    await page.getByRole('link', { name: 'Policies' }).focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Policies' }).waitFor();
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'main');
+    assert.equal(await page.title(), 'Policies · Liftoff');
+
+    // WCAG contrast of every badge, tag, hint and muted text on the stacks page (states of all colours are there).
+    await page.goto('/stacks');
+    await page.locator('.badge').first().waitFor();
+    const worst = await page.evaluate<{ ratio: number; text: string }>(LOWEST_CONTRAST);
+    assert.ok(worst.ratio >= 4.5, `lowest contrast ${worst.ratio.toFixed(2)} at ${worst.text}`);
+    assert.deepEqual(errors, []);
+  });
+
   test('a stack page also updates live', async () => {
     await h.api('POST', '/api/v1/stacks', demoStack('live-list'));
     const viewer = await h.newPage();
@@ -306,3 +340,32 @@ describe('web UI in Chromium', { skip: unavailable ?? false, timeout: 180_000 },
     assert.deepEqual(viewer.errors, []);
   });
 });
+
+/**
+ * Lowest WCAG contrast ratio of text on the page, as source text: functions passed to page.evaluate from tsx get
+ * esbuild helpers (`__name`) that do not exist in the browser.
+ */
+const LOWEST_CONTRAST = `(() => {
+  const rgb = (c) => (c.match(/[\\d.]+/g) || []).map(Number);
+  const lum = (c) => {
+    const [r, g, b] = rgb(c).map((v) => {
+      const s = v / 255;
+      return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+    });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  };
+  const background = (el) => {
+    for (let e = el; e; e = e.parentElement) {
+      const bg = getComputedStyle(e).backgroundColor;
+      if (bg && bg !== 'rgba(0, 0, 0, 0)' && bg !== 'transparent') return bg;
+    }
+    return 'rgb(255, 255, 255)';
+  };
+  let min = { ratio: 99, text: '' };
+  for (const el of document.querySelectorAll('.badge, .tag, .muted, .hint, .small, a, th, td, h1, h2')) {
+    const [l1, l2] = [lum(getComputedStyle(el).color), lum(background(el))].sort((a, b) => b - a);
+    const ratio = (l1 + 0.05) / (l2 + 0.05);
+    if (ratio < min.ratio) min = { ratio, text: el.className + ': ' + (el.textContent || '').slice(0, 30) };
+  }
+  return min;
+})()`;
