@@ -26,7 +26,9 @@ export class RegoParseError extends RegoError {
   /** Bare message without the location prefix. */
   readonly detail: string;
   constructor(detail: string, loc: Location, sourceLine: string) {
-    const snippet = `${sourceLine}\n${' '.repeat(Math.max(0, loc.column - 1))}^`;
+    // Keep tabs in the caret line so the caret lines up under tab-indented code.
+    const pad = sourceLine.slice(0, Math.max(0, loc.column - 1)).replace(/[^\t]/g, ' ');
+    const snippet = `${sourceLine}\n${pad}^`;
     super(
       'rego_parse_error',
       `${loc.file}:${loc.line}:${loc.column}: rego_parse_error: ${detail}\n${snippet}`,
