@@ -9,6 +9,7 @@ import './builtins/index.js';
 import { equals } from './compare.js';
 import { RegoCompileError, type CompileProblem } from './errors.js';
 import { buildIndex, constValueOf } from './rule-index.js';
+import { Frame, Scope } from './scope.js';
 import {
   evaluable,
   outputSlots,
@@ -64,34 +65,6 @@ const DEPRECATED_BUILTINS = new Set([
   'cast_set',
   'cast_string',
 ]);
-
-class Frame {
-  n = 0;
-  names: string[] = [];
-  alloc(name: string): number {
-    this.names.push(name);
-    return this.n++;
-  }
-}
-
-class Scope {
-  vars = new Map<string, number>();
-  assigned = new Set<string>();
-  constructor(
-    readonly parent: Scope | undefined,
-    readonly frame: Frame,
-  ) {}
-  lookup(name: string): number | undefined {
-    const v = this.vars.get(name);
-    if (v !== undefined) return v;
-    return this.parent?.lookup(name);
-  }
-  declare(name: string): number {
-    const slot = this.frame.alloc(name);
-    this.vars.set(name, slot);
-    return slot;
-  }
-}
 
 const OPERATOR_NAMES: Record<string, string> = {
   equal: '==',
