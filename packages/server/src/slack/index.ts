@@ -132,7 +132,10 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
       logger.error({ err: describe(err) }, 'Slack listener error');
     });
     const work = new AfterAckQueue(logger);
-    app.addHook('onClose', () => work.drained());
+    // Answers already promised get a moment to go out on shutdown, not forever (Slack calls have their own timeouts).
+    app.addHook('onClose', () =>
+      Promise.race([work.drained(), new Promise<void>((r) => setTimeout(r, 5_000).unref())]),
+    );
     registerListeners(bolt, {
       work,
       handled: new HandledRequests(options.db),

@@ -17,12 +17,13 @@ export interface SlackWorld {
 }
 
 export async function startSlackWorld(
-  options: { env?: Record<string, string>; runner?: boolean } = {},
+  options: { env?: Record<string, string>; runner?: boolean; databaseUrl?: string } = {},
 ): Promise<SlackWorld> {
   const sim = await startSlackSim({ rateLimits: { mode: 'off' } });
   const demo = seedDemo(sim.control);
   const server = await startServer({
     runner: options.runner,
+    databaseUrl: options.databaseUrl,
     env: {
       SLACK_CLIENT_ID: demo.app.clientId,
       SLACK_CLIENT_SECRET: demo.app.clientSecret,
