@@ -1,5 +1,6 @@
 // Session bootstrap and routing.
 import { useCallback, useEffect, useMemo, useState } from 'react';
+import { ErrorBoundary } from './components/ErrorBoundary';
 import { Layout } from './components/Layout';
 import { api, type Me, type SessionInfo } from './lib/api';
 import { match, navigate, Redirect, usePath } from './lib/router';
@@ -13,7 +14,7 @@ import { SignInPage } from './pages/SignIn';
 import { SlackSettingsPage } from './pages/SlackSettings';
 import { StackPage } from './pages/Stack';
 import { StacksPage } from './pages/Stacks';
-import { NewStackPage } from './pages/NewStack';
+import { EditStackPage, NewStackPage } from './pages/StackForm';
 
 type SessionState =
   { status: 'loading' } | { status: 'signed-out' } | { status: 'signed-in'; info: SessionInfo & { me: Me } };
@@ -88,7 +89,9 @@ export function App() {
   return (
     <SessionContext.Provider value={value}>
       <Layout>
-        <Route path={path} admin={value.me.admin} />
+        <ErrorBoundary resetKey={path}>
+          <Route path={path} admin={value.me.admin} />
+        </ErrorBoundary>
       </Layout>
     </SessionContext.Provider>
   );
@@ -108,6 +111,8 @@ function Route({ path, admin }: { path: string; admin: boolean }) {
   if (match('/stacks', path)) return <StacksPage />;
   if (match('/stacks/new', path)) return admin ? <NewStackPage /> : <NotFoundPage />;
   if ((m = match('/stacks/:id', path))) return <StackPage key={m.id} stackId={m.id} />;
+  if ((m = match('/stacks/:id/edit', path)))
+    return admin ? <EditStackPage key={m.id} stackId={m.id} /> : <NotFoundPage />;
   if ((m = match('/stacks/:id/runs/:runId', path)))
     return <RunPage key={m.runId} stackId={m.id} runId={m.runId} />;
   if (admin) {

@@ -337,6 +337,24 @@ describe('web UI in Chromium', { skip: unavailable ?? false, timeout: 180_000 },
       .waitFor({ timeout: 20_000 });
     await h.api('POST', `/api/v1/stacks/live-list/runs/${run.body.id}/discard`, {});
     await viewer.page.locator('.page-header [data-state="DISCARDED"]').waitFor();
+
+    // Admins edit and delete stacks from the stack page.
+    await viewer.page.getByRole('link', { name: 'Edit' }).click();
+    await viewer.page.getByLabel('Description').fill('Edited from the UI');
+    await viewer.page.getByLabel('Environment').fill('TF_IN_AUTOMATION=1');
+    await viewer.page.getByRole('button', { name: 'Save' }).click();
+    await viewer.page.getByText('Edited from the UI').waitFor();
+    const stack = await h.api<{ description: string; env: Record<string, string> }>(
+      'GET',
+      '/api/v1/stacks/live-list',
+    );
+    assert.equal(stack.body.description, 'Edited from the UI');
+    assert.deepEqual(stack.body.env, { TF_IN_AUTOMATION: '1' });
+    await viewer.page.getByRole('link', { name: 'Edit' }).click();
+    viewer.page.once('dialog', (d) => void d.accept());
+    await viewer.page.getByRole('button', { name: 'Delete stack' }).click();
+    await viewer.page.waitForURL(/\/stacks$/);
+    assert.equal((await h.api('GET', '/api/v1/stacks/live-list')).status, 404);
     assert.deepEqual(viewer.errors, []);
   });
 });

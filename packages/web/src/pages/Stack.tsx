@@ -71,6 +71,11 @@ export function StackPage({ stackId }: { stackId: string }) {
           </>
         }
       >
+        {me.admin && (
+          <Link href={`/stacks/${encodeURIComponent(stackId)}/edit`} className="btn btn-secondary">
+            Edit
+          </Link>
+        )}
         {canWrite && (
           <button type="button" className="btn btn-primary" onClick={() => void trigger()} disabled={busy}>
             {busy ? 'Triggering…' : 'Trigger run'}

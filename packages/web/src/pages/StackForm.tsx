@@ -1,10 +1,11 @@
-// Create a stack (admin). Commands default to a harmless demo so a new stack can be tried at once.
+// Create or edit a stack (admin). New stacks get OpenTofu-style default commands.
 import { useState, type FormEvent } from 'react';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { Field, splitList } from '../components/Field';
 import { PageHeader } from '../components/Layout';
-import { api } from '../lib/api';
+import { api, type Stack } from '../lib/api';
 import { Link, navigate, useTitle } from '../lib/router';
+import { useAsync } from '../lib/use-async';
 
 function slugify(name: string) {
   return name
@@ -14,60 +15,126 @@ function slugify(name: string) {
     .slice(0, 64);
 }
 
+/** `KEY=value` per line ↔ the stack's env object. */
+function envText(env: Record<string, string>): string {
+  return Object.entries(env)
+    .map(([k, v]) => `${k}=${v}`)
+    .join('\n');
+}
+function parseEnv(text: string): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const line of text.split('\n')) {
+    if (!line.trim()) continue;
+    const eq = line.indexOf('=');
+    if (eq === -1) env[line.trim()] = '';
+    else env[line.slice(0, eq).trim()] = line.slice(eq + 1);
+  }
+  return env;
+}
+
 export function NewStackPage() {
   useTitle('New stack');
-  const [name, setName] = useState('');
-  const [id, setId] = useState('');
-  const [idTouched, setIdTouched] = useState(false);
-  const [description, setDescription] = useState('');
-  const [labels, setLabels] = useState('');
-  const [repository, setRepository] = useState('');
-  const [branch, setBranch] = useState('main');
-  const [projectRoot, setProjectRoot] = useState('');
-  const [autodeploy, setAutodeploy] = useState(false);
-  const [administrative, setAdministrative] = useState(false);
-  const [init, setInit] = useState('tofu init -input=false');
-  const [plan, setPlan] = useState('tofu plan -input=false -detailed-exitcode -out=plan.out');
-  const [apply, setApply] = useState('tofu apply -input=false plan.out');
+  return <StackForm stack={null} />;
+}
+
+export function EditStackPage({ stackId }: { stackId: string }) {
+  const stack = useAsync(() => api.stack(stackId), [stackId]);
+  useTitle(`Edit ${stack.data?.name ?? stackId}`);
+  if (!stack.data) {
+    return (
+      <>
+        <PageHeader title={stackId} crumbs={<Link href="/stacks">Stacks</Link>} />
+        <ErrorNotice error={stack.error} />
+      </>
+    );
+  }
+  return <StackForm stack={stack.data} />;
+}
+
+function StackForm({ stack }: { stack: Stack | null }) {
+  const [name, setName] = useState(stack?.name ?? '');
+  const [id, setId] = useState(stack?.id ?? '');
+  const [idTouched, setIdTouched] = useState(stack !== null);
+  const [description, setDescription] = useState(stack?.description ?? '');
+  const [labels, setLabels] = useState((stack?.labels ?? []).join(', '));
+  const [repository, setRepository] = useState(stack?.repository ?? '');
+  const [branch, setBranch] = useState(stack?.branch ?? 'main');
+  const [projectRoot, setProjectRoot] = useState(stack?.project_root ?? '');
+  const [autodeploy, setAutodeploy] = useState(stack?.autodeploy ?? false);
+  const [administrative, setAdministrative] = useState(stack?.administrative ?? false);
+  const [init, setInit] = useState(stack ? (stack.commands.init ?? '') : 'tofu init -input=false');
+  const [plan, setPlan] = useState(
+    stack?.commands.plan ?? 'tofu plan -input=false -detailed-exitcode -out=plan.out',
+  );
+  const [apply, setApply] = useState(stack?.commands.apply ?? 'tofu apply -input=false plan.out');
+  const [env, setEnv] = useState(envText(stack?.env ?? {}));
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
 
   const effectiveId = idTouched ? id : slugify(name);
+  const href = (sid: string) => `/stacks/${encodeURIComponent(sid)}`;
 
   async function submit(e: FormEvent) {
     e.preventDefault();
     setBusy(true);
     setError(null);
+    const fields = {
+      name: name.trim(),
+      description: description.trim(),
+      labels: splitList(labels),
+      repository: repository.trim() || null,
+      branch: repository.trim() ? branch.trim() || null : null,
+      project_root: projectRoot.trim() || null,
+      autodeploy,
+      administrative,
+      commands: { init: init.trim() || null, plan: plan.trim(), apply: apply.trim() },
+      env: parseEnv(env),
+    };
     try {
-      const stack = await api.createStack({
-        id: effectiveId,
-        name: name.trim(),
-        description: description.trim(),
-        labels: splitList(labels),
-        repository: repository.trim() || null,
-        branch: repository.trim() ? branch.trim() || null : null,
-        project_root: projectRoot.trim() || null,
-        autodeploy,
-        administrative,
-        commands: { init: init.trim() || null, plan: plan.trim(), apply: apply.trim() },
-      });
-      navigate(`/stacks/${encodeURIComponent(stack.id)}`);
+      const saved = stack
+        ? await api.updateStack(stack.id, fields)
+        : await api.createStack({ id: effectiveId, ...fields });
+      navigate(href(saved.id));
     } catch (err) {
       setError(err);
       setBusy(false);
     }
   }
 
+  async function remove() {
+    if (!stack || !window.confirm(`Delete stack ${stack.name} with all its runs? This cannot be undone.`))
+      return;
+    setError(null);
+    try {
+      await api.deleteStack(stack.id);
+      navigate('/stacks');
+    } catch (err) {
+      setError(err);
+    }
+  }
+
   return (
     <>
       <PageHeader
-        title="New stack"
+        title={stack ? `Edit ${stack.name}` : 'New stack'}
         crumbs={
           <>
             <Link href="/stacks">Stacks</Link> <span aria-hidden="true">/</span>
+            {stack && (
+              <>
+                {' '}
+                <Link href={href(stack.id)}>{stack.id}</Link> <span aria-hidden="true">/</span>
+              </>
+            )}
           </>
         }
-      />
+      >
+        {stack && (
+          <button type="button" className="btn btn-ghost btn-danger-text" onClick={() => void remove()}>
+            Delete stack
+          </button>
+        )}
+      </PageHeader>
       <form className="card form" onSubmit={submit}>
         <div className="grid-2">
           <Field id="stack-name" label="Name">
@@ -76,7 +143,11 @@ export function NewStackPage() {
           <Field
             id="stack-id"
             label="ID"
-            hint="Used in URLs and Slack commands: lowercase letters, digits, - and _."
+            hint={
+              stack
+                ? 'IDs cannot change: they are in URLs, Slack subscriptions and policies.'
+                : 'Used in URLs and Slack commands: lowercase letters, digits, - and _.'
+            }
           >
             <input
               id="stack-id"
@@ -84,6 +155,7 @@ export function NewStackPage() {
               pattern="[a-z0-9]([a-z0-9_\-]{0,62}[a-z0-9])?"
               className="mono"
               value={effectiveId}
+              readOnly={stack !== null}
               aria-describedby="stack-id-hint"
               onChange={(e) => {
                 setIdTouched(true);
@@ -164,6 +236,21 @@ export function NewStackPage() {
             />
           </Field>
         </fieldset>
+        <Field
+          id="stack-env"
+          label="Environment"
+          hint="KEY=value, one per line; given to every phase with LIFTOFF_RUN_ID and LIFTOFF_STACK_ID."
+        >
+          <textarea
+            id="stack-env"
+            className="mono"
+            rows={3}
+            spellCheck={false}
+            value={env}
+            aria-describedby="stack-env-hint"
+            onChange={(e) => setEnv(e.target.value)}
+          />
+        </Field>
         <div className="checks">
           <label className="check">
             <input type="checkbox" checked={autodeploy} onChange={(e) => setAutodeploy(e.target.checked)} />
@@ -181,9 +268,9 @@ export function NewStackPage() {
         <ErrorNotice error={error} />
         <div className="form-actions">
           <button type="submit" className="btn btn-primary" disabled={busy || !name.trim() || !effectiveId}>
-            {busy ? 'Creating…' : 'Create stack'}
+            {busy ? 'Saving…' : stack ? 'Save' : 'Create stack'}
           </button>
-          <Link href="/stacks" className="btn btn-ghost">
+          <Link href={stack ? href(stack.id) : '/stacks'} className="btn btn-ghost">
             Cancel
           </Link>
         </div>
