@@ -4,7 +4,7 @@
 // unbinds afterwards. A continuation returns `true` to stop the search (e.g. `not` only
 // needs one solution), and that `true` propagates back to the caller unchanged.
 import type { Pos } from '../ast.js';
-import { BuiltinError, OperandTypeError, type BuiltinContext } from '../builtins/registry.js';
+import { OperandTypeError, type BuiltinContext } from '../builtins/registry.js';
 import { compareStrings, equals } from '../compare.js';
 import { RegoError, RegoEvalError } from '../errors.js';
 import { regoString } from '../format.js';
@@ -583,8 +583,8 @@ export class Evaluator {
     const code = err instanceof OperandTypeError ? 'eval_type_error' : 'eval_builtin_error';
     const msg = err instanceof Error ? err.message : String(err);
     const e = new RegoEvalError(code, `${name}: ${msg}`, { file, line: pos.line, column: pos.col });
-    if (this.strict) throw e;
-    if (!(err instanceof BuiltinError) && !(err instanceof Error)) throw e;
+    // Without strict mode a failing builtin is undefined, as in OPA (non-Error throws are bugs).
+    if (this.strict || !(err instanceof Error)) throw e;
     this.firstBuiltinError ??= e;
     return false;
   }
