@@ -43,7 +43,7 @@ function setOrNumbers(
     if (!(b instanceof SetValue)) throw operandError(2, 'set', b);
     return setOp(a, b);
   }
-  throw operandError(1, numOp ? 'number or set' : 'set', a);
+  throw operandError(1, numOp ? 'one of {number, set}' : 'set', a);
 }
 
 function difference(x: SetValue, y: SetValue): SetValue {
@@ -72,7 +72,7 @@ function collection(v: Value, expected: string): Value[] {
 }
 
 function numbersOf(v: Value): RegoNumber[] {
-  const items = collection(v, 'one of {array, set}');
+  const items = collection(v, 'one of {set, array}');
   for (const x of items) {
     if (!isNumber(x)) {
       const t = typeName(v);
@@ -192,7 +192,7 @@ registerBuiltins([
     name: 'max',
     arity: 1,
     fn: (args) => {
-      const items = collection(args[0]!, 'one of {array, set}');
+      const items = collection(args[0]!, 'one of {set, array}');
       if (items.length === 0) return undefined;
       return items.reduce((m, x) => (compare(x, m) > 0 ? x : m));
     },
@@ -201,7 +201,7 @@ registerBuiltins([
     name: 'min',
     arity: 1,
     fn: (args) => {
-      const items = collection(args[0]!, 'one of {array, set}');
+      const items = collection(args[0]!, 'one of {set, array}');
       if (items.length === 0) return undefined;
       return items.reduce((m, x) => (compare(x, m) < 0 ? x : m));
     },
@@ -213,18 +213,18 @@ registerBuiltins([
       const v = args[0]!;
       if (v instanceof SetValue) return [...v.values()];
       if (Array.isArray(v)) return [...v].sort(compare);
-      throw operandError(1, 'one of {array, set}', v);
+      throw operandError(1, 'one of {set, array}', v);
     },
   },
   {
     name: 'all',
     arity: 1,
-    fn: (args) => collection(args[0]!, 'one of {array, set}').every((x) => x === true),
+    fn: (args) => collection(args[0]!, 'one of {set, array}').every((x) => x === true),
   },
   {
     name: 'any',
     arity: 1,
-    fn: (args) => collection(args[0]!, 'one of {array, set}').some((x) => x === true),
+    fn: (args) => collection(args[0]!, 'one of {set, array}').some((x) => x === true),
   },
   typeCheck('is_number', 'number'),
   typeCheck('is_string', 'string'),
