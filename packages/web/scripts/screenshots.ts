@@ -123,6 +123,22 @@ async function main() {
     await page.locator('table').waitFor();
     await shot(page, 'policies');
 
+    await page.goto('/stacks/new');
+    await page.getByLabel('Name').fill('Edge CDN');
+    await page.getByLabel('Labels').fill('env:prod, team:edge');
+    await shot(page, 'stack-new');
+
+    await page.goto('/stacks/production/edit');
+    await page.getByLabel('Plan', { exact: true }).waitFor();
+    await shot(page, 'stack-edit');
+
+    // What a read-only user sees: the same run, no Confirm or Discard.
+    const engineer = await h.newPage({ width: 1280, height: 860 });
+    await h.signIn(engineer.page, ids.engineerKey);
+    await engineer.page.goto(`/stacks/production/runs/${ids.unconfirmed}`);
+    await engineer.page.getByText('waits for confirmation').waitFor();
+    await shot(engineer.page, 'run-read-only');
+
     await page.goto('/policies/office-hours');
     await page.getByLabel('Body').waitFor();
     await page.getByRole('button', { name: 'Evaluate' }).click();
@@ -258,13 +274,13 @@ async function seed(h: Harness) {
     body: OFFICE_HOURS,
   });
   await h.api('PUT', '/api/v1/stacks/production/policies/office-hours');
-  await h.api('POST', '/api/v1/api-keys', {
+  const engineer = await h.api<{ secret: string }>('POST', '/api/v1/api-keys', {
     name: 'Grafana dashboards',
     admin: false,
     teams: ['Engineering'],
   });
   await h.api('POST', '/api/v1/api-keys', { name: 'Release bot', admin: false, teams: ['Platform'] });
-  return { unconfirmed, finished, failed };
+  return { unconfirmed, finished, failed, engineerKey: engineer.body.secret };
 }
 
 function planWith(add: number, change: number, destroy: number, exit = 2) {
