@@ -1,6 +1,6 @@
 // Browser test harness: the real server in-process (port 0, temp SQLite, embedded runner) serving a fresh UI
 // build, and Debian's Chromium driven by playwright-core. No browser is ever downloaded.
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -25,10 +25,38 @@ export function browserUnavailable(): string | null {
 let built: Promise<void> | undefined;
 /** Builds the UI once per process, into packages/web/dist where the server looks for it. */
 export function buildUi(): Promise<void> {
-  built ??= build({ root: WEB_DIR, logLevel: 'warn', configFile: join(WEB_DIR, 'vite.config.ts') }).then(
-    () => {},
-  );
+  built ??= withBuildLock(async () => {
+    await build({ root: WEB_DIR, logLevel: 'warn', configFile: join(WEB_DIR, 'vite.config.ts') });
+  });
   return built;
+}
+
+/**
+ * Test files may run in parallel processes, and a build empties dist/ first: one process builds while the others
+ * wait and then use its output. mkdir is atomic, so the lock is a directory; one left by a crashed run expires.
+ */
+async function withBuildLock(buildIt: () => Promise<void>): Promise<void> {
+  const lock = join(tmpdir(), 'liftoff-web-build.lock');
+  let waited = false;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const stat = statSync(lock, { throwIfNoEntry: false });
+      if (stat && Date.now() - stat.mtimeMs > 120_000) rmSync(lock, { recursive: true, force: true });
+      waited = true;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  try {
+    // Another process built while this one waited: its output is current.
+    if (waited && existsSync(join(WEB_DIR, 'dist', 'index.html'))) return;
+    await buildIt();
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
 }
 
 export interface Harness {
