@@ -12,6 +12,8 @@
 // observable (`json.marshal(1.0) == "1.0"`). Such a BigNum carries `num`, its canonical JS
 // number, which equality and hashing use.
 
+import { floatOp } from './bigfloat.js';
+
 /** An exact decimal `m × 10^e` (`m` has no trailing zeros), optionally with its literal text. */
 export class BigNum {
   constructor(
@@ -202,8 +204,12 @@ export function add(a: RegoNumber, b: RegoNumber): RegoNumber {
     if (Number.isSafeInteger(r)) return r;
     return fromBigInt(BigInt(a) + BigInt(b));
   }
-  const [x, y, e] = align(toDecimal(a), toDecimal(b));
-  return makeNumber(x + y, e);
+  if (isInteger(a) && isInteger(b)) {
+    const [x, y, e] = align(toDecimal(a), toDecimal(b));
+    return makeNumber(x + y, e);
+  }
+  const d = floatOp('+', toDecimal(a), toDecimal(b));
+  return makeNumber(d.m, d.e);
 }
 
 /** Exact subtraction. */
@@ -215,8 +221,12 @@ export function sub(a: RegoNumber, b: RegoNumber): RegoNumber {
     if (Number.isSafeInteger(r)) return r;
     return fromBigInt(BigInt(a) - BigInt(b));
   }
-  const [x, y, e] = align(toDecimal(a), toDecimal(b));
-  return makeNumber(x - y, e);
+  if (isInteger(a) && isInteger(b)) {
+    const [x, y, e] = align(toDecimal(a), toDecimal(b));
+    return makeNumber(x - y, e);
+  }
+  const d = floatOp('-', toDecimal(a), toDecimal(b));
+  return makeNumber(d.m, d.e);
 }
 
 /** Exact multiplication. */
@@ -230,30 +240,25 @@ export function mul(a: RegoNumber, b: RegoNumber): RegoNumber {
   }
   const x = toDecimal(a);
   const y = toDecimal(b);
-  return makeNumber(x.m * y.m, x.e + y.e);
+  if (isInteger(a) && isInteger(b)) return makeNumber(x.m * y.m, x.e + y.e);
+  const d = floatOp('*', x, y);
+  return makeNumber(d.m, d.e);
 }
 
-/** Significant digits kept by inexact division (OPA uses a 64-bit mantissa ≈ 19-20 digits). */
-const DIV_DIGITS = 20;
-
-/** Division; the caller must reject a zero divisor. Exact when the quotient is a finite decimal that fits. */
+/** Division; the caller must reject a zero divisor. Exact when integers divide evenly. */
 export function div(a: RegoNumber, b: RegoNumber): RegoNumber {
   a = canonical(a);
   b = canonical(b);
-  if (typeof a === 'number' && typeof b === 'number') {
-    // Doubles divide exactly when the quotient is representable; otherwise this matches
-    // OPA's 64-bit-mantissa result to ~16 digits, which is what policies observe.
-    const r = a / b;
-    if (Number.isFinite(r) && Math.abs(r) <= 9007199254740991) return r === 0 ? 0 : r;
+  if (typeof a === 'number' && typeof b === 'number' && Number.isSafeInteger(a) && Number.isSafeInteger(b)) {
+    if (a % b === 0) return a / b === 0 ? 0 : a / b;
+  } else if (isInteger(a) && isInteger(b)) {
+    const x = toBigInt(a)!;
+    const y = toBigInt(b)!;
+    if (x % y === 0n) return fromBigInt(x / y);
   }
-  const x = toDecimal(a);
-  const y = toDecimal(b);
-  // Scale the dividend so the quotient carries DIV_DIGITS significant digits.
-  const lx = (x.m < 0n ? -x.m : x.m).toString().length;
-  const ly = (y.m < 0n ? -y.m : y.m).toString().length;
-  const shift = Math.max(0, DIV_DIGITS - lx + ly);
-  const num = x.m * 10n ** BigInt(shift);
-  return makeNumber(num / y.m, x.e - y.e - shift);
+  // Otherwise OPA divides 64-bit-mantissa floats (1/3 == 0.33333333333333333334).
+  const d = floatOp('/', toDecimal(a), toDecimal(b));
+  return makeNumber(d.m, d.e);
 }
 
 /** Integer remainder with the dividend's sign; the caller checks both operands are integers and b ≠ 0. */

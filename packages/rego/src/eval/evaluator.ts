@@ -80,11 +80,14 @@ export class Evaluator {
     try {
       fn();
     } catch (e) {
-      if (e instanceof RangeError && /call stack/i.test(e.message)) {
-        throw new RegoEvalError(
-          'eval_cancel_error',
-          'evaluation exceeded the maximum depth (stack overflow)',
-        );
+      if (e instanceof RangeError) {
+        if (/call stack/i.test(e.message)) {
+          throw new RegoEvalError(
+            'eval_cancel_error',
+            'evaluation exceeded the maximum depth (stack overflow)',
+          );
+        }
+        throw new RegoEvalError('eval_builtin_error', e.message);
       }
       throw e;
     }
@@ -579,7 +582,9 @@ export class Evaluator {
 
   private builtinFailure(err: unknown, name: string, file: string, pos: Pos): boolean {
     if (err instanceof RegoError) throw err;
-    if (err instanceof RangeError && /call stack/i.test(err.message)) throw err;
+    // Possibly a stack overflow: rethrow untouched (inspecting it here could overflow again);
+    // guard() classifies it at the top of the stack.
+    if (err instanceof RangeError) throw err;
     const code = err instanceof OperandTypeError ? 'eval_type_error' : 'eval_builtin_error';
     const msg = err instanceof Error ? err.message : String(err);
     const e = new RegoEvalError(code, `${name}: ${msg}`, { file, line: pos.line, column: pos.col });
