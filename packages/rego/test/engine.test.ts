@@ -23,6 +23,11 @@ test('exact numbers and numeric equality', () => {
   assert.equal(ev('package x\np := {3.5: "x"}[3.50]', 'data.x.p'), 'x');
   assert.equal(ev('package x\np := -17 % 5', 'data.x.p'), -2);
   assert.equal(ev('package x\np := 7 / 2', 'data.x.p'), 3.5);
+  // OPA computes non-integer results on 64-bit-mantissa floats.
+  assert.equal(
+    ev('package x\np := json.marshal([1 / 3, 1.1 - 1])', 'data.x.p'),
+    '[0.33333333333333333334,0.10000000000000000002]',
+  );
 });
 
 test('total order across types', () => {
