@@ -1,14 +1,16 @@
-// The server serves dist/ at `/`; in `vite dev` the API is proxied to a locally running server.
+// The server serves dist/ at `/`. In `vite dev` (hot reload), everything the UI fetches from the server is proxied
+// to a running Liftoff (LIFTOFF_URL, default http://localhost:3000); the Host header is kept so the session cookie
+// and the same-origin check see the dev server's origin.
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
+
+const target = process.env.LIFTOFF_URL ?? 'http://localhost:3000';
+const proxied = { target, changeOrigin: false };
 
 export default defineConfig({
   plugins: [react()],
   build: { outDir: 'dist', emptyOutDir: true, sourcemap: true },
   server: {
-    proxy: {
-      '/api': { target: process.env.LIFTOFF_URL ?? 'http://localhost:3000', changeOrigin: false },
-      '/slack': { target: process.env.LIFTOFF_URL ?? 'http://localhost:3000', changeOrigin: false },
-    },
+    proxy: { '/api': proxied, '/auth': proxied, '/slack': proxied, '/favicon.ico': proxied },
   },
 });

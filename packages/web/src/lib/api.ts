@@ -26,7 +26,6 @@ export const TERMINAL_STATES: readonly RunState[] = [
 export type Access = 'none' | 'read' | 'write' | 'admin';
 
 export interface Me {
-  id: string;
   name: string;
   login: string;
   admin: boolean;
