@@ -4,6 +4,7 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import { sql } from 'kysely';
 import type { Logger } from 'pino';
 import { monotonicFactory } from 'ulid';
 import { resolveEncryptionKey, type Config } from './config.js';
@@ -206,6 +207,9 @@ export async function createLiftoff(config: Config, options: LiftoffOptions = {}
           logger,
           publicUrl: config.publicUrl,
           trustProxy: config.trustProxy,
+          healthCheck: async () => {
+            await sql`select 1`.execute(storage.db);
+          },
           // The web UI always rides along: it only adds routes (and serves packages/web/dist when built).
           plugins: [
             ...(options.plugins ?? []),

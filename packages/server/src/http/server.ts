@@ -28,6 +28,8 @@ export interface HttpOptions {
   trustProxy?: boolean | string[];
   /** Extra plugins (Slack app, web UI), registered after the core routes. */
   plugins?: FastifyPluginAsync[];
+  /** Readiness probe behind /healthz (the database); throws when not ready. */
+  healthCheck?: () => Promise<void>;
 }
 
 const PUBLIC_API_PATHS = new Set(['/api/v1/openapi.json']);
@@ -76,7 +78,19 @@ export async function buildHttpServer(options: HttpOptions): Promise<FastifyInst
       options.logger.error({ method: request.method, route, status: reply.statusCode }, 'request failed');
   });
 
-  app.get('/healthz', async () => ({ status: 'ok' }));
+  // A load balancer should stop sending traffic to an instance that cannot reach its database.
+  app.get('/healthz', async (request, reply) => {
+    try {
+      await options.healthCheck?.();
+      return { status: 'ok' };
+    } catch (err) {
+      request.log.warn({ err }, 'health check failed');
+      return reply.status(503).send({
+        status: 'unavailable',
+        error: { code: 'database_unavailable', message: 'the database is unreachable' },
+      });
+    }
+  });
   app.get('/api/v1/openapi.json', async () => openApiDocument(options.publicUrl));
   app.get('/metrics', async (_request, reply) =>
     reply.type('text/plain; version=0.0.4; charset=utf-8').send(await metrics.render()),

@@ -1,7 +1,7 @@
 // Service surface: health, OpenAPI, metrics, repositories (git clone), run environment, live logs, CLI start-up.
 import assert from 'node:assert/strict';
 import { execSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { spawnCli } from '../helpers/cli.js';
@@ -190,5 +190,21 @@ describe('CLI', () => {
     assert.equal(await p.exited, 1);
     assert.match(p.output(), /invalid configuration: PORT: must be a whole number/);
     assert.ok(!p.output().includes(ADMIN_TOKEN));
+  });
+});
+
+describe('health', () => {
+  test('/healthz answers 503 when the database is gone', async () => {
+    const s = await startServer({ runner: false });
+    try {
+      assert.equal((await fetch(`${s.url}/healthz`)).status, 200);
+      await s.liftoff.storage.close();
+      const res = await fetch(`${s.url}/healthz`);
+      assert.equal(res.status, 503);
+      assert.equal(((await res.json()) as { status: string }).status, 'unavailable');
+    } finally {
+      await s.liftoff.http!.close();
+      rmSync(s.dir, { recursive: true, force: true });
+    }
   });
 });
