@@ -31,8 +31,9 @@
 //     so that results are stable within one evaluation.
 //   - Names must be unique: registering a name twice throws at import time.
 //   - core.ts owns: operators (plus minus mul div rem lt gt lte gte equal neq eq and or),
-//     abs round ceil floor, aggregates (count sum product max min sort all any), is_* and
-//     type_name. `print` and `internal.member_2/3` are evaluator intrinsics.
+//     abs round ceil floor, aggregates (count sum product max min sort all any), is_*,
+//     type_name and internal.member_2/3 (`in`); rego.ts owns rego.parse_module. `print` and
+//     rego.metadata.rule/chain are handled by the evaluator and compiler.
 import type { Value } from '../value.js';
 import { typeName, ObjectValue, SetValue, isNumber } from '../value.js';
 import { isInteger, toBigInt, type RegoNumber } from '../number.js';
