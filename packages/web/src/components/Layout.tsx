@@ -13,14 +13,13 @@ export function Layout({ children }: { children: ReactNode }) {
   const { me, signOut } = useSession();
   const path = usePath();
   const main = useRef<HTMLElement>(null);
-  const first = useRef(true);
+  const shownPath = useRef(path);
 
-  // Move focus to the new page on client-side navigation, as a full page load would.
+  // Move focus to the new page on client-side navigation, as a full page load would. Comparing paths (not a
+  // first-render flag) keeps a fresh load's focus alone, also when StrictMode runs effects twice.
   useEffect(() => {
-    if (first.current) {
-      first.current = false;
-      return;
-    }
+    if (shownPath.current === path) return;
+    shownPath.current = path;
     main.current?.focus();
   }, [path]);
 
