@@ -66,7 +66,10 @@ export function createNotifications(o: NotificationsOptions): Notifications {
   };
 }
 
-/** Tuning from the environment (not part of the SPEC §2 contract; for tests and benchmarks). */
+/**
+ * Tuning from the environment (not part of the SPEC §2 contract; for tests and benchmarks, e.g. a workspace whose
+ * chat.update tier Slack has raised: LIFTOFF_NOTIFY_UPDATES_PER_MIN).
+ */
 export function notificationTuning(env: NodeJS.ProcessEnv): Partial<NotificationsOptions> {
   const n = (name: string) => {
     const v = env[name];
@@ -88,6 +91,15 @@ export function notificationTuning(env: NodeJS.ProcessEnv): Partial<Notification
       ...(base !== undefined ? { baseMs: base } : {}),
       ...(max !== undefined ? { maxMs: max } : {}),
       ...(attempts !== undefined ? { maxAttempts: attempts } : {}),
+    };
+  const updates = n('LIFTOFF_NOTIFY_UPDATES_PER_MIN');
+  if (updates !== undefined)
+    out.pacing = {
+      ...SLACK_PACING,
+      methods: {
+        ...SLACK_PACING.methods,
+        'chat.update': { capacity: Math.max(1, updates / 2), perSecond: updates / 60 },
+      },
     };
   return out;
 }
