@@ -11,6 +11,8 @@ import { fileURLToPath } from 'node:url';
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 20_000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 50);
+const PACED_RATE = Number(process.env.BENCH_PACED_RATE ?? 250);
+const PACED_REQUESTS = Number(process.env.BENCH_PACED_REQUESTS ?? 5000);
 const ADMIN = 'bench-admin-token-0123456789';
 const CLI = fileURLToPath(new URL('../packages/server/src/cli.ts', import.meta.url));
 
@@ -43,6 +45,10 @@ const POLICIES = [
     body: 'package spacelift\ndeny_write { input.stack.administrative }\n',
   },
 ];
+
+function sleep(ms: number) {
+  return ms > 0 ? new Promise((r) => setTimeout(r, ms)) : Promise.resolve();
+}
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
@@ -106,13 +112,16 @@ async function main() {
       latencies: number[];
       seconds: number;
     }
-    async function load(key: string, total: number, concurrency: number, pool: Pool) {
+    /** `rate` (req/s over all clients) paces the clients (open load); without it they go flat out (saturation). */
+    async function load(key: string, total: number, concurrency: number, pool: Pool, rate?: number) {
       let issued = 0;
       const started = performance.now();
       await Promise.all(
-        Array.from({ length: concurrency }, async () => {
+        Array.from({ length: concurrency }, async (_, client) => {
+          if (rate) await sleep(((client / concurrency) * concurrency * 1000) / rate);
           while (issued < total) {
             issued++;
+            const due = performance.now() + (rate ? (concurrency * 1000) / rate : 0);
             const t0 = performance.now();
             const res = await fetch(`${base}/api/v1/stacks/bench`, {
               headers: { authorization: `Bearer ${key}` },
@@ -120,6 +129,7 @@ async function main() {
             await res.arrayBuffer();
             pool.latencies.push(performance.now() - t0);
             if (res.status !== 200) throw new Error(`status ${res.status}`);
+            if (rate) await sleep(due - performance.now());
           }
         }),
       );
@@ -131,18 +141,18 @@ async function main() {
     }
     // Admin and non-admin batches alternate (order flipping every round) so that background load on the machine
     // hits both sides alike.
-    async function compare(total: number, concurrency: number) {
+    async function compare(total: number, concurrency: number, rate?: number) {
       const rounds = 10;
       const a: Pool = { latencies: [], seconds: 0 };
       const n: Pool = { latencies: [], seconds: 0 };
       for (let r = 0; r < rounds; r++) {
         const batch = Math.ceil(total / rounds);
         if (r % 2 === 0) {
-          await load(ADMIN, batch, concurrency, a);
-          await load(user, batch, concurrency, n);
+          await load(ADMIN, batch, concurrency, a, rate);
+          await load(user, batch, concurrency, n, rate);
         } else {
-          await load(user, batch, concurrency, n);
-          await load(ADMIN, batch, concurrency, a);
+          await load(user, batch, concurrency, n, rate);
+          await load(ADMIN, batch, concurrency, a, rate);
         }
       }
       return { admin: summary(a), nonAdmin: summary(n) };
@@ -153,6 +163,12 @@ async function main() {
 
     const { admin, nonAdmin } = await compare(REQUESTS, CONCURRENCY);
     const { admin: admin1, nonAdmin: nonAdmin1 } = await compare(4000, 1);
+    // The same 50 clients at a steady offered load well under capacity: latency without queueing amplification.
+    const { admin: adminPaced, nonAdmin: nonAdminPaced } = await compare(
+      PACED_REQUESTS,
+      CONCURRENCY,
+      PACED_RATE,
+    );
 
     const metrics = await (await fetch(`${base}/metrics`)).text();
     const sum = Number(/liftoff_policy_evaluation_duration_seconds_sum (\S+)/.exec(metrics)?.[1] ?? NaN);
@@ -181,8 +197,17 @@ async function main() {
     console.log(
       `| non-admin, 3 policies | 1 | ${f(nonAdmin1.p50)} | ${f(nonAdmin1.p99)} | ${nonAdmin1.rps.toFixed(0)} |`,
     );
+    console.log(
+      `| admin (no policy evaluation) | ${CONCURRENCY} paced, ${PACED_RATE} req/s | ${f(adminPaced.p50)} | ${f(adminPaced.p99)} | ${adminPaced.rps.toFixed(0)} |`,
+    );
+    console.log(
+      `| non-admin, 3 policies | ${CONCURRENCY} paced, ${PACED_RATE} req/s | ${f(nonAdminPaced.p50)} | ${f(nonAdminPaced.p99)} | ${nonAdminPaced.rps.toFixed(0)} |`,
+    );
     console.log('');
     console.log(`policy overhead at p50, ${CONCURRENCY} clients: ${f(nonAdmin.p50 - admin.p50)} ms`);
+    console.log(
+      `policy overhead at p50, ${CONCURRENCY} clients paced at ${PACED_RATE} req/s: ${f(nonAdminPaced.p50 - adminPaced.p50)} ms`,
+    );
     console.log(`policy overhead at p50, 1 client: ${f(nonAdmin1.p50 - admin1.p50)} ms`);
     console.log(
       `policy overhead per request from throughput (1/rps difference, ${CONCURRENCY} clients): ${f(1000 / nonAdmin.rps - 1000 / admin.rps)} ms`,
