@@ -64,7 +64,7 @@ export function eventRoutes(
       // Checks read access (404 otherwise) before the stream opens, so errors are ordinary JSON responses.
       await services.runs.get(subject, stackId, runId);
 
-      const stream = new SseStream(request, reply, hub);
+      const stream = new SseStream(reply, hub);
       let cursor = lastEventId(request.headers['last-event-id']);
       let lastSeen = '';
       let terminalTicks = 0;
@@ -125,7 +125,7 @@ export function eventRoutes(
       cursor = Number(row?.max ?? 0);
     }
 
-    const stream = new SseStream(request, reply, hub);
+    const stream = new SseStream(reply, hub);
     const readable = new Map<string, { ok: boolean; at: number }>();
     const mayRead = async (stack: Stack, who: Subject) => {
       if (who.admin) return true;

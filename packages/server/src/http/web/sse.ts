@@ -1,6 +1,6 @@
 // One server-sent-events response. The reply is hijacked (Fastify no longer manages it), so this module owns
 // headers, heartbeats and closing; `SseHub` lets the server end every stream when it shuts down.
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply } from 'fastify';
 
 const HEARTBEAT_MS = 15_000;
 
@@ -10,7 +10,6 @@ export class SseStream {
   private readonly closers: Array<() => void> = [];
 
   constructor(
-    request: FastifyRequest,
     private readonly reply: FastifyReply,
     hub: SseHub,
   ) {
@@ -27,7 +26,8 @@ export class SseStream {
     // A comment line keeps idle connections open through proxies with read timeouts.
     this.heartbeat = setInterval(() => this.write(': ping\n\n'), HEARTBEAT_MS);
     this.heartbeat.unref();
-    request.raw.on('close', () => this.close());
+    // The response's 'close' fires when the browser goes away (or after end()): stop polling for it.
+    reply.raw.on('close', () => this.close());
     hub.add(this);
   }
 
