@@ -14,11 +14,7 @@ import {
 import { createLiftoff, type Liftoff } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
-import {
-  createNotifications,
-  type Notifications,
-  type NotificationsOptions,
-} from '../../src/notifications/index.js';
+import { type Notifications, type NotificationsOptions } from '../../src/notifications/index.js';
 import { ADMIN_TOKEN } from '../helpers/server.js';
 
 export const BOT_SCOPES = [
