@@ -23,29 +23,56 @@ deny_write if {
 }
 `;
 
-const SAMPLE_INPUT = {
-  request: { remote_ip: '10.0.0.7', timestamp_ns: 1767225600000000000 },
-  session: {
-    admin: false,
-    creator_ip: '10.0.0.7',
-    login: 'api::reader',
-    name: 'Reader',
-    teams: ['Engineering'],
-    machine: false,
+const SAMPLE_STACK = {
+  id: 'production',
+  administrative: false,
+  autodeploy: false,
+  branch: 'main',
+  labels: ['prod'],
+  locked_by: null,
+  name: 'Production',
+  namespace: '',
+  project_root: '',
+  repository: '',
+  state: 'FINISHED',
+  terraform_version: '',
+};
+
+/** Input documents as the server builds them (SPEC §4): an HTTP request, or a Slack command. */
+const SAMPLE_INPUTS = {
+  http: {
+    request: { remote_ip: '10.0.0.7', timestamp_ns: 1767225600000000000 },
+    session: {
+      admin: false,
+      creator_ip: '10.0.0.7',
+      login: 'api::reader',
+      name: 'Reader',
+      teams: ['Engineering'],
+      machine: false,
+    },
+    stack: SAMPLE_STACK,
   },
-  stack: {
-    id: 'production',
-    administrative: false,
-    autodeploy: false,
-    branch: 'main',
-    labels: ['prod'],
-    locked_by: null,
-    name: 'Production',
-    namespace: '',
-    project_root: '',
-    repository: '',
-    state: 'FINISHED',
-    terraform_version: '',
+  slack: {
+    slack: {
+      command: 'trigger',
+      user: {
+        id: 'U024BE7LH',
+        deleted: false,
+        display_name: 'alice',
+        has_2fa: true,
+        is_admin: false,
+        is_owner: false,
+        is_primary_owner: false,
+        is_restricted: false,
+        is_ultra_restricted: false,
+        is_stranger: false,
+        real_name: 'Alice Admin',
+        tz: 'Europe/Berlin',
+      },
+      team: { id: 'T024BE7LD', name: 'Acme' },
+      channel: { id: 'C024BE91L', name: 'dev-notifications' },
+    },
+    stack: SAMPLE_STACK,
   },
 };
 
@@ -216,14 +243,23 @@ function PolicyForm({ policy }: { policy: Policy | null }) {
             </span>
           </div>
         </form>
-        <Workbench body={body} version={version} />
+        <Workbench body={body} version={version} onCompileError={setMark} />
       </div>
     </>
   );
 }
 
-function Workbench({ body, version }: { body: string; version: 'v1' | 'v0' }) {
-  const [input, setInput] = useState(JSON.stringify(SAMPLE_INPUT, null, 2));
+function Workbench({
+  body,
+  version,
+  onCompileError,
+}: {
+  body: string;
+  version: 'v1' | 'v0';
+  /** A draft that does not compile is marked in the editor, as on save. */
+  onCompileError: (mark: EditorMark | null) => void;
+}) {
+  const [input, setInput] = useState(JSON.stringify(SAMPLE_INPUTS.http, null, 2));
   const [result, setResult] = useState<PolicyEvaluation | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
@@ -240,10 +276,15 @@ function Workbench({ body, version }: { body: string; version: 'v1' | 'v0' }) {
       return;
     }
     setBusy(true);
+    onCompileError(null);
     try {
       setResult(await api.evaluatePolicy({ body, rego_version: version, input: parsed }));
     } catch (err) {
-      setError(err);
+      const pos = compileErrorPosition(err);
+      onCompileError(pos);
+      setError(
+        pos ? new Error(`The policy does not compile (line ${pos.line}, column ${pos.column}).`) : err,
+      );
     } finally {
       setBusy(false);
     }
@@ -255,6 +296,20 @@ function Workbench({ body, version }: { body: string; version: 'v1' | 'v0' }) {
         Test this policy
       </h2>
       <p className="hint">Evaluates the text in the editor (saved or not) against this input document.</p>
+      <div className="field">
+        <label htmlFor="workbench-template">Start from</label>
+        <select
+          id="workbench-template"
+          defaultValue="http"
+          onChange={(e) => {
+            setInput(JSON.stringify(SAMPLE_INPUTS[e.target.value as keyof typeof SAMPLE_INPUTS], null, 2));
+            setResult(null);
+          }}
+        >
+          <option value="http">an API or web request</option>
+          <option value="slack">a Slack command</option>
+        </select>
+      </div>
       <div className="field">
         <label htmlFor="workbench-input">Input (JSON)</label>
         <textarea
