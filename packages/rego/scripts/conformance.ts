@@ -20,7 +20,7 @@ import {
 } from '../src/index.js';
 import { compare, equals } from '../src/compare.js';
 import { ObjectValue, SetValue, fromJS, keyOf, toJSON, type Value } from '../src/value.js';
-import { regoString } from '../src/format.js';
+import { regoText } from '../src/format.js';
 
 interface Case {
   note: string;
@@ -138,7 +138,7 @@ function runCase(c: Case, version: 'v0' | 'v1'): Outcome {
     return { status: 'pass' };
   return {
     status: 'fail',
-    reason: `want ${expected.map(regoString).join(' | ')}\n      got  ${actual.map(regoString).join(' | ')}`,
+    reason: `want ${expected.map(regoText).join(' | ')}\n      got  ${actual.map(regoText).join(' | ')}`,
   };
 }
 

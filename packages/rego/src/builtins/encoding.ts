@@ -4,7 +4,7 @@ import { numberFromText, type RegoNumber } from '../number.js';
 import { ObjectValue, SetValue, isNumber, toJSON, type Value } from '../value.js';
 import { checkSchema, SchemaError, validateSchema, type Json } from '../lib/json-schema.js';
 import { parseYaml, stringifyYaml, YamlError, YamlNumber, type YamlValue } from '../lib/yaml.js';
-import { jsonMarshal, jsonMarshalIndent, numberText, regoText } from './render.js';
+import { jsonMarshal, jsonMarshalIndent, numberText, regoText } from '../format.js';
 import {
   BuiltinError,
   OperandTypeError,

@@ -15,7 +15,7 @@ import {
 import { compareNumbers, fromDouble, toDouble } from '../number.js';
 import { ObjectValue, isNumber, type Value } from '../value.js';
 import { parseJSON } from './encoding.js';
-import { jsonMarshal } from './render.js';
+import { jsonMarshal } from '../format.js';
 import {
   BuiltinError,
   expectObject,

@@ -4,7 +4,7 @@ import { createHash, createHmac } from 'node:crypto';
 import { isInteger, toBigInt } from '../number.js';
 import { ObjectValue, SetValue, isNumber, type Value } from '../value.js';
 import { fromUnixNano, formatTime } from '../lib/go-time.js';
-import { jsonMarshal, regoText } from './render.js';
+import { jsonMarshal, regoText } from '../format.js';
 import { OperandTypeError, expectObject, operandError, registerBuiltins } from './registry.js';
 
 const REQUIRED_CONFIG = ['aws_access_key', 'aws_region', 'aws_secret_access_key', 'aws_service'];

@@ -5,7 +5,7 @@ import { BigNum, isInteger, toBigInt, toDecimal, type RegoNumber } from '../numb
 import { ObjectValue, SetValue, isNumber, toJSON, typeName, type Value } from '../value.js';
 import { renderTemplate, TemplateError } from '../lib/go-template.js';
 import { goSprintf, type GoArg } from '../lib/go-fmt.js';
-import { numberText, regoText } from './render.js';
+import { numberText, regoText } from '../format.js';
 import {
   BuiltinError,
   OperandTypeError,

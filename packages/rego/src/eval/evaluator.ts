@@ -7,7 +7,7 @@ import type { Pos } from '../ast.js';
 import { OperandTypeError, type BuiltinContext } from '../builtins/registry.js';
 import { compareStrings, equals } from '../compare.js';
 import { RegoError, RegoEvalError } from '../errors.js';
-import { regoString } from '../format.js';
+import { regoText } from '../format.js';
 import type { CallTarget, CExpr, CTerm, CWith, RuleDef, RuleSet, TreeNode } from '../ir.js';
 import { ObjectValue, SetValue, keyOf, type Value } from '../value.js';
 import type { Budget } from './budget.js';
@@ -319,7 +319,7 @@ export class Evaluator {
           return false;
         });
         if (vals.size === 0) return ['<undefined>'];
-        return vals.values().map((v) => (typeof v === 'string' ? v : regoString(v)));
+        return vals.values().map((v) => (typeof v === 'string' ? v : regoText(v)));
       });
       let lines: string[][] = [[]];
       for (const opts of options) lines = lines.flatMap((l) => opts.map((o) => [...l, o]));
@@ -344,7 +344,7 @@ export class Evaluator {
       });
       if (many)
         throw new RegoEvalError('eval_conflict_error', 'template expression produced multiple values');
-      s += got === undefined ? '<undefined>' : typeof got === 'string' ? got : regoString(got);
+      s += got === undefined ? '<undefined>' : typeof got === 'string' ? got : regoText(got);
     }
     return k(s);
   }
