@@ -122,6 +122,12 @@ export function RunPage({ stackId, runId }: { stackId: string; runId: string }) 
             : 'The plan has changes and waits for confirmation by someone with write access.'}
         </div>
       )}
+      {run && run.state === 'QUEUED' && (
+        <div className="notice notice-info">
+          Queued. Runs of a stack execute one at a time, in order; this one starts when the runs before it are
+          done.
+        </div>
+      )}
       {run && run.state === 'FAILED' && (
         <div className="notice notice-danger">
           The run failed{failureNote(run) ? `: ${failureNote(run)}` : ''}. The logs below show where.
