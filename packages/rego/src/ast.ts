@@ -190,3 +190,18 @@ export interface Module {
   /** `# METADATA` block above the package clause. */
   annotations?: Annotations;
 }
+
+/**
+ * The dotted name a var or a ref of plain string segments spells (`time.clock`, `data.x.f`),
+ * else undefined. Call targets and `with` targets are named this way.
+ */
+export function dottedName(t: Term): string[] | undefined {
+  if (t.type === 'var') return [t.name];
+  if (t.type !== 'ref' || t.head.type !== 'var') return undefined;
+  const out = [t.head.name];
+  for (const p of t.path) {
+    if (p.type !== 'scalar' || typeof p.value !== 'string') return undefined;
+    out.push(p.value);
+  }
+  return out;
+}

@@ -2,7 +2,7 @@
 // checks safety and reorders bodies so every variable is bound before it is read, detects
 // conflicting rule kinds and recursion, and builds rule indexes.
 import type { Annotations } from './annotations.js';
-import type { Expr, Module, Pos, Rule, Term } from './ast.js';
+import { dottedName, type Expr, type Module, type Pos, type Rule, type Term } from './ast.js';
 import { getBuiltin } from './builtins/registry.js';
 import { UNSUPPORTED_BUILTINS } from './builtins/unsupported.js';
 import './builtins/index.js';
@@ -318,7 +318,7 @@ class Compiler {
       }
       for (const w of e.with) {
         // `with f as count`: a function name, not a variable.
-        const segs = refSegments(w.value);
+        const segs = dottedName(w.value);
         if (segs && !this.resolveGlobalName(segs[0]!, ctx) && getBuiltin(segs.join('.'))) continue;
         visitTerm(w.value);
       }
@@ -621,9 +621,9 @@ class Compiler {
   }
 
   compileWith(target: Term, value: Term, scope: Scope, ctx: Ctx, pos: Pos): CWith {
-    const segs = refSegments(target);
+    const segs = dottedName(target);
     const fnValue = (): { value: CTerm | undefined; target: CallTarget | undefined } => {
-      const vs = refSegments(value);
+      const vs = dottedName(value);
       if (vs && (value.type === 'var' || value.type === 'ref')) {
         const head = vs[0]!;
         if (scope.lookup(head) === undefined && head !== 'input') {
@@ -965,17 +965,6 @@ function declareAssigned(t: Term, scope: Scope): void {
     if (!scope.vars.has(t.name)) scope.declare(t.name);
   } else if (t.type === 'array') t.items.forEach((x) => declareAssigned(x, scope));
   else if (t.type === 'object') for (const [, v] of t.entries) declareAssigned(v, scope);
-}
-
-function refSegments(t: Term): string[] | undefined {
-  if (t.type === 'var') return [t.name];
-  if (t.type !== 'ref' || t.head.type !== 'var') return undefined;
-  const out = [t.head.name];
-  for (const p of t.path) {
-    if (p.type !== 'scalar' || typeof p.value !== 'string') return undefined;
-    out.push(p.value);
-  }
-  return out;
 }
 
 function isConst(t: CTerm): boolean {

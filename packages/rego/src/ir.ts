@@ -34,6 +34,42 @@ export type CTerm =
     }
   | { t: 'template'; parts: Array<string | CTerm> };
 
+/**
+ * Calls `f` on each direct sub-term of a structural term (ref heads and keys, items, entries,
+ * call arguments, template parts). Constants, locals and comprehensions have none here: walkers
+ * treat them specially (a comprehension's own slots are not the outer body's).
+ */
+export function forEachSubterm(t: CTerm, f: (x: CTerm) => void): void {
+  switch (t.t) {
+    case 'input':
+    case 'data':
+      for (const p of t.path) f(p);
+      return;
+    case 'ref':
+      f(t.head);
+      for (const p of t.path) f(p);
+      return;
+    case 'array':
+    case 'set':
+      for (const x of t.items) f(x);
+      return;
+    case 'object':
+      for (const [k, v] of t.entries) {
+        f(k);
+        f(v);
+      }
+      return;
+    case 'call':
+      for (const a of t.args) f(a);
+      return;
+    case 'template':
+      for (const p of t.parts) if (typeof p !== 'string') f(p);
+      return;
+    default:
+      return;
+  }
+}
+
 /** A compiled `with` modifier. */
 export type CWith =
   | { kind: 'input'; path: string[]; value: CTerm }

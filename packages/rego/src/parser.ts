@@ -3,18 +3,19 @@
 // Newlines matter: at the top level of a body literal they end the expression, while
 // inside brackets they are ignored (`depth` tracks that). Refs and calls continue only when
 // `.`, `[` or `(` follows without whitespace, so `x := a\n[b] = c` is two literals.
-import type {
-  ComprehensionTerm,
-  ElseClause,
-  Expr,
-  Import,
-  Module,
-  Pos,
-  RefTerm,
-  Rule,
-  Term,
-  VarTerm,
-  WithModifier,
+import {
+  dottedName,
+  type ComprehensionTerm,
+  type ElseClause,
+  type Expr,
+  type Import,
+  type Module,
+  type Pos,
+  type RefTerm,
+  type Rule,
+  type Term,
+  type VarTerm,
+  type WithModifier,
 } from './ast.js';
 import { RegoParseError } from './errors.js';
 import { LexError, readString, tokenize, type Comment, type Token } from './lexer.js';
@@ -633,7 +634,7 @@ class Parser {
         this.depth--;
         t = appendRef(t, key);
       } else if (this.isOp('(')) {
-        const name = callName(t);
+        const name = dottedName(t);
         if (!name) return t;
         this.next();
         this.depth++;
@@ -880,18 +881,6 @@ function termName(t: Term): string {
 function appendRef(t: Term, seg: Term): RefTerm {
   if (t.type === 'ref') return { type: 'ref', head: t.head, path: [...t.path, seg], pos: t.pos };
   return { type: 'ref', head: t, path: [seg], pos: t.pos };
-}
-
-/** Dotted call name of a var or a ref of string segments (`time.clock`), else undefined. */
-function callName(t: Term): string[] | undefined {
-  if (t.type === 'var') return [t.name];
-  if (t.type !== 'ref' || t.head.type !== 'var') return undefined;
-  const out = [t.head.name];
-  for (const p of t.path) {
-    if (p.type !== 'scalar' || typeof p.value !== 'string') return undefined;
-    out.push(p.value);
-  }
-  return out;
 }
 
 /** Parses one module. The version picks v1 (default) or v0 syntax. */

@@ -2,36 +2,13 @@
 // it can bind, and whether it can run given the slots bound so far. The compiler's reorder
 // step uses these to schedule body expressions (OPA's reorderBodyForSafety).
 import { equals } from './compare.js';
-import type { CExpr, CTerm } from './ir.js';
+import { forEachSubterm, type CExpr, type CTerm } from './ir.js';
 
 /** Adds every slot a term reads or binds (closures: only their free outer slots). */
 export function usedTermSlots(t: CTerm, out: Set<number>): void {
   switch (t.t) {
-    case 'const':
-      return;
     case 'local':
       out.add(t.slot);
-      return;
-    case 'input':
-    case 'data':
-      for (const p of t.path) usedTermSlots(p, out);
-      return;
-    case 'ref':
-      usedTermSlots(t.head, out);
-      for (const p of t.path) usedTermSlots(p, out);
-      return;
-    case 'array':
-    case 'set':
-      for (const x of t.items) usedTermSlots(x, out);
-      return;
-    case 'object':
-      for (const [k, v] of t.entries) {
-        usedTermSlots(k, out);
-        usedTermSlots(v, out);
-      }
-      return;
-    case 'call':
-      for (const a of t.args) usedTermSlots(a, out);
       return;
     case 'compr': {
       const inner = new Set<number>();
@@ -41,9 +18,8 @@ export function usedTermSlots(t: CTerm, out: Set<number>): void {
       for (const s of inner) if (s < t.lo || s >= t.hi) out.add(s);
       return;
     }
-    case 'template':
-      for (const p of t.parts) if (typeof p !== 'string') usedTermSlots(p, out);
-      return;
+    default:
+      forEachSubterm(t, (x) => usedTermSlots(x, out));
   }
 }
 
@@ -187,24 +163,8 @@ export function refKeySlots(t: CTerm, out: Set<number>): void {
         else refKeySlots(p, out);
       }
       return;
-    case 'array':
-    case 'set':
-      for (const x of t.items) refKeySlots(x, out);
-      return;
-    case 'object':
-      for (const [k, v] of t.entries) {
-        refKeySlots(k, out);
-        refKeySlots(v, out);
-      }
-      return;
-    case 'call':
-      for (const a of t.args) refKeySlots(a, out);
-      return;
-    case 'template':
-      for (const p of t.parts) if (typeof p !== 'string') refKeySlots(p, out);
-      return;
     default:
-      return;
+      forEachSubterm(t, (x) => refKeySlots(x, out));
   }
 }
 
@@ -243,30 +203,6 @@ export function unboundTermLocals(t: CTerm, isBound: (s: number) => boolean): Ma
       case 'local':
         if (!isBound(x.slot)) out.set(x.slot, x.name);
         return;
-      case 'input':
-      case 'data':
-        x.path.forEach(visit);
-        return;
-      case 'ref':
-        visit(x.head);
-        x.path.forEach(visit);
-        return;
-      case 'array':
-      case 'set':
-        x.items.forEach(visit);
-        return;
-      case 'object':
-        for (const [k, v] of x.entries) {
-          visit(k);
-          visit(v);
-        }
-        return;
-      case 'call':
-        x.args.forEach(visit);
-        return;
-      case 'template':
-        for (const p of x.parts) if (typeof p !== 'string') visit(p);
-        return;
       case 'compr': {
         // A closure needs its free outer variables.
         const s = new Set<number>();
@@ -275,7 +211,7 @@ export function unboundTermLocals(t: CTerm, isBound: (s: number) => boolean): Ma
         return;
       }
       default:
-        return;
+        forEachSubterm(x, visit);
     }
   };
   visit(t);
