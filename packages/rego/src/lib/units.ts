@@ -30,7 +30,7 @@ const MAX_EXPONENT_DIGITS = 6;
  * Splits "2.5e3Ki" into ["2.5e3", "Ki"]. An `e`/`E` belongs to the number only when a digit or
  * sign follows (so "5E" is five exa). Throws when the exponent has too many digits.
  */
-export function splitAmountAndUnit(s: string): [string, string] {
+function splitAmountAndUnit(s: string): [string, string] {
   const isDigit = (c: string | undefined): boolean => c !== undefined && c >= '0' && c <= '9';
   for (let i = 0; i < s.length; i++) {
     const c = s[i]!;
@@ -49,6 +49,14 @@ export function splitAmountAndUnit(s: string): [string, string] {
     }
   }
   return [s, ''];
+}
+
+/** The checks both `units.parse*` builtins make before splitting, with OPA's messages. */
+function resourceAmountAndUnit(s: string, what: string): [string, string] {
+  if (s.includes(' ')) throw new UnitsError('spaces not allowed in resource strings');
+  const [num, unit] = splitAmountAndUnit(s);
+  if (num === '') throw new UnitsError(`no ${what} provided`);
+  return [num, unit];
 }
 
 /** An exact decimal: value = mant × 10^exp. */
@@ -100,17 +108,8 @@ function decimalTimes(d: Decimal, num: bigint, den: bigint): [bigint, bigint] {
  * letter of the unit is case-sensitive (`m` milli vs `M` mega).
  */
 export function parseUnits(raw: string): string {
-  const s = raw.replaceAll('"', '');
-  if (s.includes(' ')) throw new UnitsError('spaces not allowed in resource strings');
-  let num: string;
-  let unit: string;
-  try {
-    [num, unit] = splitAmountAndUnit(s);
-  } catch {
-    throw new UnitsError('exponent too large');
-  }
-  if (num === '') throw new UnitsError('no amount provided');
-  if (unit.length > 1) unit = unit[0] + unit.slice(1).toLowerCase();
+  const [num, written] = resourceAmountAndUnit(raw.replaceAll('"', ''), 'amount');
+  const unit = written.length > 1 ? written[0] + written.slice(1).toLowerCase() : written;
   let factor: [bigint, bigint];
   if (unit === '') factor = [1n, 1n];
   else if (unit === 'm') factor = [1n, 1000n];
@@ -127,16 +126,7 @@ export function parseUnits(raw: string): string {
 
 /** `units.parse_bytes`: case-insensitive units (`mb` = 10^6, `mib` = 2^20), truncated to an integer. */
 export function parseBytes(raw: string): bigint {
-  const s = raw.toLowerCase().replaceAll('"', '');
-  if (s.includes(' ')) throw new UnitsError('spaces not allowed in resource strings');
-  let num: string;
-  let unit: string;
-  try {
-    [num, unit] = splitAmountAndUnit(s);
-  } catch {
-    throw new UnitsError('exponent too large');
-  }
-  if (num === '') throw new UnitsError('no byte amount provided');
+  const [num, unit] = resourceAmountAndUnit(raw.toLowerCase().replaceAll('"', ''), 'byte amount');
   let factor: bigint;
   if (unit === '') factor = 1n;
   else {
