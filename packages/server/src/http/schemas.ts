@@ -60,7 +60,8 @@ export const stackPatchSchema = z.strictObject({
   project_root: projectRoot.nullable().optional(),
   autodeploy: z.boolean().optional(),
   administrative: z.boolean().optional(),
-  commands: commandsSchema.optional(),
+  // Partial: only the commands given change (`init: null` removes the init command).
+  commands: commandsSchema.partial().optional(),
   env: env.optional(),
   locked_by: nonEmpty(250).nullable().optional(),
   namespace: nonEmpty(250).nullable().optional(),

@@ -91,7 +91,20 @@ for (const backend of ['SQLite', 'PostgreSQL'] as const)
     });
 
     it('no changes: plan exits 0 → FINISHED', async () => {
-      await s.api('POST', '/api/v1/stacks', stackBody('nochange', {}, 0));
+      await s.api('POST', '/api/v1/stacks', stackBody('nochange'));
+      // PATCH changes only the commands given.
+      const patched = await s.api<{ commands: Record<string, string | null> }>(
+        'PATCH',
+        '/api/v1/stacks/nochange',
+        {
+          commands: { plan: 'echo "No changes."; exit 0' },
+        },
+      );
+      assert.deepEqual(patched.body.commands, {
+        init: 'echo init',
+        plan: 'echo "No changes."; exit 0',
+        apply: 'echo applied',
+      });
       const run = (await s.api<RunJson>('POST', '/api/v1/stacks/nochange/runs')).body;
       const done = await s.waitForRun('nochange', run.id, ['FINISHED', 'FAILED', 'UNCONFIRMED']);
       assert.equal(done.state, 'FINISHED');

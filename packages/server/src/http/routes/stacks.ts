@@ -73,12 +73,14 @@ export function stackRoutes(app: FastifyInstance, services: Services) {
     const subject = await requireStackAdmin(request, services, id);
     const body = parseBody(stackPatchSchema, request.body);
     const patch: Partial<StackFields> = { ...body } as Partial<StackFields>;
-    if (body.commands)
+    if (body.commands) {
+      const current = (await services.stacks.get(id)).commands;
       patch.commands = {
-        init: body.commands.init ?? null,
-        plan: body.commands.plan,
-        apply: body.commands.apply,
+        init: body.commands.init === undefined ? current.init : body.commands.init,
+        plan: body.commands.plan ?? current.plan,
+        apply: body.commands.apply ?? current.apply,
       };
+    }
     return presentStack(await services.stacks.update(subject, id, patch), true);
   });
 
