@@ -207,7 +207,7 @@ async function seed(h: Harness) {
     id: string,
     name: string,
     labels: string[],
-    plan: string,
+    plan: string | { plan: string; env: Record<string, string> },
     extra: Record<string, unknown> = {},
   ) =>
     h.api('POST', '/api/v1/stacks', {
@@ -218,9 +218,10 @@ async function seed(h: Harness) {
       repository: null,
       commands: {
         init: 'echo "Initializing the backend..."; echo "Terraform has been successfully initialized!"',
-        plan,
+        plan: typeof plan === 'string' ? plan : plan.plan,
         apply: APPLY,
       },
+      env: typeof plan === 'string' ? {} : plan.env,
       ...extra,
     });
   await stack('production', 'Production', ['env:prod', 'team:platform'], planWith(3, 1, 0), {
@@ -283,14 +284,25 @@ async function seed(h: Harness) {
   return { unconfirmed, finished, failed, engineerKey: engineer.body.secret };
 }
 
+/**
+ * A plan with the given delta, coloured like terraform's own output (the UI renders the colours). The resource
+ * lines travel in the stack's env so the command echoed in the logs stays short.
+ */
 function planWith(add: number, change: number, destroy: number, exit = 2) {
-  return [
-    'echo "Refreshing state..."',
-    'sleep 0.2',
-    ...Array.from({ length: add }, (_, i) => `echo "  # aws_instance.web[${i}] will be created"`),
-    `echo "Plan: ${add} to add, ${change} to change, ${destroy} to destroy."`,
-    `exit ${exit}`,
-  ].join('; ');
+  const line = (sign: string, color: number, what: string) =>
+    `  \\033[${color}m${sign}\\033[0m \\033[1m${what}\\033[0m`;
+  const lines = [
+    ...Array.from({ length: add }, (_, i) => line('+', 32, `aws_instance.web[${i}]`) + ' will be created'),
+    ...Array.from(
+      { length: change },
+      (_, i) => line('~', 33, `aws_lb.public[${i}]`) + ' will be updated in-place',
+    ),
+    ...Array.from({ length: destroy }, (_, i) => line('-', 31, `aws_eip.old[${i}]`) + ' will be destroyed'),
+  ];
+  return {
+    plan: `echo "Refreshing state..."; sleep 0.2; printf "$PLAN_DETAIL"; echo "Plan: ${add} to add, ${change} to change, ${destroy} to destroy."; exit ${exit}`,
+    env: { PLAN_DETAIL: lines.map((l) => `${l}\\n`).join('') },
+  };
 }
 
 const APPLY = 'echo "aws_instance.web[0]: Creating..."; sleep 0.2; echo "Apply complete! Resources applied."';

@@ -6,6 +6,7 @@ import { ErrorNotice } from '../components/ErrorNotice';
 import { PageHeader } from '../components/Layout';
 import { StateBadge, stateTone } from '../components/StateBadge';
 import { api, ApiError, TERMINAL_STATES, type LogChunk, type Run, type RunState } from '../lib/api';
+import { parseAnsi } from '../lib/ansi';
 import { useEventStream } from '../lib/live';
 import { Link, useTitle } from '../lib/router';
 import { duration, exactTime, relativeTime } from '../lib/time';
@@ -245,7 +246,20 @@ function Logs({ chunks, status, finished }: { chunks: LogChunk[]; status: string
         {phases.map((p, i) => (
           <div key={i} className="log-phase">
             <div className="log-phase-name">{p.phase}</div>
-            <pre>{p.text}</pre>
+            <pre>
+              {parseAnsi(p.text).map((seg, j) =>
+                seg.bold || seg.color ? (
+                  <span
+                    key={j}
+                    className={`${seg.bold ? 'ansi-bold' : ''} ${seg.color ? `ansi-${seg.color}` : ''}`}
+                  >
+                    {seg.text}
+                  </span>
+                ) : (
+                  seg.text
+                ),
+              )}
+            </pre>
           </div>
         ))}
       </div>
