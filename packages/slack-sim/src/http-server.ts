@@ -86,8 +86,10 @@ export function createSimServer(sim: SimServices, control: Control, driver: Driv
       });
     });
   });
-  // Keep-alive sockets would hold close() open; tests start and stop many simulators.
-  server.keepAliveTimeout = 1000;
+  // Long enough for clients to reuse connections: undici (fetch, Bolt's respond) subtracts 1 s from the server's
+  // keep-alive hint, so 1 s meant a new TCP connection per call. close() still ends idle sockets at once
+  // (SlackSim.close() calls closeAllConnections()).
+  server.keepAliveTimeout = 5000;
   return server;
 }
 
