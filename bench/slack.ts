@@ -202,9 +202,11 @@ async function main() {
     interface Phase {
       acks: number[];
       failures: number;
+      /** Acked with "busy" (the after-ack queue was full): no answer will follow. */
+      busy: number;
       seconds: number;
     }
-    const phase = (): Phase => ({ acks: [], failures: 0, seconds: 0 });
+    const phase = (): Phase => ({ acks: [], failures: 0, busy: 0, seconds: 0 });
 
     async function load(target: string | undefined, seconds: number, into: Phase) {
       const deadline = performance.now() + seconds * 1000;
@@ -212,12 +214,13 @@ async function main() {
       await Promise.all(
         Array.from({ length: CONCURRENCY }, async () => {
           while (performance.now() < deadline) {
-            const r = await json<{ status: number; ackMs: number }>(`${demo.url}/_sim/driver/slashCommand`, {
-              method: 'POST',
-              body: JSON.stringify([command, target ? { url: target } : {}]),
-            });
+            const r = await json<{ status: number; ackMs: number; json: { text?: string } | null }>(
+              `${demo.url}/_sim/driver/slashCommand`,
+              { method: 'POST', body: JSON.stringify([command, target ? { url: target } : {}]) },
+            );
             if (r.status === 200) into.acks.push(r.ackMs);
             else into.failures++;
+            if (r.json?.text?.includes('busy')) into.busy++;
           }
         }),
       );
@@ -253,7 +256,8 @@ async function main() {
 
     // Every Liftoff ack promised an answer through response_url (the bare app's never get one): wait until the
     // backlog has drained and count them.
-    const liftoffAcked = 1 + liftoffWarmup.acks.length + liftoffAll.acks.length;
+    const liftoffAcked =
+      1 + liftoffWarmup.acks.length + liftoffAll.acks.length - liftoffWarmup.busy - liftoffAll.busy;
     const drainStart = performance.now();
     let answered = 0;
     while (performance.now() - drainStart < 60_000) {
@@ -283,16 +287,14 @@ async function main() {
     );
     console.log('');
     console.log(
-      `Liftoff answers posted to response_url: ${answered} of ${liftoffAcked} acked commands (incl. warm-up); the backlog drained ${drainSeconds.toFixed(1)} s after the load stopped`,
+      `Liftoff answers posted to response_url: ${answered} of ${liftoffAcked} accepted commands (incl. warm-up; ${liftoffWarmup.busy + liftoffAll.busy} more were acked "busy"); ${answered >= liftoffAcked ? `the backlog drained ${drainSeconds.toFixed(1)} s after the load stopped` : `not all within ${drainSeconds.toFixed(0)} s after the load stopped`}`,
     );
     const problems = liftoff
       .output()
       .split('\n')
-      .filter((l) => /"level":(40|50|60)/.test(l));
+      .filter((l) => /"level":(50|60)/.test(l));
     if (problems.length > 0)
-      console.log(
-        `Liftoff logged ${problems.length} warnings/errors, e.g. ${problems.slice(0, 3).join('\n')}`,
-      );
+      console.log(`Liftoff logged ${problems.length} errors, e.g. ${problems.slice(0, 3).join('\n')}`);
     const ratio = liftoffRun.p99 / bareRun.p99;
     console.log(
       `p99 ratio Liftoff / bare: ${ratio.toFixed(2)} (target ≤ 1.5: ${ratio <= 1.5 ? 'met' : 'NOT met'})`,
