@@ -1,7 +1,7 @@
 // `# METADATA` comment blocks (OPA annotations): parsed from the comments directly above a
 // package or rule, normalised like OPA (`authors` strings become {name, email}, `scope`
 // defaults by position), and exposed through rego.metadata.rule() / rego.metadata.chain().
-import { YamlNumber, parseYaml, YamlError, type YamlValue } from './lib/yaml.js';
+import { YamlNumber, parseYaml, YamlError, type YamlValue } from './kernels/yaml.js';
 import type { Comment } from './lexer.js';
 import { numberFromText } from './number.js';
 import { ObjectValue, type Value } from './value.js';

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import '../src/builtins/index.js';
 import { getBuiltin, type BuiltinContext } from '../src/builtins/registry.js';
 import { fromJS, toJSON, type Value } from '../src/value.js';
-import { globsIntersect } from '../src/lib/glob-intersection.js';
+import { globsIntersect } from '../src/kernels/regex/glob-intersection.js';
 
 const ctx: BuiltinContext = { strict: true, nowNs: () => 0n, cache: new Map() };
 const call = (name: string, ...args: unknown[]): unknown =>

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { goSprintf, type GoArg } from '../src/lib/go-fmt.js';
+import { goSprintf, type GoArg } from '../src/kernels/go-fmt.js';
 
 const s = (value: string): GoArg => ({ kind: 'string', value });
 const i = (value: bigint): GoArg => ({ kind: 'int', value });

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PikeRegExp, needsLinearEngine } from '../src/lib/pike-vm.js';
-import { translateRe2, findAll } from '../src/lib/re2.js';
+import { PikeRegExp, needsLinearEngine } from '../src/kernels/regex/pike-vm.js';
+import { translateRe2, findAll } from '../src/kernels/regex/re2.js';
 import '../src/builtins/index.js';
 import { getBuiltin, type BuiltinContext } from '../src/builtins/registry.js';
 

@@ -11,7 +11,7 @@ import {
   parseDuration,
   parseTime,
   toUnixNano,
-} from '../src/lib/go-time.js';
+} from '../src/kernels/go-time.js';
 
 const parseNs = (layout: string, value: string): bigint => toUnixNano(parseTime(layout, value));
 

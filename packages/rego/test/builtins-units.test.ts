@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseBytes, parseUnits } from '../src/lib/units.js';
-import { compareSemver, parseSemver } from '../src/lib/semver.js';
+import { parseBytes, parseUnits } from '../src/kernels/units.js';
+import { compareSemver, parseSemver } from '../src/kernels/semver.js';
 
 test('units.parse is exact', () => {
   assert.equal(parseUnits('10Ei'), '11529215046068469760');

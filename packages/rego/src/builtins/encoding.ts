@@ -2,8 +2,8 @@
 // JSON is parsed here rather than with JSON.parse so that numbers keep their exact value.
 import { numberFromText, type RegoNumber } from '../number.js';
 import { ObjectValue, SetValue, isNumber, toJSON, type Value } from '../value.js';
-import { checkSchema, SchemaError, validateSchema, type Json } from '../lib/json-schema.js';
-import { parseYaml, stringifyYaml, YamlError, YamlNumber, type YamlValue } from '../lib/yaml.js';
+import { checkSchema, SchemaError, validateSchema, type Json } from '../kernels/json-schema.js';
+import { parseYaml, stringifyYaml, YamlError, YamlNumber, type YamlValue } from '../kernels/yaml.js';
 import { jsonMarshal, jsonMarshalIndent, numberText, regoText } from '../format.js';
 import {
   BuiltinError,

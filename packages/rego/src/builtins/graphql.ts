@@ -1,5 +1,5 @@
 // graphql.* builtins (OPA `graphql.go`, on vektah/gqlparser there): parsing to gqlparser-shaped
-// ASTs, schema validation and query validation, from ../lib/graphql.
+// ASTs, schema validation and query validation, from ../kernels/graphql.
 import { ObjectValue, fromJS, toJSON, type Value } from '../value.js';
 import {
   GraphQLError,
@@ -7,8 +7,8 @@ import {
   parseSchemaDocument,
   pruneAst,
   type Node,
-} from '../lib/graphql/parser.js';
-import { loadSchema, validateQuery } from '../lib/graphql/validate.js';
+} from '../kernels/graphql/parser.js';
+import { loadSchema, validateQuery } from '../kernels/graphql/validate.js';
 import { BuiltinError, operandError, registerBuiltins, type BuiltinDef } from './registry.js';
 
 // Validation messages lose their final period (as in OPA); parse errors keep theirs.

@@ -1,4 +1,4 @@
-// net.cidr_* builtins (OPA `cidr.go`), on the Go `net` model in ../lib/cidr.ts, and
+// net.cidr_* builtins (OPA `cidr.go`), on the Go `net` model in ../kernels/cidr.ts, and
 // net.lookup_ip_addr without DNS: policies get no network access in Liftoff, so only IP
 // literals and the reserved name `localhost` (RFC 6761) resolve.
 import { ObjectValue, SetValue, type Value } from '../value.js';
@@ -13,7 +13,7 @@ import {
   parseIP,
   range,
   type Net,
-} from '../lib/cidr.js';
+} from '../kernels/cidr.js';
 import { BuiltinError, expectString, operandError, registerBuiltins, type BuiltinDef } from './registry.js';
 
 function cidrOperand(args: Value[], i: number): Net {

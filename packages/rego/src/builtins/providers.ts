@@ -3,7 +3,7 @@
 import { createHash, createHmac } from 'node:crypto';
 import { isInteger, toBigInt } from '../number.js';
 import { ObjectValue, SetValue, isNumber, type Value } from '../value.js';
-import { fromUnixNano, formatTime } from '../lib/go-time.js';
+import { fromUnixNano, formatTime } from '../kernels/go-time.js';
 import { jsonMarshal, regoText } from '../format.js';
 import { OperandTypeError, expectObject, operandError, registerBuiltins } from './registry.js';
 

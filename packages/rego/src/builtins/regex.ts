@@ -1,9 +1,9 @@
 // regex.* and glob.* builtins (OPA `regex.go`, `glob.go`). Patterns are RE2 and gobwas/glob;
-// see ../lib/re2.ts and ../lib/glob.ts for the translation to JS RegExp.
+// see ../kernels/regex/re2.ts and ../kernels/regex/glob.ts for the translation to JS RegExp.
 import { typeName, type Value } from '../value.js';
-import { compileRe2, expandTemplate, findAll, Re2Error, type Matcher } from '../lib/re2.js';
-import { compileGlob, GlobError, quoteMeta } from '../lib/glob.js';
-import { globsIntersect, GlobIntersectionError } from '../lib/glob-intersection.js';
+import { compileRe2, expandTemplate, findAll, Re2Error, type Matcher } from '../kernels/regex/re2.js';
+import { compileGlob, GlobError, quoteMeta } from '../kernels/regex/glob.js';
+import { globsIntersect, GlobIntersectionError } from '../kernels/regex/glob-intersection.js';
 import {
   BuiltinError,
   OperandTypeError,

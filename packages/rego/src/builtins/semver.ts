@@ -1,5 +1,5 @@
 // semver.compare / semver.is_valid (OPA `semver.go`).
-import { compareSemver, parseSemver, type SemVer } from '../lib/semver.js';
+import { compareSemver, parseSemver, type SemVer } from '../kernels/semver.js';
 import { BuiltinError, expectString, registerBuiltins } from './registry.js';
 
 function version(s: string, pos: number): SemVer {

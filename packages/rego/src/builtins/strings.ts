@@ -3,8 +3,8 @@
 import { compareStrings } from '../compare.js';
 import { BigNum, isInteger, toBigInt, toDecimal, type RegoNumber } from '../number.js';
 import { ObjectValue, SetValue, isNumber, toJSON, typeName, type Value } from '../value.js';
-import { renderTemplate, TemplateError } from '../lib/go-template.js';
-import { goSprintf, type GoArg } from '../lib/go-fmt.js';
+import { renderTemplate, TemplateError } from '../kernels/go-template.js';
+import { goSprintf, type GoArg } from '../kernels/go-fmt.js';
 import { numberText, regoText } from '../format.js';
 import {
   BuiltinError,

@@ -1,4 +1,4 @@
-// time.* builtins (OPA `time.go`) on Go time semantics from ../lib/go-time.ts. Timestamps are
+// time.* builtins (OPA `time.go`) on Go time semantics from ../kernels/go-time.ts. Timestamps are
 // int64 nanoseconds, handled as bigints.
 import { fromBigInt, isInteger, toBigInt } from '../number.js';
 import { isNumber, typeName, type Value } from '../value.js';
@@ -16,7 +16,7 @@ import {
   toUnixNano,
   WEEKDAYS,
   type GoTime,
-} from '../lib/go-time.js';
+} from '../kernels/go-time.js';
 import {
   BuiltinError,
   expectString,

@@ -1,6 +1,6 @@
 // units.parse / units.parse_bytes (OPA `parse_units.go`, `parse_bytes.go`); exact results.
 import { fromBigInt, numberFromText } from '../number.js';
-import { parseBytes, parseUnits, UnitsError } from '../lib/units.js';
+import { parseBytes, parseUnits, UnitsError } from '../kernels/units.js';
 import { BuiltinError, expectString, registerBuiltins } from './registry.js';
 
 function wrap<T>(f: () => T): T {
