@@ -342,7 +342,15 @@ describe('web UI in Chromium', { skip: unavailable ?? false, timeout: 180_000 },
     await h.signIn(viewer.page);
     await viewer.page.goto('/stacks/live-list');
     await viewer.page.getByText('No runs yet.').waitFor();
+    const list = await h.newPage();
+    await h.signIn(list.page);
+    await list.page.goto('/stacks');
+    const listRow = list.page.getByRole('row').filter({ hasText: 'Stack live-list' });
+    await listRow.getByText('never run').waitFor();
     const run = await h.api<{ id: string }>('POST', '/api/v1/stacks/live-list/runs', {});
+    // The stacks list follows too: state badge and latest run, without reloading.
+    await listRow.locator('[data-state="UNCONFIRMED"]').waitFor({ timeout: 20_000 });
+    await listRow.getByText('by admin').waitFor();
     await viewer.page
       .getByRole('row')
       .filter({ hasText: run.body.id })
@@ -369,6 +377,7 @@ describe('web UI in Chromium', { skip: unavailable ?? false, timeout: 180_000 },
     await viewer.page.waitForURL(/\/stacks$/);
     assert.equal((await h.api('GET', '/api/v1/stacks/live-list')).status, 404);
     assert.deepEqual(viewer.errors, []);
+    assert.deepEqual(list.errors, []);
   });
 });
 
