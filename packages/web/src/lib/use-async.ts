@@ -6,7 +6,8 @@ export interface AsyncState<T> {
   error: unknown;
   loading: boolean;
   reload: () => void;
-  setData: (value: T) => void;
+  /** Replaces the data from its latest value (safe when several updates land before a re-render). */
+  update: (fn: (current: T) => T) => void;
 }
 
 export function useAsync<T>(load: () => Promise<T>, deps: readonly unknown[]): AsyncState<T> {
@@ -35,5 +36,9 @@ export function useAsync<T>(load: () => Promise<T>, deps: readonly unknown[]): A
   }, [...deps, tick]);
 
   const reload = useCallback(() => setTick((t) => t + 1), []);
-  return { data, error, loading, reload, setData };
+  const update = useCallback(
+    (fn: (current: T) => T) => setData((current) => (current === undefined ? current : fn(current))),
+    [],
+  );
+  return { data, error, loading, reload, update };
 }

@@ -1,6 +1,6 @@
 // One stack: its runs (live), a trigger button for users with write access, attached policies (admin) and the
 // Slack channels subscribed to it.
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { Delta } from '../components/Delta';
 import { ErrorNotice, errorText } from '../components/ErrorNotice';
 import { Labels } from '../components/Labels';
@@ -20,17 +20,22 @@ export function StackPage({ stackId }: { stackId: string }) {
   const runs = useAsync(() => api.runs(stackId), [stackId]);
   const [busy, setBusy] = useState(false);
   const [actionError, setActionError] = useState<unknown>(null);
+  const latestRunId = useRef('');
   useTitle(stack.data?.name ?? stackId);
 
   useEventStream(`/api/v1/events?stack=${encodeURIComponent(stackId)}`, {
     run: (data) => {
       const run = data as Run;
       if (run.stack_id !== stackId) return;
-      const list = runs.data ?? [];
-      const exists = list.some((r) => r.id === run.id);
-      runs.setData(exists ? list.map((r) => (r.id === run.id ? run : r)) : [run, ...list]);
-      if (stack.data && (!list[0] || run.id >= list[0].id))
-        stack.setData({ ...stack.data, state: run.state });
+      runs.update((list) =>
+        list.some((r) => r.id === run.id) ? list.map((r) => (r.id === run.id ? run : r)) : [run, ...list],
+      );
+      // The stack's state is its latest run's (run ids sort by creation).
+      const known = runs.data?.[0]?.id ?? '';
+      if (run.id >= known && run.id >= latestRunId.current) {
+        latestRunId.current = run.id;
+        stack.update((current) => ({ ...current, state: run.state }));
+      }
     },
   });
 

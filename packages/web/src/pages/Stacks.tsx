@@ -22,8 +22,8 @@ export function StacksPage() {
       const run = data as Run;
       if (!stacks.data) return;
       if (!stacks.data.some((s) => s.id === run.stack_id)) return stacks.reload();
-      stacks.setData(
-        stacks.data.map((s) =>
+      stacks.update((list) =>
+        list.map((s) =>
           s.id !== run.stack_id || (s.latest_run && s.latest_run.id > run.id)
             ? s
             : { ...s, state: run.state, latest_run: run },
