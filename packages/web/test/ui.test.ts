@@ -195,6 +195,22 @@ describe('web UI in Chromium', { skip: unavailable ?? false, timeout: 180_000 },
     assert.deepEqual(errors, []);
   });
 
+  test('Stop ends a run that is planning', async () => {
+    const { page, errors } = admin;
+    await h.api(
+      'POST',
+      '/api/v1/stacks',
+      demoStack('slow', { commands: { init: null, plan: 'echo planning; sleep 30', apply: 'true' } }),
+    );
+    const run = await h.api<{ id: string }>('POST', '/api/v1/stacks/slow/runs', {});
+    await page.goto(`/stacks/slow/runs/${run.body.id}`);
+    await page.locator('.page-header [data-state="PLANNING"]').waitFor({ timeout: 20_000 });
+    await page.getByRole('button', { name: 'Stop' }).click();
+    await page.locator('.page-header [data-state="STOPPED"]').waitFor({ timeout: 20_000 });
+    assert.equal(await page.getByRole('button', { name: 'Stop' }).count(), 0);
+    assert.deepEqual(errors, []);
+  });
+
   test('Settings → Slack shows what to configure when Slack credentials are missing', async () => {
     const { page, errors } = admin;
     await page.getByRole('link', { name: 'Settings' }).click();
