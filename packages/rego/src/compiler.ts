@@ -778,7 +778,7 @@ class Compiler {
 
   // ---- rules ----
 
-  compileRuleDef(rule: Rule, rs: RuleSet, tail: Term[], ctx: Ctx): RuleDef | undefined {
+  compileRuleDef(rule: Rule, tail: Term[], ctx: Ctx): RuleDef | undefined {
     const frame = new Frame();
     const scope = new Scope(undefined, frame);
     const bound = new Set<number>();
@@ -860,7 +860,7 @@ class Compiler {
       if (!deps) this.deps.set(rs, (deps = new Set()));
       ctx.deps = deps;
       ctx.meta = this.metadataOf(rule, rs, mod.pkg);
-      const def = this.compileRuleDef(rule, rs, tail, ctx);
+      const def = this.compileRuleDef(rule, tail, ctx);
       if (!def) continue;
       if (rule.isDefault) rs.defaultDef = def;
       else rs.defs.push(def);

@@ -76,7 +76,7 @@ export function regoText(v: Value): string {
 }
 
 /** JSON string literal with Go's HTML-safe escapes (`<`, `>`, `&`, U+2028, U+2029). */
-export function jsonQuote(s: string): string {
+function jsonQuote(s: string): string {
   return JSON.stringify(s).replace(
     /[<>&\u2028\u2029]/g,
     (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'),

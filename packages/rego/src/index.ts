@@ -14,7 +14,9 @@ export type { Module } from './ast.js';
 
 /** A named module source; the name appears in error messages as the file. */
 export interface ModuleSource {
+  /** File name used in error locations, e.g. `policies/access.rego`. */
   name: string;
+  /** Rego source text. */
   source: string;
 }
 
@@ -30,7 +32,9 @@ export interface CompileOptions {
 
 /** Per-evaluation options. */
 export interface EvalOptions {
+  /** The `input` document (plain JSON-like JS values); undefined leaves `input` undefined. */
   input?: unknown;
+  /** Base documents, visible under `data` alongside the rules; default `{}`. */
   data?: unknown;
   /** Maximum evaluation steps; exceeding it raises `eval_cancel_error`. */
   maxSteps?: number;

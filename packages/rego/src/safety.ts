@@ -83,7 +83,7 @@ export function evaluable(t: CTerm, isBound: (s: number) => boolean): boolean {
 }
 
 /** Like `evaluable`, for a ref key: unbound vars (and patterns of them) iterate. */
-export function keyEvaluable(t: CTerm, isBound: (s: number) => boolean): boolean {
+function keyEvaluable(t: CTerm, isBound: (s: number) => boolean): boolean {
   if (t.t === 'local') return true;
   if (t.t === 'array') return t.items.every((x) => keyEvaluable(x, isBound));
   if (t.t === 'object') return t.entries.every(([k, v]) => evaluable(k, isBound) && keyEvaluable(v, isBound));
@@ -91,7 +91,7 @@ export function keyEvaluable(t: CTerm, isBound: (s: number) => boolean): boolean
 }
 
 /** True when `t` can be unified against a known value (vars bind, the rest must be evaluable). */
-export function patternOK(t: CTerm, isBound: (s: number) => boolean): boolean {
+function patternOK(t: CTerm, isBound: (s: number) => boolean): boolean {
   if (t.t === 'local') return true;
   if (t.t === 'array') return t.items.every((x) => patternOK(x, isBound));
   if (t.t === 'object') return t.entries.every(([k, v]) => evaluable(k, isBound) && patternOK(v, isBound));

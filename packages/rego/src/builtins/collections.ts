@@ -7,6 +7,7 @@ import {
   OperandTypeError,
   expectArray,
   expectObject,
+  expectSet,
   operandError,
   registerBuiltins,
   type BuiltinContext,
@@ -617,10 +618,8 @@ const defs: BuiltinDef[] = [
     name: 'set_diff',
     arity: 2,
     fn: (args) => {
-      const a = args[0]!;
-      const b = args[1]!;
-      if (!(a instanceof SetValue)) throw operandError(1, 'set', a);
-      if (!(b instanceof SetValue)) throw operandError(2, 'set', b);
+      const a = expectSet(args, 0);
+      const b = expectSet(args, 1);
       return SetValue.from(a.values().filter((x) => !b.has(x)));
     },
   },

@@ -12,7 +12,7 @@ const hmac = (alg: string) => (args: Value[]) =>
     .digest('hex');
 
 /** Parses a UUID in any of Go google/uuid's accepted forms into its 16 bytes. */
-export function parseUUID(s: string): Buffer | undefined {
+function parseUUID(s: string): Buffer | undefined {
   let hex: string;
   if (s.length === 36) hex = s;
   else if (s.length === 38 && s[0] === '{' && s[37] === '}') hex = s.slice(1, 37);

@@ -16,7 +16,7 @@ import {
 } from './registry.js';
 
 /** A JSON syntax error. */
-export class JsonSyntaxError extends Error {}
+class JsonSyntaxError extends Error {}
 
 /** Parses JSON text into a Rego value with exact numbers. Throws JsonSyntaxError. */
 export function parseJSON(text: string): Value {
@@ -180,7 +180,7 @@ function base64Decode(s: string, url: boolean): string {
 }
 
 /** Go's url.QueryEscape. */
-export function queryEscape(s: string): string {
+function queryEscape(s: string): string {
   let out = '';
   for (const b of Buffer.from(s, 'utf8')) {
     const c = String.fromCharCode(b);
@@ -192,7 +192,7 @@ export function queryEscape(s: string): string {
 }
 
 /** Go's url.QueryUnescape. */
-export function queryUnescape(s: string): string {
+function queryUnescape(s: string): string {
   const bytes: number[] = [];
   const src = Buffer.from(s, 'utf8');
   for (let i = 0; i < src.length; i++) {

@@ -36,7 +36,7 @@
 //     rego.metadata.rule/chain are handled by the evaluator and compiler.
 import type { Value } from '../value.js';
 import { typeName, ObjectValue, SetValue, isNumber } from '../value.js';
-import { isInteger, toBigInt, type RegoNumber } from '../number.js';
+import type { RegoNumber } from '../number.js';
 
 /** What a builtin may use from the running evaluation. */
 export interface BuiltinContext {
@@ -96,11 +96,6 @@ export function getBuiltin(name: string): BuiltinDef | undefined {
   return registry.get(name);
 }
 
-/** All registered builtin names. */
-export function builtinNames(): string[] {
-  return [...registry.keys()];
-}
-
 /** `args[i]` as a string, or an operand error (i is 0-based). */
 export function expectString(args: Value[], i: number): string {
   const v = args[i]!;
@@ -112,21 +107,6 @@ export function expectString(args: Value[], i: number): string {
 export function expectNumber(args: Value[], i: number): RegoNumber {
   const v = args[i]!;
   if (!isNumber(v)) throw operandError(i + 1, 'number', v);
-  return v;
-}
-
-/** `args[i]` as an exact integer, or an operand error. */
-export function expectInteger(args: Value[], i: number): bigint {
-  const v = args[i]!;
-  if (!isNumber(v)) throw operandError(i + 1, 'number', v);
-  if (!isInteger(v)) throw operandError(i + 1, 'integer', v);
-  return toBigInt(v)!;
-}
-
-/** `args[i]` as a boolean, or an operand error. */
-export function expectBoolean(args: Value[], i: number): boolean {
-  const v = args[i]!;
-  if (typeof v !== 'boolean') throw operandError(i + 1, 'boolean', v);
   return v;
 }
 

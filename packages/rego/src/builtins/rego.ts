@@ -135,7 +135,7 @@ function rule(r: Rule): J {
 }
 
 /** OPA-style AST JSON of a module. */
-export function moduleJSON(m: Module): J {
+function moduleJSON(m: Module): J {
   const out: Record<string, J> = {
     package: { path: [{ type: 'var', value: 'data' }, ...m.pkg.map((p) => ({ type: 'string', value: p }))] },
   };

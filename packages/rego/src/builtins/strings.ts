@@ -18,7 +18,7 @@ import {
 import { intOperand } from './operands.js';
 
 /** Code points of a string. */
-export function codePoints(s: string): string[] {
+function codePoints(s: string): string[] {
   return Array.from(s);
 }
 

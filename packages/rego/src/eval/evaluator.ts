@@ -274,7 +274,7 @@ export class Evaluator {
       }
       case 'call':
         if (t.target.kind === 'print') return this.evalPrint(t.args, f, k);
-        return this.evalList(t.args, 0, [], f, (args) => this.call(t, args.slice(), f, k));
+        return this.evalList(t.args, 0, [], f, (args) => this.call(t, args.slice(), k));
       case 'compr':
         return k(this.evalCompr(t, f));
       case 'template':
@@ -523,7 +523,7 @@ export class Evaluator {
 
   // ---- calls ----
 
-  private call(t: CTerm & { t: 'call' }, args: Value[], f: Frame, k: VCont): boolean {
+  private call(t: CTerm & { t: 'call' }, args: Value[], k: VCont): boolean {
     let target = t.target;
     if (this.mocks) {
       const key =

@@ -98,7 +98,7 @@ function parseIPUncached(s: string): IP | undefined {
 }
 
 /** Bits of the address family. */
-export function bitsOf(ip: IP): number {
+function bitsOf(ip: IP): number {
   return ip.v4 ? 32 : 128;
 }
 

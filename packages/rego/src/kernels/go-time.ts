@@ -19,10 +19,10 @@ export interface Zone {
 }
 
 /** Coordinated Universal Time. */
-export const UTC: Zone = { name: 'UTC', offsetAt: () => 0, abbrevAt: () => 'UTC' };
+const UTC: Zone = { name: 'UTC', offsetAt: () => 0, abbrevAt: () => 'UTC' };
 
 /** A zone with one fixed offset, as Go's `FixedZone`. */
-export function fixedZone(abbrev: string, offset: number): Zone {
+function fixedZone(abbrev: string, offset: number): Zone {
   return { name: abbrev, offsetAt: () => offset, abbrevAt: () => abbrev };
 }
 
@@ -112,7 +112,7 @@ function numericAbbrev(offset: number): string {
 // Civil calendar (proleptic Gregorian), days since 1970-01-01
 
 /** Days since the Unix epoch of a (possibly unnormalised) proleptic-Gregorian date. */
-export function daysFromCivil(y: number, m: number, d: number): number {
+function daysFromCivil(y: number, m: number, d: number): number {
   // Normalise the month first so AddDate-style overflow (month 14, day 0) works.
   y += Math.floor((m - 1) / 12);
   m = ((((m - 1) % 12) + 12) % 12) + 1;
@@ -125,7 +125,7 @@ export function daysFromCivil(y: number, m: number, d: number): number {
 }
 
 /** The [year, month (1-12), day] of a day count since the Unix epoch. */
-export function civilFromDays(z: number): [number, number, number] {
+function civilFromDays(z: number): [number, number, number] {
   z += 719468;
   const era = Math.floor(z / 146097);
   const doe = z - era * 146097;
@@ -144,7 +144,7 @@ function isLeap(y: number): boolean {
 }
 
 /** Days in a month of a year. */
-export function daysIn(month: number, year: number): number {
+function daysIn(month: number, year: number): number {
   if (month === 2) return isLeap(year) ? 29 : 28;
   return [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]!;
 }
@@ -220,7 +220,7 @@ export function fields(t: GoTime): Fields {
  * Go's `time.Date`: builds an instant from (possibly overflowing) wall-clock fields in a zone,
  * resolving the zone offset at that wall time.
  */
-export function dateIn(
+function dateIn(
   year: number,
   month: number,
   day: number,
@@ -286,7 +286,7 @@ export function diff(a: GoTime, b: GoTime): number[] {
 /** English weekday names, Sunday first. */
 export const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 /** English month names, January first. */
-export const MONTHS = [
+const MONTHS = [
   'January',
   'February',
   'March',

@@ -77,7 +77,7 @@ export function parseDecimal(text: string): Decimal | undefined {
 }
 
 /** Renders numerator/denominator like Go's big.Rat: integer digits, else FloatString(10). */
-export function renderRational(num: bigint, den: bigint): string {
+function renderRational(num: bigint, den: bigint): string {
   if (den < 0n) {
     num = -num;
     den = -den;

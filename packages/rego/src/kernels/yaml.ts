@@ -40,7 +40,7 @@ function stripComment(s: string): string {
  * Resolves a plain scalar like go-yaml v2 (YAML 1.1), which OPA's yaml.unmarshal uses through
  * sigs.k8s.io/yaml: yes/no/on/off are booleans, integers may use 0x/0b/leading-0 octal and `_`.
  */
-export function resolvePlain(s: string): YamlValue {
+function resolvePlain(s: string): YamlValue {
   if (s === '' || s === '~' || s === 'null' || s === 'Null' || s === 'NULL') return null;
   if (/^(y|Y|yes|Yes|YES|on|On|ON|true|True|TRUE)$/.test(s)) return true;
   if (/^(n|N|no|No|NO|off|Off|OFF|false|False|FALSE)$/.test(s)) return false;

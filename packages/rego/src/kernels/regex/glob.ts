@@ -19,7 +19,7 @@ function escClass(ch: string): string {
 }
 
 /** Translates a glob to a RegExp source with the given single-character delimiters. */
-export function globToRegExpSource(pattern: string, delimiters: string[]): string {
+function globToRegExpSource(pattern: string, delimiters: string[]): string {
   const notSep = delimiters.length === 0 ? '[\\s\\S]' : `[^${delimiters.map(escClass).join('')}]`;
   const cps = Array.from(pattern);
   let i = 0;
