@@ -64,7 +64,8 @@ describe(
       await page.getByRole('link', { name: 'Allow' }).click();
       await page.waitForURL((url) => url.href.startsWith(h.url));
 
-      await page.goto('/settings/slack');
+      // Slack's success page links back into the UI; the session survives the round trip.
+      await page.getByRole('link', { name: /Settings/ }).click();
       await page.locator('[data-slack-state="linked"]').waitFor();
       await page.getByText('Liftoff is integrated with Acme.').waitFor();
       await page.getByText('chat:write', { exact: true }).waitFor();
