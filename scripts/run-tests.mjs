@@ -6,7 +6,8 @@ import { spawnSync } from 'node:child_process';
 
 const root = resolve(import.meta.dirname, '..');
 const args = process.argv.slice(2);
-const roots = args.length > 0 ? args : readdirSync(join(root, 'packages')).map((p) => join('packages', p, 'test'));
+const roots =
+  args.length > 0 ? args : readdirSync(join(root, 'packages')).map((p) => join('packages', p, 'test'));
 
 function collect(path, out) {
   let stat;
