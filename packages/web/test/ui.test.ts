@@ -167,6 +167,8 @@ describe('web UI in Chromium', { skip: unavailable ?? false, timeout: 180_000 },
     await h.signIn(reader.page, key.body.secret);
     // Admin-only navigation is not offered.
     assert.equal(await reader.page.getByRole('link', { name: 'Policies' }).count(), 0);
+    await reader.page.getByRole('row').filter({ hasText: 'Web demo' }).getByText('read only').waitFor();
+    assert.equal(await reader.page.getByRole('link', { name: 'New stack' }).count(), 0);
     await reader.page.goto(`/stacks/web-demo/runs/${run.body.id}`);
     await reader.page.locator('.page-header [data-state="UNCONFIRMED"]').waitFor();
     await reader.page.getByText('waits for confirmation by someone with write access').waitFor();

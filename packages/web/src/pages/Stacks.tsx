@@ -105,7 +105,17 @@ export function StacksPage() {
                     <Link href={`/stacks/${encodeURIComponent(s.id)}`} className="strong">
                       {s.name}
                     </Link>
-                    <div className="muted mono small">{s.id}</div>
+                    <div className="muted mono small">
+                      {s.id}
+                      {s.access === 'read' && (
+                        <span
+                          className="tag access-tag"
+                          title="You can see this stack and its runs, not change them"
+                        >
+                          read only
+                        </span>
+                      )}
+                    </div>
                   </td>
                   <td data-label="State">
                     <StateBadge state={s.state} />
