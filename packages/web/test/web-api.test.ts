@@ -334,6 +334,9 @@ for (const backend of backends)
         assert.equal(res.headers.get('cache-control'), 'no-cache');
         assert.match(await res.text(), /<div id="root">/);
       }
+      const direct = await fetch(h.url + '/index.html');
+      assert.match(direct.headers.get('content-security-policy') ?? '', /default-src 'self'/);
+      await direct.arrayBuffer();
       const html = await (await fetch(h.url + '/')).text();
       const asset = /src="(\/assets\/[^"]+\.js)"/.exec(html)![1]!;
       const js = await fetch(h.url + asset);

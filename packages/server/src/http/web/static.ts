@@ -67,6 +67,8 @@ export async function staticRoutes(app: FastifyInstance, distDir: string) {
         path.includes(join('dist', 'assets')) ? 'public, max-age=31536000, immutable' : 'no-cache',
       );
       res.setHeader('x-content-type-options', 'nosniff');
+      // index.html fetched by its own name gets the same policy as the SPA routes.
+      if (path.endsWith('.html')) res.setHeader('content-security-policy', CSP);
     },
   });
   for (const route of SPA_ROUTES) {
