@@ -195,34 +195,48 @@ class Compiler {
 
   resolveGlobal(name: string, ctx: Ctx): CTerm | undefined {
     if (name === 'input') return { t: 'input', path: [] };
-    if (name === 'data') return { t: 'data', path: [] };
+    if (name === 'data') return { t: 'data', path: [], rule: undefined, at: 0 }; // noted once its path is known
     const imp = ctx.imports.get(name);
     if (imp) {
       const path: CTerm[] = imp.path.map((s) => ({ t: 'const', v: s }));
-      return imp.root === 'input' ? { t: 'input', path } : { t: 'data', path: this.noteData(path, ctx) };
+      return imp.root === 'input' ? { t: 'input', path } : this.dataRef(path, ctx);
     }
     if (ctx.pkgRules.has(name)) {
       const path: CTerm[] = [...ctx.pkg, name].map((s) => ({ t: 'const', v: s }));
-      return { t: 'data', path: this.noteData(path, ctx) };
+      return this.dataRef(path, ctx);
     }
     return undefined;
   }
 
+  /** A `data` ref term: notes its dependencies and the rule set its constant prefix reaches. */
+  dataRef(path: CTerm[], ctx: Ctx): CTerm {
+    this.noteData(path, ctx);
+    let n: TreeNode | undefined = this.root;
+    for (let i = 0; i < path.length; i++) {
+      const seg = path[i]!;
+      if (seg.t !== 'const' || typeof seg.v !== 'string') break;
+      n = n.children.get(seg.v);
+      if (!n) break;
+      if (n.rs) return { t: 'data', path, rule: n.rs, at: i + 1 };
+    }
+    return { t: 'data', path, rule: undefined, at: 0 };
+  }
+
   /** Records rule dependencies of a data ref (for the recursion check). */
-  noteData(path: CTerm[], ctx: Ctx): CTerm[] {
-    if (!ctx.deps) return path;
+  noteData(path: CTerm[], ctx: Ctx): void {
+    if (!ctx.deps) return;
     let n: TreeNode | undefined = this.root;
     for (const seg of path) {
       if (n.rs) {
         ctx.deps.add(n.rs);
-        return path;
+        return;
       }
       if (seg.t !== 'const' || typeof seg.v !== 'string') break;
       n = n.children.get(seg.v);
-      if (!n) return path;
+      if (!n) return;
     }
-    if (path.some((seg) => seg.t !== 'const')) return path;
-    if (path.some((seg) => seg.t === 'const' && typeof seg.v !== 'string')) return path;
+    if (path.some((seg) => seg.t !== 'const')) return;
+    if (path.some((seg) => seg.t === 'const' && typeof seg.v !== 'string')) return;
     // Prefix reference: depends on every rule below.
     const stack: TreeNode[] = [n];
     while (stack.length) {
@@ -230,7 +244,6 @@ class Compiler {
       if (x.rs) ctx.deps.add(x.rs);
       stack.push(...x.children.values());
     }
-    return path;
   }
 
   /** Pre-pass: declares the body's local variables so closures can see outer vars. */
@@ -361,7 +374,7 @@ class Compiler {
         const head = this.compileTerm(t.head, scope, ctx);
         const path = t.path.map((p) => this.compileTerm(p, scope, ctx));
         if (head.t === 'input') return { t: 'input', path: [...head.path, ...path] };
-        if (head.t === 'data') return { t: 'data', path: this.noteData([...head.path, ...path], ctx) };
+        if (head.t === 'data') return this.dataRef([...head.path, ...path], ctx);
         if (head.t === 'ref') return { t: 'ref', head: head.head, path: [...head.path, ...path] };
         return { t: 'ref', head, path };
       }

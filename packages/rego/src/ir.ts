@@ -16,7 +16,14 @@ export type CTerm =
   | { t: 'const'; v: Value }
   | { t: 'local'; slot: number; name: string }
   | { t: 'input'; path: CTerm[] }
-  | { t: 'data'; path: CTerm[] }
+  | {
+      t: 'data';
+      path: CTerm[];
+      /** The rule set the leading constant segments reach (`at` segments in), if any: without
+       *  `with data…` replacements, evaluation goes to it directly instead of walking the tree. */
+      rule: RuleSet | undefined;
+      at: number;
+    }
   | { t: 'ref'; head: CTerm; path: CTerm[] }
   | { t: 'array'; items: CTerm[] }
   | { t: 'object'; entries: Array<[CTerm, CTerm]> }

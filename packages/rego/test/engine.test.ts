@@ -131,6 +131,10 @@ r := [a, b] if {
     { v: 3 },
   ]);
   assert.deepEqual(pol.evaluate('data.x.r'), [10, 7]);
+  // Rule refs are resolved to their rule set at compile time; a `with` on the rule still wins.
+  assert.deepEqual(pol.query('v := data.x.p + 1 with data.x.p as 41; w := data.x.p', { input: { a: 1 } }), [
+    { v: 42, w: 1 },
+  ]);
 });
 
 test('conflicts raise eval_conflict_error', () => {

@@ -256,6 +256,10 @@ export class Evaluator {
       case 'input':
         return this.input === undefined ? false : this.evalRefPath(this.input, t.path, 0, f, k);
       case 'data':
+        if (t.rule !== undefined && this.overrides === undefined) {
+          const v = this.ruleSetValue(t.rule);
+          return v === undefined ? false : this.evalRefPath(v, t.path, t.at, f, k);
+        }
         return this.walkData(this.root, this.baseData, this.overrides, t.path, 0, f, k);
       case 'ref':
         return this.evalTerm(t.head, f, (h) => this.evalRefPath(h, t.path, 0, f, k));
