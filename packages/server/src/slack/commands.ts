@@ -199,7 +199,10 @@ async function trigger(deps: CommandDeps, subject: Subject, stackId: string): Pr
 }
 
 async function list(deps: CommandDeps, subject: Subject, req: CommandRequest): Promise<string> {
-  const subscribed = new Set((await deps.subscriptions.ofChannel(req.channelId)).map((s) => s.stack_id));
+  // Subscribed stacks, with the reason notification delivery stopped for a disabled one.
+  const subscribed = new Map(
+    (await deps.subscriptions.ofChannel(req.channelId)).map((s) => [s.stack_id, s.disabled_reason] as const),
+  );
   const lines: string[] = [];
   let more = 0;
   for (const stack of await deps.services.stacks.list()) {
@@ -210,7 +213,12 @@ async function list(deps: CommandDeps, subject: Subject, req: CommandRequest): P
       more += 1;
       continue;
     }
-    const mark = subscribed.has(stack.id) ? ' · :bell: subscribed' : '';
+    const disabled = subscribed.get(stack.id);
+    const mark = !subscribed.has(stack.id)
+      ? ''
+      : disabled
+        ? ` · :no_bell: notifications stopped: ${escape(disabled)} (subscribe again to resume)`
+        : ' · :bell: subscribed';
     lines.push(
       `• \`${stack.id}\` — ${escape(stack.name)} · ${stack.state} · ${level === 'write' ? 'Write' : 'Read'}${mark}`,
     );
