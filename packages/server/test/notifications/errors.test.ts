@@ -143,6 +143,31 @@ describe('Slack errors during delivery', () => {
       '/api/v1/stacks/err/subscriptions',
     );
     assert.match(subs.body.find((s) => s.channel_id === channel)!.disabled_reason ?? '', /archived/);
+    // The channel's `list` says so too (once it is usable again, someone can look).
+    ws.sim.control.unarchiveChannel(channel);
+    await server.api('POST', '/api/v1/policies', {
+      id: 'slack-read',
+      name: 'Slack read',
+      type: 'ACCESS',
+      labels: ['autoattach:notify'],
+      body: 'package spacelift\n\nread if input.slack.channel.id\n',
+    });
+    await ws.sim.driver.slashCommand({
+      channel,
+      user: ws.demo.users.alice.id,
+      command: '/liftoff',
+      text: 'list',
+    });
+    const listed = await until(
+      () =>
+        ws.sim.control
+          .responseUrls({ channel })
+          .flatMap((u) => u.posts)
+          .find((p) => JSON.stringify(p).includes('notifications stopped')),
+      'list showing the stopped subscription',
+    );
+    assert.match(JSON.stringify(listed), /archived/);
+    ws.sim.control.archiveChannel(channel);
     // Later runs are not sent to it at all.
     const calls = ws.sim.control.apiCalls({ method: 'chat.postMessage' }).length;
     await finishedRun();
