@@ -496,7 +496,12 @@ class Compiler {
       return { kind: 'unknown' };
     }
     if (this.disabled.has(name)) {
-      this.problem(ctx.file, pos, `unsafe built-in function calls in expression: ${name}`, 'rego_type_error');
+      this.problem(
+        ctx.file,
+        pos,
+        `unsafe built-in function calls in expression: ${name} (disabled in this environment)`,
+        'rego_type_error',
+      );
       return { kind: 'unknown' };
     }
     const def = getBuiltin(name);

@@ -26,9 +26,7 @@ export class RegoParseError extends RegoError {
   /** Bare message without the location prefix. */
   readonly detail: string;
   constructor(detail: string, loc: Location, sourceLine: string) {
-    // Keep tabs in the caret line so the caret lines up under tab-indented code.
-    const pad = sourceLine.slice(0, Math.max(0, loc.column - 1)).replace(/[^\t]/g, ' ');
-    const snippet = `${sourceLine}\n${pad}^`;
+    const snippet = caretSnippet(sourceLine, loc.column);
     super(
       'rego_parse_error',
       `${loc.file}:${loc.line}:${loc.column}: rego_parse_error: ${detail}\n${snippet}`,
@@ -41,6 +39,19 @@ export class RegoParseError extends RegoError {
   }
 }
 
+/** The source line with a caret under `column` (1-based), as parse and compile errors show it. */
+export function caretSnippet(sourceLine: string, column: number): string {
+  // Keep tabs in the caret line so the caret lines up under tab-indented code.
+  const pad = sourceLine.slice(0, Math.max(0, column - 1)).replace(/[^\t]/g, ' ');
+  return `${sourceLine}\n${pad}^`;
+}
+
+/** The caret snippet of a 1-based line and column of `source`; undefined when out of range. */
+export function snippetAt(source: string, line: number, column: number): string | undefined {
+  const text = source.split('\n')[line - 1];
+  return text === undefined ? undefined : caretSnippet(text.replace(/\r$/, ''), column);
+}
+
 /** One problem found by the compiler. */
 export interface CompileProblem {
   file: string;
@@ -48,15 +59,25 @@ export interface CompileProblem {
   column: number;
   message: string;
   code: string;
+  /** The offending source line with a caret, when the source is known. */
+  snippet?: string;
 }
 
-/** One or more compile errors (safety, types, conflicts, recursion). `code` is the first error's. */
+/**
+ * One or more compile errors (safety, types, conflicts, recursion). `code` is the first error's,
+ * and the message starts with it (location, then snippet) so a one-line log still says what
+ * and where; the other errors follow in the order they were found.
+ */
 export class RegoCompileError extends RegoError {
   readonly errors: CompileProblem[];
   constructor(errors: CompileProblem[]) {
     const first = errors[0]!;
-    const text = errors.map((e) => `${e.file}:${e.line}: ${e.code}: ${e.message}`).join('\n');
-    super(first.code, errors.length > 1 ? `${errors.length} errors occurred:\n${text}` : text);
+    const text = errors
+      .map(
+        (e) => `${e.file}:${e.line}:${e.column}: ${e.code}: ${e.message}${e.snippet ? `\n${e.snippet}` : ''}`,
+      )
+      .join('\n');
+    super(first.code, errors.length > 1 ? `${text}\n(${errors.length} errors)` : text);
     this.errors = errors;
   }
 }
@@ -71,4 +92,18 @@ export class RegoEvalError extends RegoError {
     this.location = location;
     this.detail = detail;
   }
+}
+
+/** `e` with caret snippets added from the sources it can find (`sourceOf` maps a file name to its text). */
+export function withSnippets(
+  e: RegoCompileError,
+  sourceOf: (file: string) => string | undefined,
+): RegoCompileError {
+  return new RegoCompileError(
+    e.errors.map((p) => {
+      const source = p.snippet === undefined ? sourceOf(p.file) : undefined;
+      const snippet = source === undefined ? undefined : snippetAt(source, p.line, p.column);
+      return snippet === undefined ? p : { ...p, snippet };
+    }),
+  );
 }

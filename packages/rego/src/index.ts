@@ -1,6 +1,6 @@
 // Public API of the Rego engine: compile modules once, evaluate many times.
 import { compileModules, type CompiledModules } from './compiler.js';
-import { RegoCompileError, RegoError, RegoEvalError, RegoParseError } from './errors.js';
+import { RegoCompileError, RegoError, RegoEvalError, RegoParseError, withSnippets } from './errors.js';
 import { Budget } from './eval/budget.js';
 import { Evaluator, type Frame } from './eval/evaluator.js';
 import type { CQuery, CTerm } from './ir.js';
@@ -88,7 +88,7 @@ class Policy implements CompiledPolicy {
       try {
         q = this.compiled.compileQuery(parseQuery(query), 'query');
       } catch (e) {
-        throw tooDeep(e, 'query', 'rego_parse_error');
+        throw located(tooDeep(e, 'query', 'rego_parse_error'), (f) => (f === 'query' ? query : undefined));
       }
       // Bound the cache: callers building query strings dynamically must not leak memory.
       if (this.queries.size >= CACHE_LIMIT) this.queries.clear();
@@ -126,7 +126,11 @@ class Policy implements CompiledPolicy {
   evaluate(ref: string, options?: EvalOptions): JsonValue | undefined {
     let c = this.refs.get(ref);
     if (!c) {
-      c = this.compiled.compileTermQuery(parseTerm(ref, 'query'), 'query');
+      try {
+        c = this.compiled.compileTermQuery(parseTerm(ref, 'query'), 'query');
+      } catch (e) {
+        throw located(tooDeep(e, 'query', 'rego_parse_error'), (f) => (f === 'query' ? ref : undefined));
+      }
       if (this.refs.size >= CACHE_LIMIT) this.refs.clear();
       this.refs.set(ref, c);
     }
@@ -158,9 +162,17 @@ export function compile(modules: ModuleSource[] | string, options: CompileOption
   try {
     compiled = compileModules(parsed, { disabledBuiltins: options.disabledBuiltins });
   } catch (e) {
-    throw tooDeep(e, list[0]?.name ?? 'policy.rego', 'rego_compile_error');
+    throw located(
+      tooDeep(e, list[0]?.name ?? 'policy.rego', 'rego_compile_error'),
+      (f) => list.find((m) => m.name === f)?.source,
+    );
   }
   return new Policy(compiled, options.strictBuiltinErrors ?? false);
+}
+
+/** Compile errors get caret snippets here, where the sources are at hand. */
+function located(e: unknown, sourceOf: (file: string) => string | undefined): unknown {
+  return e instanceof RegoCompileError ? withSnippets(e, sourceOf) : e;
 }
 
 /** Converts a JS stack overflow (absurdly nested source) into a typed error. */

@@ -79,6 +79,7 @@ test('compile errors: unsafe vars, redeclaration, unknown functions, recursion, 
     column: 12,
     message: 'var y is unsafe',
     code: 'rego_unsafe_var_error',
+    snippet: 'allow if { y > 1 }\n           ^',
   });
   e = compileError('package p\nallow if { x := 1; x := 2 }\n');
   assert.equal(e.errors[0]!.message, 'var x assigned above');
@@ -104,4 +105,54 @@ test('parse error: v1 keywords in a v0 module explain the import', () => {
   const e = parseError('package p\nallow if { true }\n', 'v0');
   assert.equal(e.detail, '`if` is a keyword only in Rego v1 or with `import future.keywords.if`');
   assert.equal(e.column, 7);
+});
+
+test('compile error message: first error with file:line:column and caret, then the rest', () => {
+  const e = compileError(
+    'package p\n\nallow if {\n\tx == 1\n}\n\ndeny if {\n  startswith_x(input.a, "b")\n}\n',
+  );
+  assert.equal(e.code, 'rego_unsafe_var_error');
+  assert.equal(e.errors.length, 2);
+  assert.equal(
+    e.message,
+    [
+      'policy.rego:4:2: rego_unsafe_var_error: var x is unsafe',
+      '\tx == 1',
+      '\t^',
+      'policy.rego:8:3: rego_type_error: undefined function startswith_x',
+      '  startswith_x(input.a, "b")',
+      '  ^',
+      '(2 errors)',
+    ].join('\n'),
+  );
+});
+
+test('compile errors: builtins the environment disables or Liftoff does not support say so', () => {
+  const disabled = (() => {
+    try {
+      compile('package p\nt := time.now_ns()\n', { disabledBuiltins: ['time.now_ns'] });
+    } catch (e) {
+      return e;
+    }
+    assert.fail('expected a compile error');
+  })();
+  assert.ok(disabled instanceof RegoCompileError);
+  assert.match(
+    disabled.message,
+    /^policy\.rego:2:6: rego_type_error: .*time\.now_ns \(disabled in this environment\)\n/,
+  );
+  const e = compileError('package p\nr := http.send({"method": "GET", "url": "https://example.com"})\n');
+  assert.match(e.message, /^policy\.rego:2:6: rego_type_error: unsupported built-in function http\.send: /);
+  assert.ok(e.errors[0]!.snippet?.endsWith('\n     ^'));
+});
+
+test('query errors carry the query as their snippet', () => {
+  const p = compile('package p\nallow := true\n');
+  assert.throws(
+    () => p.query('data.p.allow; z > 1'),
+    (e: unknown) =>
+      e instanceof RegoCompileError &&
+      e.message ===
+        'query:1:15: rego_unsafe_var_error: var z is unsafe\ndata.p.allow; z > 1\n              ^',
+  );
 });
