@@ -157,6 +157,10 @@ async function main() {
     await page.getByLabel('New API key secret').waitFor();
     await shot(page, 'api-keys');
 
+    await page.goto('/settings/audit');
+    await page.locator('table').waitFor();
+    await shot(page, 'audit-log');
+
     const phone = await h.newPage({ width: 390, height: 844 });
     await h.signIn(phone.page);
     await phone.page.goto('/stacks');

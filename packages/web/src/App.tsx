@@ -6,6 +6,7 @@ import { api, type Me, type SessionInfo } from './lib/api';
 import { match, navigate, Redirect, usePath } from './lib/router';
 import { SessionContext } from './lib/session';
 import { ApiKeysPage } from './pages/ApiKeys';
+import { AuditPage } from './pages/Audit';
 import { NotFoundPage } from './pages/NotFound';
 import { PoliciesPage } from './pages/Policies';
 import { PolicyPage } from './pages/Policy';
@@ -121,6 +122,7 @@ function Route({ path, admin }: { path: string; admin: boolean }) {
     if ((m = match('/policies/:id', path))) return <PolicyPage key={m.id} policyId={m.id} />;
     if (match('/settings', path) || match('/settings/slack', path)) return <SlackSettingsPage />;
     if (match('/settings/api-keys', path)) return <ApiKeysPage />;
+    if (match('/settings/audit', path)) return <AuditPage />;
   }
   return <NotFoundPage />;
 }

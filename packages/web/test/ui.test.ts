@@ -290,6 +290,26 @@ describe('web UI in Chromium', { skip: unavailable ?? false, timeout: 180_000 },
     assert.deepEqual(errors, []);
   });
 
+  test('the audit log lists who did what, including denied attempts', async () => {
+    const { page, errors } = admin;
+    await page.goto('/settings/audit');
+    const confirm = page
+      .getByRole('row')
+      .filter({ hasText: 'run.confirm' })
+      .filter({ hasText: 'ALLOWED' })
+      .first();
+    await confirm.waitFor();
+    assert.match(await confirm.innerText(), /admin/);
+    // The read-only user's forced confirm is on record as denied.
+    await page
+      .getByRole('row')
+      .filter({ hasText: 'run.confirm' })
+      .filter({ hasText: 'DENIED' })
+      .first()
+      .waitFor();
+    assert.deepEqual(errors, []);
+  });
+
   test('sign-out ends the session server-side', async () => {
     const { page, errors } = admin;
     const cookie = (await page.context().cookies()).find((c) => c.name === 'liftoff_session')!;
@@ -309,6 +329,7 @@ describe('web UI in Chromium', { skip: unavailable ?? false, timeout: 180_000 },
       '/policies/readers',
       '/settings/slack',
       '/settings/api-keys',
+      '/settings/audit',
     ]) {
       await phone.page.goto(path);
       await phone.page.locator('main h1').first().waitFor();

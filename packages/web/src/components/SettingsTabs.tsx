@@ -1,11 +1,12 @@
 import { Link, usePath } from '../lib/router';
 
-/** Settings sections; both are admin-only screens. */
+/** Settings sections; all admin-only screens. */
 export function SettingsTabs() {
   const path = usePath();
   const tabs = [
     { href: '/settings/slack', label: 'Slack' },
     { href: '/settings/api-keys', label: 'API keys' },
+    { href: '/settings/audit', label: 'Audit log' },
   ];
   return (
     <nav aria-label="Settings" className="tabs">

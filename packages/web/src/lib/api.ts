@@ -173,6 +173,18 @@ export interface SlackIntegration {
   deactivated_at?: string | null;
 }
 
+export interface AuditEvent {
+  id: number;
+  at: string;
+  actor: string;
+  /** Slack channel for Slack requests. */
+  channel: string | null;
+  action: string;
+  target: string;
+  decision: string;
+  detail: string | null;
+}
+
 export class ApiError extends Error {
   constructor(
     readonly status: number,
@@ -280,6 +292,12 @@ export const api = {
   createApiKey: (body: { name: string; admin: boolean; teams: string[] }) =>
     request<{ id: string; secret: string }>('POST', '/api/v1/api-keys', body),
   revokeApiKey: (id: string) => request<void>('DELETE', `/api/v1/api-keys/${enc(id)}`),
+
+  auditEvents: async (before?: number) =>
+    listOf<AuditEvent>(
+      await request('GET', `/api/v1/audit-events?limit=100${before ? `&before=${before}` : ''}`),
+      'events',
+    ),
 };
 
 /** Line and column of a Rego compile error, from the 400's fields or its message ("line 3, column 5"). */
