@@ -106,9 +106,12 @@ describe('kill -9 during delivery', () => {
     return { status: res.status, body: (await res.json()) as T };
   }
 
+  const restarts: number[] = [];
   async function startChild() {
+    const t = Date.now();
     proc = spawnCli('start', env);
     port = await proc.port(30_000);
+    restarts.push(Date.now() - t);
   }
 
   it(`loses nothing across ${KILLS} kill -9 restarts`, async () => {
@@ -157,6 +160,7 @@ describe('kill -9 during delivery', () => {
         await startChild();
       }
 
+      const lastStart = Date.now();
       const final = new Map<string, string>();
       await until(
         async () => {
@@ -212,7 +216,8 @@ describe('kill -9 during delivery', () => {
       console.log(
         `# ${KILLS} × kill -9: ${runs.length} runs (${JSON.stringify(states)}) × 2 channels, ${rows.length} messages, ` +
           `${ws.sim.control.apiCalls({}).filter((c) => c.method.startsWith('chat.')).length} chat calls, ` +
-          `posts repeated after an unknown outcome: ${uncertain}, duplicate messages: ${duplicates}`,
+          `posts repeated after an unknown outcome: ${uncertain}, duplicate messages: ${duplicates}; ` +
+          `start-up ${Math.round(restarts.reduce((a, b) => a + b, 0) / restarts.length)} ms on average, converged ${Math.round((Date.now() - lastStart) / 1000)} s after the last restart`,
       );
       assert.equal(rows.length, runs.length * 2, 'one delivery row per run and channel');
       // Duplicates are reported above; the documented window makes 0 the target, not a guarantee.
