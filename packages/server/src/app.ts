@@ -30,7 +30,15 @@ import {
 import { deliveryInstallations } from './notifications/credentials.js';
 import { RegoPolicyEngine } from './policy-engine/rego.js';
 import { Runner } from './runner/runner.js';
+import {
+  localAccessChanges,
+  postgresAccessChanges,
+  type AccessChangeFeed,
+} from './storage/access-changes.js';
+import { AccessChangingStackRepository } from './storage/access-changing-stack-repository.js';
 import { KyselyApiKeyRepository } from './storage/api-key-repository.js';
+import { CachedApiKeyRepository } from './storage/cached-api-key-repository.js';
+import { CachedPolicyRepository } from './storage/cached-policy-repository.js';
 import { KyselyAuditRepository } from './storage/audit-repository.js';
 import { openDatabase, type Storage } from './storage/database.js';
 import { migrate } from './storage/migrations/index.js';
@@ -56,6 +64,8 @@ export interface LiftoffOptions {
    * `false` turns delivery off in this process.
    */
   notifications?: false | Partial<NotificationsOptions>;
+  /** How long cached API keys and policy attachments may be served without a change notice (default 1 s). */
+  accessCacheTtlMs?: number;
 }
 
 export interface Liftoff {
@@ -93,15 +103,31 @@ export async function createLiftoff(config: Config, options: LiftoffOptions = {}
   const metrics = new Metrics();
   const stackRepo = new KyselyStackRepository(storage.db);
   const runRepo = new KyselyRunRepository(storage.db, storage.dialect);
-  const policyRepo = new KyselyPolicyRepository(storage.db);
+  // API keys and the policies applying to a stack are read on every request: cached, invalidated on change.
+  const accessChanges: AccessChangeFeed =
+    config.database.kind === 'postgres'
+      ? postgresAccessChanges(storage.db, config.database.url, logger, options.accessCacheTtlMs)
+      : localAccessChanges(options.accessCacheTtlMs);
+  const policyRepo = new CachedPolicyRepository(
+    new KyselyPolicyRepository(storage.db),
+    accessChanges.changes,
+  );
   const audit = new AuditLog(new KyselyAuditRepository(storage.db));
   const engine = new RegoPolicyEngine();
+  // Once per policy per request: label keys are formatted once, here.
+  const evaluations = {
+    allow: metrics.policyEvaluations.bind({ outcome: 'allow' }),
+    deny: metrics.policyEvaluations.bind({ outcome: 'deny' }),
+    none: metrics.policyEvaluations.bind({ outcome: 'none' }),
+    error: metrics.policyEvaluations.bind({ outcome: 'error' }),
+  };
+  const policyDuration = metrics.policyDuration.bind();
   const access = new AccessService(policyRepo, engine, audit, {
     budgetMs: 500,
     observer: {
       policyEvaluated(outcome, ms) {
-        metrics.policyEvaluations.inc({ outcome });
-        metrics.policyDuration.observe({}, ms / 1000);
+        evaluations[outcome]();
+        policyDuration(ms / 1000);
       },
       accessDenied(needed) {
         metrics.accessDenials.inc({ needed });
@@ -110,11 +136,14 @@ export async function createLiftoff(config: Config, options: LiftoffOptions = {}
   });
   const newRunId = monotonicFactory();
   const services: Services = {
-    stacks: new StackService(stackRepo, audit),
+    stacks: new StackService(new AccessChangingStackRepository(stackRepo, accessChanges.changes), audit),
     runs: new RunService(runRepo, stackRepo, access, audit, () => newRunId()),
     policies: new PolicyService(policyRepo, engine, audit),
     access,
-    apiKeys: new ApiKeyService(new KyselyApiKeyRepository(storage.db), audit),
+    apiKeys: new ApiKeyService(
+      new CachedApiKeyRepository(new KyselyApiKeyRepository(storage.db), accessChanges.changes),
+      audit,
+    ),
     audit,
   };
   metrics.gauge('liftoff_runs', 'Runs by state.', async () => {
@@ -234,6 +263,7 @@ export async function createLiftoff(config: Config, options: LiftoffOptions = {}
     url: undefined,
     async start() {
       if (http) {
+        await accessChanges.start();
         await http.listen({ port: config.port, host: config.host });
         const address = http.server.address();
         const port = typeof address === 'object' && address ? address.port : config.port;
@@ -249,6 +279,7 @@ export async function createLiftoff(config: Config, options: LiftoffOptions = {}
       if (closed) return;
       closed = true;
       await http?.close();
+      await accessChanges.stop();
       await notifications?.stop();
       await runner?.stop();
       await storage.close();

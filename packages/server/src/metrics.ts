@@ -22,6 +22,11 @@ export class Counter {
     const k = key(labels);
     this.values.set(k, (this.values.get(k) ?? 0) + by);
   }
+  /** `inc` for fixed labels, without formatting them on every call (per-request hot paths). */
+  bind(labels: Labels = {}): (by?: number) => void {
+    const k = key(labels);
+    return (by = 1) => this.values.set(k, (this.values.get(k) ?? 0) + by);
+  }
   render(): string {
     const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} counter`];
     for (const [k, v] of this.values) lines.push(`${this.name}${k ? `{${k}}` : ''} ${v}`);
@@ -37,7 +42,14 @@ export class Histogram {
     readonly buckets: number[],
   ) {}
   observe(labels: Labels, value: number) {
+    this.record(key(labels), value);
+  }
+  /** `observe` for fixed labels, without formatting them on every call (per-request hot paths). */
+  bind(labels: Labels = {}): (value: number) => void {
     const k = key(labels);
+    return (value) => this.record(k, value);
+  }
+  private record(k: string, value: number) {
     let s = this.series.get(k);
     if (!s) {
       s = { counts: this.buckets.map(() => 0), sum: 0, count: 0 };

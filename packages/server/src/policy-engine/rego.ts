@@ -23,7 +23,7 @@ interface CacheEntry {
   compiled: CompiledPolicy;
   /** `data.<package>.` prefix of rule queries. */
   prefix: string;
-  /** Query text per rule list. */
+  /** `prefix + rule` per rule, so a request does not build (and hash) new strings. */
   queries: Map<string, string>;
 }
 
@@ -43,11 +43,13 @@ export class RegoPolicyEngine implements PolicyEngine {
     const entry = this.entry(policy);
     const out: Record<string, boolean> = {};
     for (const rule of rules) {
+      let query = entry.queries.get(rule);
+      if (query === undefined) entry.queries.set(rule, (query = entry.prefix + rule));
       const remaining = deadline - Date.now();
       if (remaining <= 0) throw new PolicyEvaluationError('eval_cancel_error', 'policy time budget exceeded');
       let value: JsonValue | undefined;
       try {
-        value = entry.compiled.evaluate(entry.prefix + rule, {
+        value = entry.compiled.evaluate(query, {
           input,
           timeoutMs: remaining,
           maxSteps: MAX_STEPS,
