@@ -270,11 +270,16 @@ export type JsonValue = null | boolean | number | string | JsonValue[] | { [k: s
 
 /**
  * Converts a Rego value to JSON: sets become sorted arrays, non-string object keys become
- * their JSON text, big numbers become the nearest double.
+ * their JSON text, big numbers become the nearest double. Beyond the double range that is
+ * ±Number.MAX_VALUE, never Infinity: JSON cannot carry it (OPA would print the exact digits,
+ * which a JS number cannot hold).
  */
 export function toJSON(v: Value): JsonValue {
   if (v === null || typeof v === 'string' || typeof v === 'boolean' || typeof v === 'number') return v;
-  if (v instanceof BigNum) return Number(`${v.m}e${v.e}`);
+  if (v instanceof BigNum) {
+    const d = Number(`${v.m}e${v.e}`);
+    return Number.isFinite(d) ? d : d > 0 ? Number.MAX_VALUE : -Number.MAX_VALUE;
+  }
   if (Array.isArray(v)) return v.map(toJSON);
   if (v instanceof SetValue) return v.values().map(toJSON);
   const out: { [k: string]: JsonValue } = {};

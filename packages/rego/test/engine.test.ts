@@ -28,6 +28,15 @@ test('exact numbers and numeric equality', () => {
     ev('package x\np := json.marshal([1 / 3, 1.1 - 1])', 'data.x.p'),
     '[0.33333333333333333334,0.10000000000000000002]',
   );
+  // Results are JSON: numbers beyond the double range come back as the nearest finite double.
+  assert.deepEqual(ev('package x\np := [1e400, -1e400 * 10, bits.lsh(1, 1100), 1e-400]', 'data.x.p'), [
+    Number.MAX_VALUE,
+    -Number.MAX_VALUE,
+    Number.MAX_VALUE,
+    0,
+  ]);
+  // Exact text stays available through json.marshal.
+  assert.equal(ev('package x\np := json.marshal(1e400)', 'data.x.p'), '1e400');
 });
 
 test('total order across types', () => {
