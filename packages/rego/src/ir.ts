@@ -132,8 +132,11 @@ export type RuleKind = 'complete' | 'set' | 'object' | 'function';
 
 /** Index of definitions by the value of one input ref compared with constants. */
 export interface RuleIndex {
+  /** The input ref (below `input`) whose value selects the definitions. */
   path: string[];
+  /** Definitions to try for a value key: those compared with that value, then `rest`. */
   byKey: Map<string, RuleDef[]>;
+  /** Definitions that do not compare the ref with a constant (tried for every value). */
   rest: RuleDef[];
 }
 

@@ -60,5 +60,7 @@ export function buildIndex(rs: RuleSet): RuleSet['index'] {
       else byKey.set(k, [d]);
     }
   });
+  // Each key's list ends with the unindexed definitions, so evaluation never concatenates.
+  if (rest.length > 0) for (const list of byKey.values()) list.push(...rest);
   return { path: JSON.parse(best) as string[], byKey, rest };
 }

@@ -683,8 +683,7 @@ export class Evaluator {
       v = lookup(v, seg);
       if (v === undefined) return idx.rest;
     }
-    const hit = idx.byKey.get(keyOf(v));
-    return hit ? (idx.rest.length > 0 ? [...hit, ...idx.rest] : hit) : idx.rest;
+    return idx.byKey.get(keyOf(v)) ?? idx.rest;
   }
 
   private ruleSetValue(rs: RuleSet): Value | undefined {
