@@ -204,9 +204,11 @@ async function main() {
       failures: number;
       /** Acked with "busy" (the after-ack queue was full): no answer will follow. */
       busy: number;
+      /** Failed deliveries by status (or the simulator's error, e.g. operation_timeout). */
+      failedBy: Record<string, number>;
       seconds: number;
     }
-    const phase = (): Phase => ({ acks: [], failures: 0, busy: 0, seconds: 0 });
+    const phase = (): Phase => ({ acks: [], failures: 0, busy: 0, failedBy: {}, seconds: 0 });
 
     async function load(target: string | undefined, seconds: number, into: Phase) {
       const deadline = performance.now() + seconds * 1000;
@@ -214,12 +216,21 @@ async function main() {
       await Promise.all(
         Array.from({ length: CONCURRENCY }, async () => {
           while (performance.now() < deadline) {
-            const r = await json<{ status: number; ackMs: number; json: { text?: string } | null }>(
-              `${demo.url}/_sim/driver/slashCommand`,
-              { method: 'POST', body: JSON.stringify([command, target ? { url: target } : {}]) },
-            );
+            const r = await json<{
+              status: number | null;
+              error: string | null;
+              ackMs: number;
+              json: { text?: string } | null;
+            }>(`${demo.url}/_sim/driver/slashCommand`, {
+              method: 'POST',
+              body: JSON.stringify([command, target ? { url: target } : {}]),
+            });
             if (r.status === 200) into.acks.push(r.ackMs);
-            else into.failures++;
+            else {
+              into.failures++;
+              const why = String(r.status ?? r.error);
+              into.failedBy[why] = (into.failedBy[why] ?? 0) + 1;
+            }
             if (r.json?.text?.includes('busy')) into.busy++;
           }
         }),
@@ -244,7 +255,7 @@ async function main() {
     await load(bareUrl, 2, phase());
     const liftoffWarmup = phase();
     await load(undefined, 2, liftoffWarmup);
-    const ROUNDS = 4;
+    const ROUNDS = 10;
     const bareAll = phase();
     const liftoffAll = phase();
     for (let i = 0; i < ROUNDS; i++) {
@@ -274,7 +285,7 @@ async function main() {
       `machine: ${cpu[0]?.model ?? 'unknown cpu'}, ${cpu.length} cores, node ${process.version}, ${platform()} ${release()}`,
     );
     console.log(
-      `signed "/liftoff list" through the Slack simulator, ${CONCURRENCY} concurrent senders, ${SECONDS} s per app (4 interleaved rounds); ack latency as measured by the simulator`,
+      `signed "/liftoff list" through the Slack simulator, ${CONCURRENCY} concurrent senders, ${SECONDS} s per app (10 interleaved rounds); ack latency as measured by the simulator`,
     );
     console.log('');
     console.log('| app | acks | failed | ack p50 ms | ack p99 ms | commands/s |');
@@ -289,6 +300,11 @@ async function main() {
     console.log(
       `Liftoff answers posted to response_url: ${answered} of ${liftoffAcked} accepted commands (incl. warm-up; ${liftoffWarmup.busy + liftoffAll.busy} more were acked "busy"); ${answered >= liftoffAcked ? `the backlog drained ${drainSeconds.toFixed(1)} s after the load stopped` : `not all within ${drainSeconds.toFixed(0)} s after the load stopped`}`,
     );
+    for (const [name, p] of [
+      ['bare', bareAll],
+      ['Liftoff', liftoffAll],
+    ] as const)
+      if (p.failures > 0) console.log(`${name} failed deliveries: ${JSON.stringify(p.failedBy)}`);
     const problems = liftoff
       .output()
       .split('\n')

@@ -1,30 +1,37 @@
 // Work that follows an ack (users.info, policy evaluation, the answer to response_url) runs here, a few jobs at a
 // time, each starting on a later turn of the event loop. Acknowledging new requests therefore never waits behind
 // a pile of earlier commands' work — Slack drops requests not acknowledged within 3 s — and a burst of commands
-// queues instead of fanning out into unbounded concurrent work. When even the queue is full, callers answer
-// "busy" in the ack instead of accepting work they cannot do in time.
+// queues instead of fanning out into unbounded concurrent work. When the queue is long or its oldest job has waited
+// too long to still be useful to the person who typed the command, callers answer "busy" in the ack instead of
+// accepting work they cannot do in time.
 import type { Logger } from 'pino';
 import { describe } from './receiver.js';
 
 export class AfterAckQueue {
   private running = 0;
-  private readonly queued: Array<() => Promise<void>> = [];
+  private readonly queued: Array<{ job: () => Promise<void>; at: number }> = [];
   private idle: Array<() => void> = [];
 
   constructor(
     private readonly logger: Logger,
     private readonly concurrency = 4,
-    private readonly maxQueued = 2_000,
+    private readonly maxQueued = 10_000,
+    private readonly maxWaitMs = 30_000,
+    private readonly now: () => number = () => performance.now(),
   ) {}
 
   get full(): boolean {
-    return this.queued.length >= this.maxQueued;
+    const oldest = this.queued[0];
+    return (
+      this.queued.length >= this.maxQueued ||
+      (oldest !== undefined && this.now() - oldest.at > this.maxWaitMs)
+    );
   }
 
   /** Queues a job; false when the queue is full (the job is dropped). */
   push(job: () => Promise<void>): boolean {
     if (this.full) return false;
-    this.queued.push(job);
+    this.queued.push({ job, at: this.now() });
     this.pump();
     return true;
   }
@@ -37,7 +44,7 @@ export class AfterAckQueue {
 
   private pump() {
     while (this.running < this.concurrency && this.queued.length > 0) {
-      const job = this.queued.shift()!;
+      const { job } = this.queued.shift()!;
       this.running += 1;
       // setImmediate: after pending I/O, so incoming requests are read (and acked) first.
       setImmediate(() => {
