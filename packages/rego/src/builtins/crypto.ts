@@ -83,7 +83,6 @@ const defs: BuiltinDef[] = [
   {
     name: 'uuid.rfc4122',
     arity: 1,
-    nondeterministic: true,
     fn: (args, ctx) => {
       const key = `uuid.rfc4122\u0000${expectString(args, 0)}`;
       let id = ctx.cache.get(key) as string | undefined;

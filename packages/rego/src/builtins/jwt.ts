@@ -470,7 +470,6 @@ const defs: BuiltinDef[] = [
   {
     name: 'io.jwt.decode_verify',
     arity: 2,
-    nondeterministic: true,
     fn: (args, ctx) => decodeVerify(args, ctx.nowNs()),
   },
   ...['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512'].map(

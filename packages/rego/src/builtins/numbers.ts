@@ -107,7 +107,6 @@ const defs: BuiltinDef[] = [
   {
     name: 'rand.intn',
     arity: 2,
-    nondeterministic: true,
     fn: (args, ctx) => {
       const s = expectString(args, 0);
       let n = intOperand(args, 1);

@@ -6,7 +6,7 @@
 //
 //        import { registerBuiltins, expectString, BuiltinError } from './registry.js';
 //        registerBuiltins([
-//          { name: 'upper', arity: 1, fn: (args) => expectString(args, 0, 'upper').toUpperCase() },
+//          { name: 'upper', arity: 1, fn: (args) => expectString(args, 0).toUpperCase() },
 //        ]);
 //
 //   2. Add one line `import './strings.js';` to src/builtins/index.ts.
@@ -66,8 +66,6 @@ export interface BuiltinDef {
   fn: BuiltinFn;
   /** When true, `fn` returns an array of alternative results (e.g. `walk`). */
   relation?: boolean;
-  /** Results vary between calls with the same arguments (time, random). */
-  nondeterministic?: boolean;
 }
 
 /** A builtin failure other than an operand type error → `eval_builtin_error`. */

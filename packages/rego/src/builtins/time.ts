@@ -90,7 +90,7 @@ function nsValue(t: GoTime): Value {
 }
 
 const defs: BuiltinDef[] = [
-  { name: 'time.now_ns', arity: 0, nondeterministic: true, fn: (_args, ctx) => fromBigInt(ctx.nowNs()) },
+  { name: 'time.now_ns', arity: 0, fn: (_args, ctx) => fromBigInt(ctx.nowNs()) },
   {
     name: 'time.parse_ns',
     arity: 2,
