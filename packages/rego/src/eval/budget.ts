@@ -42,9 +42,4 @@ export class Budget {
       throw new RegoEvalError('eval_cancel_error', 'evaluation exceeded the time budget');
     }
   }
-
-  /** Steps used so far. */
-  get used(): number {
-    return this.steps;
-  }
 }

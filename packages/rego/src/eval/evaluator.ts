@@ -47,8 +47,6 @@ export class Evaluator {
   private mocks: Map<string, Mock> | undefined;
   private readonly active = new Set<RuleSet>();
   private depth = 0;
-  /** First builtin error swallowed in non-strict mode (kept for diagnostics). */
-  firstBuiltinError: RegoEvalError | undefined;
   private readonly bctx: BuiltinContext;
   private readonly printer: ((message: string) => void) | undefined;
 
@@ -589,13 +587,11 @@ export class Evaluator {
     // Possibly a stack overflow: rethrow untouched (inspecting it here could overflow again);
     // guard() classifies it at the top of the stack.
     if (err instanceof RangeError) throw err;
+    // Without strict mode a failing builtin is undefined, as in OPA (non-Error throws are bugs).
+    if (!this.strict && err instanceof Error) return false;
     const code = err instanceof OperandTypeError ? 'eval_type_error' : 'eval_builtin_error';
     const msg = err instanceof Error ? err.message : String(err);
-    const e = new RegoEvalError(code, `${name}: ${msg}`, { file, line: pos.line, column: pos.col });
-    // Without strict mode a failing builtin is undefined, as in OPA (non-Error throws are bugs).
-    if (this.strict || !(err instanceof Error)) throw e;
-    this.firstBuiltinError ??= e;
-    return false;
+    throw new RegoEvalError(code, `${name}: ${msg}`, { file, line: pos.line, column: pos.col });
   }
 
   private enter(rs: RuleSet): void {
