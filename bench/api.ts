@@ -2,10 +2,10 @@
 // key (no policy evaluation), 50 concurrent clients. The server runs in a child process (the real CLI, SQLite,
 // runner off) so the load generator does not share its event loop.
 //
-//   npm run bench:api                 (BENCH_REQUESTS=20000 BENCH_CONCURRENCY=50 to change the load)
+//   npm run bench:api                 (BENCH_REQUESTS=20000 BENCH_CONCURRENCY=50 BENCH_ROUNDS=40 to change the load)
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { cpus, platform, release, tmpdir } from 'node:os';
+import { cpus, loadavg, platform, release, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -13,6 +13,8 @@ const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 20_000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 50);
 const PACED_RATE = Number(process.env.BENCH_PACED_RATE ?? 250);
 const PACED_REQUESTS = Number(process.env.BENCH_PACED_REQUESTS ?? 5000);
+/** Admin and non-admin batches alternate this many times: short batches spread background load over both. */
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 40);
 const ADMIN = 'bench-admin-token-0123456789';
 const CLI = fileURLToPath(new URL('../packages/server/src/cli.ts', import.meta.url));
 
@@ -54,7 +56,15 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
+function median(values: number[]): number {
+  return percentile(
+    [...values].sort((a, b) => a - b),
+    50,
+  );
+}
+
 async function main() {
+  const loadBefore = loadavg();
   const dir = mkdtempSync(join(tmpdir(), 'liftoff-bench-'));
   const server = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', CLI, 'start'], {
     env: {
@@ -113,7 +123,9 @@ async function main() {
       seconds: number;
     }
     /** `rate` (req/s over all clients) paces the clients (open load); without it they go flat out (saturation). */
+    /** Returns this batch's latencies (also added to `pool`). */
     async function load(key: string, total: number, concurrency: number, pool: Pool, rate?: number) {
+      const batch: number[] = [];
       let issued = 0;
       const started = performance.now();
       await Promise.all(
@@ -127,41 +139,48 @@ async function main() {
               headers: { authorization: `Bearer ${key}` },
             });
             await res.arrayBuffer();
-            pool.latencies.push(performance.now() - t0);
+            batch.push(performance.now() - t0);
             if (res.status !== 200) throw new Error(`status ${res.status}`);
             if (rate) await sleep(due - performance.now());
           }
         }),
       );
       pool.seconds += (performance.now() - started) / 1000;
+      for (const l of batch) pool.latencies.push(l);
+      return batch;
     }
     function summary(pool: Pool) {
       const sorted = [...pool.latencies].sort((a, b) => a - b);
       return { p50: percentile(sorted, 50), p99: percentile(sorted, 99), rps: sorted.length / pool.seconds };
     }
     // Admin and non-admin batches alternate (order flipping every round) so that background load on the machine
-    // hits both sides alike.
+    // hits both sides alike. Each round also gives a paired p50 difference; their median is the overhead figure
+    // least moved by a burst of load from elsewhere on a shared machine.
     async function compare(total: number, concurrency: number, rate?: number) {
-      const rounds = 10;
+      const rounds = rate ? Math.min(ROUNDS, 10) : ROUNDS;
       const a: Pool = { latencies: [], seconds: 0 };
       const n: Pool = { latencies: [], seconds: 0 };
+      const deltas: number[] = [];
       for (let r = 0; r < rounds; r++) {
         const batch = Math.ceil(total / rounds);
+        let adminBatch: number[];
+        let userBatch: number[];
         if (r % 2 === 0) {
-          await load(ADMIN, batch, concurrency, a, rate);
-          await load(user, batch, concurrency, n, rate);
+          adminBatch = await load(ADMIN, batch, concurrency, a, rate);
+          userBatch = await load(user, batch, concurrency, n, rate);
         } else {
-          await load(user, batch, concurrency, n, rate);
-          await load(ADMIN, batch, concurrency, a, rate);
+          userBatch = await load(user, batch, concurrency, n, rate);
+          adminBatch = await load(ADMIN, batch, concurrency, a, rate);
         }
+        deltas.push(median(userBatch) - median(adminBatch));
       }
-      return { admin: summary(a), nonAdmin: summary(n) };
+      return { admin: summary(a), nonAdmin: summary(n), pairedDelta: median(deltas) };
     }
 
     // Warm-up: JIT, policy compilation cache, connection pool.
     await compare(4000, CONCURRENCY);
 
-    const { admin, nonAdmin } = await compare(REQUESTS, CONCURRENCY);
+    const { admin, nonAdmin, pairedDelta } = await compare(REQUESTS, CONCURRENCY);
     const { admin: admin1, nonAdmin: nonAdmin1 } = await compare(4000, 1);
     // The same 50 clients at a steady offered load well under capacity: latency without queueing amplification.
     const { admin: adminPaced, nonAdmin: nonAdminPaced } = await compare(
@@ -176,9 +195,11 @@ async function main() {
 
     const f = (n: number) => n.toFixed(3);
     const cpu = cpus();
+    const la = (l: number[]) => l.map((x) => x.toFixed(2)).join(' ');
     console.log(
       `machine: ${cpu[0]?.model ?? 'unknown cpu'}, ${cpu.length} cores, node ${process.version}, ${platform()} ${release()}`,
     );
+    console.log(`load average (1/5/15 min): ${la(loadBefore)} at start, ${la(loadavg())} at end`);
     console.log(
       `GET /api/v1/stacks/{id}, ${REQUESTS} requests, ${CONCURRENCY} concurrent clients, SQLite, 3 attached ACCESS policies`,
     );
@@ -204,7 +225,12 @@ async function main() {
       `| non-admin, 3 policies | ${CONCURRENCY} paced, ${PACED_RATE} req/s | ${f(nonAdminPaced.p50)} | ${f(nonAdminPaced.p99)} | ${nonAdminPaced.rps.toFixed(0)} |`,
     );
     console.log('');
-    console.log(`policy overhead at p50, ${CONCURRENCY} clients: ${f(nonAdmin.p50 - admin.p50)} ms`);
+    console.log(
+      `policy overhead at p50, ${CONCURRENCY} clients: ${f(nonAdmin.p50 - admin.p50)} ms (target ≤ 0.3 ms); ratio non-admin/admin ${(nonAdmin.p50 / admin.p50).toFixed(3)}`,
+    );
+    console.log(
+      `policy overhead at p50, ${CONCURRENCY} clients, median of ${ROUNDS} paired rounds: ${f(pairedDelta)} ms`,
+    );
     console.log(
       `policy overhead at p50, ${CONCURRENCY} clients paced at ${PACED_RATE} req/s: ${f(nonAdminPaced.p50 - adminPaced.p50)} ms`,
     );

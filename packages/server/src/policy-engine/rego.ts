@@ -1,6 +1,13 @@
 // The PolicyEngine port implemented with @liftoff/rego. Compiled policies are cached by (id, revision) so a request
 // never re-parses a policy.
-import { compile, RegoCompileError, RegoError, RegoParseError, type CompiledPolicy } from '@liftoff/rego';
+import {
+  compile,
+  parseModule,
+  RegoCompileError,
+  RegoError,
+  RegoParseError,
+  type CompiledPolicy,
+} from '@liftoff/rego';
 import type { JsonValue } from '../domain/json.js';
 import type { RegoVersion } from '../domain/policies.js';
 import {
@@ -25,6 +32,8 @@ interface CacheEntry {
   prefix: string;
   /** `prefix + rule` per rule, so a request does not build (and hash) new strings. */
   queries: Map<string, string>;
+  /** Rule names the module defines; undefined when unknown (then every rule is evaluated). */
+  defines: Set<string> | undefined;
 }
 
 export class RegoPolicyEngine implements PolicyEngine {
@@ -43,6 +52,12 @@ export class RegoPolicyEngine implements PolicyEngine {
     const entry = this.entry(policy);
     const out: Record<string, boolean> = {};
     for (const rule of rules) {
+      // A rule the module does not define is undefined (policies get no base documents under `data`): nothing to
+      // evaluate and nothing that could fail. Most policies define one or two of the four rules.
+      if (entry.defines && !entry.defines.has(rule)) {
+        out[rule] = false;
+        continue;
+      }
       let query = entry.queries.get(rule);
       if (query === undefined) entry.queries.set(rule, (query = entry.prefix + rule));
       const remaining = deadline - Date.now();
@@ -88,6 +103,7 @@ export class RegoPolicyEngine implements PolicyEngine {
       compiled,
       prefix: `data.${pkg}.`,
       queries: new Map(),
+      defines: definedRules(policy.id, policy.body, policy.rego_version),
     };
     this.cache.set(policy.id, entry);
     return entry;
@@ -112,4 +128,15 @@ export class RegoPolicyEngine implements PolicyEngine {
       throw err;
     }
   }
+}
+
+/** Names of the rules a module defines (the first element of each rule head). */
+function definedRules(id: string, body: string, regoVersion: RegoVersion): Set<string> | undefined {
+  const names = new Set<string>();
+  for (const rule of parseModule(body, `${id}.rego`, regoVersion).rules) {
+    const head = rule.ref[0];
+    if (head?.type !== 'scalar' || typeof head.value !== 'string') return undefined;
+    names.add(head.value);
+  }
+  return names;
 }
