@@ -30,7 +30,8 @@ export const SLACK_PACING: PacingLimits = {
   channel: { capacity: 2, perSecond: 0.9 },
   methods: {
     'chat.update': { capacity: 40, perSecond: 45 / 60 },
-    'chat.postMessage': { capacity: 40, perSecond: 300 / 60 },
+    // Slack documents no number beyond "several hundred per minute" per workspace; stay at the low end of that.
+    'chat.postMessage': { capacity: 60, perSecond: 600 / 60 },
   },
 };
 
