@@ -36,6 +36,7 @@ export async function startServer(
     runner?: boolean;
     env?: Record<string, string>;
     shutdownGraceMs?: number;
+    accessCacheTtlMs?: number;
   } = {},
 ): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'liftoff-test-'));
@@ -53,6 +54,7 @@ export async function startServer(
     runner: options.runner ?? true,
     workspaceRoot: join(dir, 'workspaces'),
     shutdownGraceMs: options.shutdownGraceMs,
+    accessCacheTtlMs: options.accessCacheTtlMs,
   });
   await liftoff.start();
   const url = liftoff.url!;
