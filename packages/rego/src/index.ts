@@ -48,7 +48,7 @@ export interface EvalOptions {
 
 /** A compiled set of modules, ready to evaluate. */
 export interface CompiledPolicy {
-  /** Package paths of the modules, e.g. `['spacelift']`. */
+  /** Dotted package names of the modules, in first-seen order, e.g. `['spacelift', 'acme.rules']`. */
   readonly packages: string[];
   /** Runs a query; returns one object per solution mapping the query's variables to values. */
   query(query: string, options?: EvalOptions): Array<Record<string, JsonValue>>;
