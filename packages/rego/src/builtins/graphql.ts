@@ -18,11 +18,11 @@ function located(e: GraphQLError, what: string, trimPeriod = false): BuiltinErro
   );
 }
 
-/** A query document from a string (parsed) or an AST object. */
-function queryDoc(v: Value, pos: number): Node {
+/** A GraphQL document operand: a string to parse, or an AST object as `parse_*` returned it. */
+function docOperand(v: Value, pos: number, parse: (source: string) => Node): Node {
   if (typeof v === 'string') {
     try {
-      return parseQueryDocument(v);
+      return parse(v);
     } catch (e) {
       if (e instanceof GraphQLError) throw located(e, 'string');
       throw e;
@@ -32,19 +32,8 @@ function queryDoc(v: Value, pos: number): Node {
   throw operandError(pos, 'one of {string, object}', v);
 }
 
-/** A schema document from a string (parsed) or an AST object. */
-function schemaDoc(v: Value, pos: number): Node {
-  if (typeof v === 'string') {
-    try {
-      return parseSchemaDocument(v);
-    } catch (e) {
-      if (e instanceof GraphQLError) throw located(e, 'string');
-      throw e;
-    }
-  }
-  if (v instanceof ObjectValue) return toJSON(v) as Node;
-  throw operandError(pos, 'one of {string, object}', v);
-}
+const queryDoc = (v: Value, pos: number): Node => docOperand(v, pos, parseQueryDocument);
+const schemaDoc = (v: Value, pos: number): Node => docOperand(v, pos, parseSchemaDocument);
 
 function ast(n: Node): Value {
   return fromJS(pruneAst(n));

@@ -14,7 +14,14 @@ import {
   range,
   type Net,
 } from '../kernels/cidr.js';
-import { BuiltinError, expectString, operandError, registerBuiltins, type BuiltinDef } from './registry.js';
+import {
+  BuiltinError,
+  expectString,
+  operandError,
+  registerBuiltins,
+  type BuiltinDef,
+  type BuiltinFn,
+} from './registry.js';
 
 function cidrOperand(args: Value[], i: number): Net {
   const s = expectString(args, i);
@@ -46,18 +53,12 @@ function matchOperand(v: Value, pos: number): Array<[Value, Value]> {
   throw operandError(pos, 'one of {string, array, set, object}', v);
 }
 
+const cidrContains: BuiltinFn = (args) => containsCidrOrIP(cidrOperand(args, 0), expectString(args, 1));
+
 const defs: BuiltinDef[] = [
-  {
-    name: 'net.cidr_contains',
-    arity: 2,
-    fn: (args) => containsCidrOrIP(cidrOperand(args, 0), expectString(args, 1)),
-  },
-  {
-    // Deprecated (v0) alias of net.cidr_contains.
-    name: 'net.cidr_overlap',
-    arity: 2,
-    fn: (args) => containsCidrOrIP(cidrOperand(args, 0), expectString(args, 1)),
-  },
+  { name: 'net.cidr_contains', arity: 2, fn: cidrContains },
+  // Deprecated (v0) alias of net.cidr_contains.
+  { name: 'net.cidr_overlap', arity: 2, fn: cidrContains },
   {
     name: 'net.cidr_intersects',
     arity: 2,
