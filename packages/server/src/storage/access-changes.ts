@@ -91,8 +91,10 @@ export function postgresAccessChanges(
     const c = new pg.Client({ connectionString: url });
     c.on('notification', () => changes.invalidate());
     c.on('error', (err) => {
+      // Errors while connecting are handled below; this is a connection that was up.
+      if (client !== c) return;
+      client = undefined;
       void c.end().catch(() => {});
-      if (client === c) client = undefined;
       lost(err);
     });
     try {
