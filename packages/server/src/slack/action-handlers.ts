@@ -33,11 +33,13 @@ export type ActionOutcome = { ephemeral: string } | { thread: string };
 /** Plan output shown in Slack: the tail (where the summary is) fits a message comfortably. */
 export const PLAN_OUTPUT_LIMIT = 2_800;
 
-const VERBS: Record<RunActionId, { name: string; level: 'Read' | 'Write'; done?: string }> = {
-  [RUN_ACTIONS.confirm]: { name: 'confirm', level: 'Write', done: 'Confirmed' },
-  [RUN_ACTIONS.discard]: { name: 'discard', level: 'Write', done: 'Discarded' },
-  [RUN_ACTIONS.showPlan]: { name: 'show planned changes', level: 'Read' },
-};
+/** `command` is what policies see as input.slack.command for a click (clicks carry no slash command). */
+const VERBS: Record<RunActionId, { name: string; command: string; level: 'Read' | 'Write'; done?: string }> =
+  {
+    [RUN_ACTIONS.confirm]: { name: 'confirm', command: 'confirm', level: 'Write', done: 'Confirmed' },
+    [RUN_ACTIONS.discard]: { name: 'discard', command: 'discard', level: 'Write', done: 'Discarded' },
+    [RUN_ACTIONS.showPlan]: { name: 'show planned changes', command: 'show_planned_changes', level: 'Read' },
+  };
 
 export async function runAction(
   deps: ActionDeps,
@@ -54,8 +56,7 @@ export async function runAction(
     teamDomain: req.teamDomain,
     channelId: req.channelId,
     channelName: req.channelName,
-    // Clicks carry no command; the action name lets policies tell them apart if they want to.
-    command: verb.name,
+    command: verb.command,
   });
   if ('answer' in resolved) return { ephemeral: resolved.answer };
   const { subject } = resolved;

@@ -8,6 +8,8 @@
 //   liftoff_run_show_plan           read    the plan output, trimmed, as an ephemeral answer to the clicker
 //
 // Render them with `runActionButtons(stackId, runId)` (an `actions` block), or build elements with `runActionValue`.
+// Policies see a click as input.slack.command "confirm", "discard" or "show_planned_changes"; slash commands as
+// their subcommand ("subscribe", "unsubscribe", "trigger", "list").
 
 export const RUN_ACTIONS = {
   confirm: 'liftoff_run_confirm',
