@@ -115,7 +115,12 @@ async function changeSubscription(
   const action = `slack.${kind}`;
   const stack = await readable(deps, subject, stackId);
   if (!stack) {
-    await deps.services.audit.denied(subject, action, `stack:${stackId}`, 'no read access or no such stack');
+    await deps.services.audit.denied(
+      subject,
+      action,
+      `stack:${stackId.slice(0, 100)}`,
+      'no read access or no such stack',
+    );
     return unknownStack(stackId, kind, 'Read');
   }
   const where = `<#${req.channelId}>`;
