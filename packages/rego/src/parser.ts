@@ -328,7 +328,20 @@ class Parser {
       rule.body = this.parseIfBody();
       hasBody = true;
     } else if (this.isOp('{') && !this.tok.nl) {
-      if (this.v1) throw this.error('`if` keyword is required before rule body');
+      if (this.v1) {
+        // A v0 partial set `p[x] { … }` needs both keywords in v1: say so at once, since
+        // adding only `if` silently turns it into an object rule (`p[x] if` maps x to true).
+        const partialSet = !rule.key && !rule.value && !args && ref.length === 2;
+        const example =
+          partialSet && ref[1]!.type === 'var'
+            ? ` (\`${termName(ref[0]!)} contains ${ref[1]!.name} if { … }\`)`
+            : '';
+        throw this.error(
+          partialSet
+            ? `\`if\` keyword is required before rule body; \`contains\` keyword is required for partial set rules${example}`
+            : '`if` keyword is required before rule body',
+        );
+      }
       rule.body = this.parseBlock();
       hasBody = true;
       // v0: a partial set `p[x] { ... }` (name plus one key, no value).

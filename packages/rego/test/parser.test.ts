@@ -42,6 +42,15 @@ test('parse error: v1 requires if before a rule body, v0 does not', () => {
   assert.doesNotThrow(() => compile('package p\n\nallow {\n  true\n}\n', { regoVersion: 'v0' }));
 });
 
+test('parse error: a v0 partial set in a v1 module names both missing keywords', () => {
+  const e = parseError('package p\n\ndeny[msg] {\n  msg := "no"\n}\n');
+  assert.equal(e.line, 3);
+  assert.equal(
+    e.detail,
+    '`if` keyword is required before rule body; `contains` keyword is required for partial set rules (`deny contains msg if { … }`)',
+  );
+});
+
 test('parse error: unterminated string points at the opening quote', () => {
   const e = parseError('package p\nallow if input.x == "abc\n');
   assert.equal(e.line, 2);
