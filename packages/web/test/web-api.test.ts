@@ -159,6 +159,83 @@ for (const backend of backends)
       assert.equal(out.status, 204);
       assert.match(out.headers.get('set-cookie')!, /Max-Age=0/);
       assert.equal((await fetch(`${h.url}/api/v1/me`, { headers: { cookie: fresh.cookie } })).status, 401);
+
+      // A cookie that is not even valid percent-encoding is no session, not a server error.
+      const garbled = { cookie: 'liftoff_session=%E0%A4%A' };
+      const session = await fetch(`${h.url}/auth/session`, { headers: garbled });
+      assert.equal(session.status, 200);
+      assert.equal(((await session.json()) as { signed_in: boolean }).signed_in, false);
+      assert.equal((await fetch(`${h.url}/api/v1/me`, { headers: garbled })).status, 401);
+      const garbledOut = await fetch(`${h.url}/auth/sign-out`, { method: 'POST', headers: garbled });
+      assert.equal(garbledOut.status, 204);
+    });
+
+    test('bad input to the web endpoints is a 4xx naming the problem, never a 5xx', async () => {
+      const json = { 'content-type': 'application/json' };
+      const admin = { ...json, authorization: `Bearer ${ADMIN_TOKEN}` };
+      const cases: Array<[string, string, Record<string, string>, string, number, string, RegExp]> = [
+        ['POST', '/auth/sign-in', json, '{"api_key":', 400, 'invalid_json', /not valid JSON/],
+        ['POST', '/auth/sign-in', json, '[]', 400, 'invalid_body', /expected object/],
+        ['POST', '/auth/sign-in', json, '{"api_key":5}', 400, 'invalid_body', /api_key: expected string/],
+        ['POST', '/auth/sign-in', json, '{"api_key":"x","remember":true}', 400, 'invalid_body', /"remember"/],
+        [
+          'POST',
+          '/auth/sign-in',
+          json,
+          `{"api_key":"${'x'.repeat(1_100_000)}"}`,
+          413,
+          'payload_too_large',
+          /1 MB/,
+        ],
+        [
+          'POST',
+          '/auth/sign-in',
+          { 'content-type': 'application/xml' },
+          '<k/>',
+          415,
+          'unsupported_media_type',
+          /./,
+        ],
+        ['POST', '/api/v1/policies/evaluate', admin, '{"body":', 400, 'invalid_json', /not valid JSON/],
+        [
+          'POST',
+          '/api/v1/policies/evaluate',
+          admin,
+          '{"body":1,"input":[]}',
+          400,
+          'invalid_body',
+          /body: .*input: /,
+        ],
+        [
+          'POST',
+          '/api/v1/policies/evaluate',
+          admin,
+          '{"body":"package x","input":{},"x":1}',
+          400,
+          'invalid_body',
+          /"x"/,
+        ],
+        [
+          'POST',
+          '/api/v1/policies/evaluate',
+          admin,
+          '{"body":"package x","input":{},"rego_version":"v2"}',
+          400,
+          'invalid_body',
+          /rego_version/,
+        ],
+        ['GET', '/api/v1/stacks/NOT!A-SLUG/access', admin, '', 400, 'invalid_id', /id: /],
+        ['GET', '/api/v1/stacks/shared/runs/not-a-run/events', admin, '', 400, 'invalid_id', /runId: /],
+        ['GET', '/api/v1/events?stack=NOT!A-SLUG', admin, '', 400, 'invalid_id', /stack: /],
+      ];
+      for (const [method, path, headers, body, status, code, message] of cases) {
+        const res = await fetch(h.url + path, { method, headers, body: method === 'GET' ? undefined : body });
+        const what = `${method} ${path} ${body.slice(0, 40)}`;
+        assert.equal(res.status, status, what);
+        const error = ((await res.json()) as { error: { code: string; message: string } }).error;
+        assert.equal(error.code, code, what);
+        assert.match(error.message, message, what);
+      }
     });
 
     test('cookie-authenticated writes must come from this origin; bearer requests are unaffected', async () => {

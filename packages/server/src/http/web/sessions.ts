@@ -90,13 +90,21 @@ export class SessionStore {
   }
 }
 
-/** The value of one cookie from a Cookie header (no dependency on a cookie plugin being registered). */
+/**
+ * The value of one cookie from a Cookie header (no dependency on a cookie plugin being registered). A value that
+ * is not valid percent-encoding counts as absent: it cannot be a token this server set.
+ */
 export function readCookie(header: string | undefined, name: string): string | undefined {
   if (!header) return undefined;
   for (const part of header.split(';')) {
     const eq = part.indexOf('=');
     if (eq === -1) continue;
-    if (part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim());
+    if (part.slice(0, eq).trim() !== name) continue;
+    try {
+      return decodeURIComponent(part.slice(eq + 1).trim());
+    } catch {
+      return undefined;
+    }
   }
   return undefined;
 }
