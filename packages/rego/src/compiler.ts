@@ -9,7 +9,7 @@ import './builtins/index.js';
 import { equals } from './compare.js';
 import { RegoCompileError, type CompileProblem } from './errors.js';
 import { buildIndex, constValueOf } from './rule-index.js';
-import { Frame, Scope } from './scope.js';
+import { FrameLayout, Scope } from './scope.js';
 import {
   evaluable,
   outputSlots,
@@ -797,7 +797,7 @@ class Compiler {
   // ---- rules ----
 
   compileRuleDef(rule: Rule, tail: Term[], ctx: Ctx): RuleDef | undefined {
-    const frame = new Frame();
+    const frame = new FrameLayout();
     const scope = new Scope(undefined, frame);
     const bound = new Set<number>();
     let args: CTerm[] | undefined;
@@ -1014,7 +1014,7 @@ export function compileModules(mods: Module[], opts: CompilerOptions = {}): Comp
     ruleSets: c.ruleSets,
     compileQuery(body: Expr[], file: string): CQuery {
       c.problems = [];
-      const frame = new Frame();
+      const frame = new FrameLayout();
       const scope = new Scope(undefined, frame);
       const ctx = { ...queryCtx, file };
       c.declareBody(body, scope, ctx);
@@ -1035,7 +1035,7 @@ export function compileModules(mods: Module[], opts: CompilerOptions = {}): Comp
     },
     compileTermQuery(term: Term, file: string) {
       c.problems = [];
-      const frame = new Frame();
+      const frame = new FrameLayout();
       const scope = new Scope(undefined, frame);
       const t = c.compileTerm(term, scope, { ...queryCtx, file });
       c.fail();

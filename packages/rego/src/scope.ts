@@ -1,12 +1,13 @@
 // Compile-time scopes: local variable names resolved to slots of the rule's frame.
 
-/** Slot allocator for one rule's (or query's) frame: every local gets a unique index. */
-export class Frame {
+/**
+ * Layout of one rule's (or query's) runtime frame (the evaluator's `Frame` array): every
+ * local gets a unique slot index, and `n` is the array length the evaluator allocates.
+ */
+export class FrameLayout {
   n = 0;
-  names: string[] = [];
   /** Allocates the next slot. */
-  alloc(name: string): number {
-    this.names.push(name);
+  alloc(): number {
     return this.n++;
   }
 }
@@ -17,7 +18,7 @@ export class Scope {
   assigned = new Set<string>();
   constructor(
     readonly parent: Scope | undefined,
-    readonly frame: Frame,
+    readonly frame: FrameLayout,
   ) {}
   /** Slot of `name` in this scope or an enclosing one. */
   lookup(name: string): number | undefined {
@@ -27,7 +28,7 @@ export class Scope {
   }
   /** Declares `name` here (shadowing outer scopes) and returns its new slot. */
   declare(name: string): number {
-    const slot = this.frame.alloc(name);
+    const slot = this.frame.alloc();
     this.vars.set(name, slot);
     return slot;
   }

@@ -21,8 +21,8 @@ export interface Pos {
   column: number;
 }
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 /** A gqlparser-shaped AST node: plain JSON plus an optional Position. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- walked generically, like Go's map[string]any
 export type Node = Record<string, any>;
 
 type TokKind = 'punct' | 'name' | 'int' | 'float' | 'string' | 'block' | 'eof';
