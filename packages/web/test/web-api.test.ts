@@ -396,6 +396,36 @@ for (const backend of backends)
       assert.equal((await evaluate({ body: 'package spacelift\n', input: {} }, reader)).status, 403);
     });
 
+    test('/api/v1/openapi.json documents the web endpoints, request bodies from the schemas they validate with', async () => {
+      type Op = { requestBody?: { content: Record<string, { schema: { properties: object } }> } };
+      const doc = (await (await fetch(`${h.url}/api/v1/openapi.json`)).json()) as {
+        paths: Record<string, Record<string, Op>>;
+        components: { securitySchemes: Record<string, { in?: string; name?: string }> };
+      };
+      for (const path of [
+        '/auth/session',
+        '/auth/sign-in',
+        '/auth/sign-out',
+        '/api/v1/me',
+        '/api/v1/me/stacks',
+        '/api/v1/stacks/{id}/access',
+        '/api/v1/stacks/{id}/runs/{runId}/events',
+        '/api/v1/events',
+        '/api/v1/policies/evaluate',
+      ]) {
+        assert.ok(doc.paths[path], path);
+      }
+      const fields = (path: string) =>
+        Object.keys(doc.paths[path]!.post!.requestBody!.content['application/json']!.schema.properties);
+      assert.deepEqual(fields('/auth/sign-in'), ['api_key']);
+      assert.deepEqual(fields('/api/v1/policies/evaluate').sort(), ['body', 'input', 'rego_version']);
+      assert.deepEqual(doc.components.securitySchemes.session, {
+        type: 'apiKey',
+        in: 'cookie',
+        name: 'liftoff_session',
+      });
+    });
+
     test('the SPA is served at its routes with a CSP; unknown API paths keep the JSON 404', async () => {
       for (const path of [
         '/',

@@ -4,11 +4,14 @@ import { z } from 'zod';
 import {
   apiKeyCreateSchema,
   policyCreateSchema,
+  policyEvaluateSchema,
   policyPatchSchema,
   runTriggerSchema,
+  signInSchema,
   stackCreateSchema,
   stackPatchSchema,
 } from './schemas.js';
+import { SESSION_COOKIE } from './web/sessions.js';
 
 const error = {
   type: 'object',
@@ -59,13 +62,24 @@ const stackId = { name: 'id', in: 'path', required: true, schema: { type: 'strin
 const runId = { name: 'runId', in: 'path', required: true, schema: { type: 'string' } };
 const policyId = { name: 'policyId', in: 'path', required: true, schema: { type: 'string' } };
 
+/** The web UI's live updates: the reply is a server-sent-events stream, not JSON. */
+function eventStream(description: string) {
+  return { '200': { description, content: { 'text/event-stream': { schema: { type: 'string' } } } } };
+}
+
 export function openApiDocument(publicUrl: string) {
   return {
     openapi: '3.1.0',
     info: { title: 'Liftoff API', version: '1' },
     servers: [{ url: publicUrl }],
-    security: [{ bearer: [] }],
-    components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+    // Wherever a bearer key is accepted, the web UI's session cookie (POST /auth/sign-in) is too.
+    security: [{ bearer: [] }, { session: [] }],
+    components: {
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer' },
+        session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE },
+      },
+    },
     paths: {
       '/healthz': { get: { ...op('Health check'), security: [] } },
       '/api/v1/stacks': {
@@ -148,6 +162,59 @@ export function openApiDocument(publicUrl: string) {
         delete: op('Delete an API key (admin)', {}, { '204': { description: 'Deleted' } }),
       },
       '/api/v1/audit-events': { get: op('Audit events, newest first (admin)') },
+      '/auth/session': {
+        get: {
+          ...op('Whether the browser is signed in, who as, and which optional features this server has'),
+          security: [],
+        },
+      },
+      '/auth/sign-in': {
+        post: {
+          ...op('Exchange an API key for an httpOnly SameSite=Strict session cookie', {
+            requestBody: body(signInSchema),
+          }),
+          security: [],
+        },
+      },
+      '/auth/sign-out': {
+        post: {
+          ...op('End the session and clear its cookie', {}, { '204': { description: 'Signed out' } }),
+          security: [],
+        },
+      },
+      '/api/v1/me': { get: op('The caller: login, name, admin, teams') },
+      '/api/v1/me/stacks': {
+        get: op("Stacks readable by the caller, each with the caller's access and its latest run"),
+      },
+      '/api/v1/stacks/{id}/access': {
+        parameters: [stackId],
+        get: op("The caller's access to a stack: read, write or admin (404 when none)"),
+      },
+      '/api/v1/stacks/{id}/runs/{runId}/events': {
+        parameters: [stackId, runId],
+        get: op(
+          'Follow a run (read access)',
+          {},
+          eventStream(
+            'Events `run` (on every change), `log` (output chunks) and `end` (terminal, output drained)',
+          ),
+        ),
+      },
+      '/api/v1/events': {
+        parameters: [{ name: 'stack', in: 'query', required: false, schema: { type: 'string' } }],
+        get: op(
+          'Follow state changes of runs the caller may read, optionally of one stack',
+          {},
+          eventStream('Event `run` for every state change'),
+        ),
+      },
+      '/api/v1/policies/evaluate': {
+        post: op(
+          'Evaluate a draft policy against an input document without saving it (admin)',
+          { requestBody: body(policyEvaluateSchema) },
+          { '200': { description: '{"rules","access","error"}' } },
+        ),
+      },
       '/metrics': { get: { ...op('Prometheus metrics'), security: [] } },
     },
   };

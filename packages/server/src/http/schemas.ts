@@ -108,5 +108,18 @@ export const apiKeyCreateSchema = z.strictObject({
   login: nonEmpty(200).optional(),
 });
 
+/** POST /auth/sign-in (the web UI's session, src/http/web). */
+export const signInSchema = z.strictObject({ api_key: z.string().min(1, 'must not be empty').max(500) });
+
+/** POST /api/v1/policies/evaluate: a draft policy and the input document to evaluate it against. */
+export const policyEvaluateSchema = z.strictObject({
+  body: z
+    .string()
+    .min(1, 'must not be empty')
+    .max(256 * 1024, 'must be at most 256 KiB'),
+  rego_version: z.enum(['v1', 'v0'], { message: 'must be "v1" or "v0"' }).optional(),
+  input: z.record(z.string(), z.unknown()),
+});
+
 /** ULIDs: 26 Crockford base32 characters. */
 export const ULID_PATTERN = /^[0-9A-HJKMNP-TV-Z]{26}$/;

@@ -1,26 +1,17 @@
 // POST /api/v1/policies/evaluate (admin): evaluates a draft policy body against an input document, the way the
 // access check would, without saving anything. Backs the editor's "Test this policy" panel.
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
 import { combine } from '../../domain/access.js';
 import type { JsonValue } from '../../domain/json.js';
 import { PolicyEvaluationError } from '../../domain/policy-engine.js';
 import { RegoPolicyEngine } from '../../policy-engine/rego.js';
 import { requireAdmin } from '../auth.js';
+import { policyEvaluateSchema } from '../schemas.js';
 import { parseBody } from '../validation.js';
 
 const RULES = ['read', 'write', 'deny', 'deny_write'] as const;
 /** The same budget a real request gets for all its policies. */
 const BUDGET_MS = 500;
-
-const evaluateSchema = z.strictObject({
-  body: z
-    .string()
-    .min(1, 'must not be empty')
-    .max(256 * 1024, 'must be at most 256 KiB'),
-  rego_version: z.enum(['v1', 'v0'], { message: 'must be "v1" or "v0"' }).optional(),
-  input: z.record(z.string(), z.unknown()),
-});
 
 export function policyWorkbenchRoutes(app: FastifyInstance) {
   // Its own engine: drafts must never share a cache slot with stored policies. One slot is enough, as the cache
@@ -29,7 +20,7 @@ export function policyWorkbenchRoutes(app: FastifyInstance) {
 
   app.post('/api/v1/policies/evaluate', async (request) => {
     requireAdmin(request);
-    const { body, rego_version = 'v1', input } = parseBody(evaluateSchema, request.body);
+    const { body, rego_version = 'v1', input } = parseBody(policyEvaluateSchema, request.body);
     // Compile errors are a 400 with line and column, like saving the policy.
     engine.validate('workbench', body, rego_version);
     const source = { id: 'workbench', revision: 0, body, rego_version };

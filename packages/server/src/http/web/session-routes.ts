@@ -1,12 +1,12 @@
 // Sign-in with an API key → session cookie; sign-out; who am I. `/auth/*` sits outside `/api/` so the API's
 // bearer check does not apply to it; `/api/v1/me` is an ordinary API route (bearer or cookie).
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { z } from 'zod';
 import type { ApiKey } from '../../domain/api-keys.js';
 import type { Services } from '../../domain/services.js';
 import { httpSubject, type Subject } from '../../domain/subjects.js';
 import { subjectOf } from '../auth.js';
 import { HttpError } from '../errors.js';
+import { signInSchema } from '../schemas.js';
 import { parseBody } from '../validation.js';
 import {
   clearedSessionCookie,
@@ -28,8 +28,6 @@ export interface SessionFeatures {
   slack: boolean;
   subscriptions: boolean;
 }
-
-const signInSchema = z.strictObject({ api_key: z.string().min(1, 'must not be empty').max(500) });
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
