@@ -3,6 +3,7 @@
 // serving. No browser needed.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { SESSION_IDLE_MS, SESSION_MAX_MS, SessionStore } from '../../server/src/http/web/sessions.js';
 import { createPgSchema } from '../../server/test/helpers/postgres.js';
 import { ADMIN_TOKEN, demoStack, startHarness, type Harness } from './helpers/harness.js';
 
@@ -168,6 +169,26 @@ for (const backend of backends)
       assert.equal((await fetch(`${h.url}/api/v1/me`, { headers: garbled })).status, 401);
       const garbledOut = await fetch(`${h.url}/auth/sign-out`, { method: 'POST', headers: garbled });
       assert.equal(garbledOut.status, 204);
+    });
+
+    test('sessions slide: use extends them, idleness ends them, and none outlives the maximum lifetime', async () => {
+      let now = Date.parse('2030-01-01T00:00:00.000Z');
+      const store = new SessionStore(h.liftoff.storage.db, () => new Date(now));
+      const key = (await h.liftoff.services.apiKeys.authenticate(reader))!;
+      const day = 24 * 60 * 60 * 1000;
+
+      const used = await store.create(key, '127.0.0.1');
+      // Used every six days, it lives past the idle limit, but not past the maximum.
+      for (let t = 6 * day; t < SESSION_MAX_MS; t += 6 * day) {
+        now = Date.parse('2030-01-01T00:00:00.000Z') + t;
+        assert.equal((await store.resolve(used))?.id, key.id, `day ${t / day}`);
+      }
+      now = Date.parse('2030-01-01T00:00:00.000Z') + SESSION_MAX_MS + 1;
+      assert.equal(await store.resolve(used), undefined, 'past the maximum lifetime');
+
+      const idle = await store.create(key, '127.0.0.1');
+      now += SESSION_IDLE_MS + 1;
+      assert.equal(await store.resolve(idle), undefined, 'unused for longer than the idle limit');
     });
 
     test('bad input to the web endpoints is a 4xx naming the problem, never a 5xx', async () => {

@@ -47,10 +47,10 @@ export function cookieAuthenticator(store: SessionStore) {
   return async (request: FastifyRequest): Promise<Subject | null> => {
     const token = readCookie(request.headers.cookie, SESSION_COOKIE);
     if (!token) return null;
-    const session = await store.resolve(token);
-    if (!session) return null;
+    const key = await store.resolve(token);
+    if (!key) return null;
     if (!SAFE_METHODS.has(request.method)) assertSameOrigin(request);
-    return sessionSubject(session.key, request);
+    return sessionSubject(key, request);
   };
 }
 

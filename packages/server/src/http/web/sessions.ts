@@ -1,5 +1,5 @@
 // Server-side web sessions. The cookie carries a random token; the database keeps its SHA-256, the API key it
-// stands for and an absolute expiry. Signing out deletes the row, so a copied cookie stops working at once.
+// stands for and when it expires. Signing out deletes the row, so a copied cookie stops working at once.
 import { createHash, randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { ApiKey } from '../../domain/api-keys.js';
@@ -16,8 +16,13 @@ export interface WebSessionsTable {
 type WebDatabase = Database & { web_sessions: WebSessionsTable };
 
 export const SESSION_COOKIE = 'liftoff_session';
-/** Absolute lifetime: an operator signs in about once a week. */
-export const SESSION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** A session unused this long ends; each use pushes its expiry this far ahead (sliding). */
+export const SESSION_IDLE_MS = 7 * DAY_MS;
+/** However much it is used, a session ends this long after sign-in: a stolen cookie is not good forever. */
+export const SESSION_MAX_MS = 30 * DAY_MS;
+/** The expiry is pushed ahead at most this often, so ordinary use does not write to the database every request. */
+const EXTEND_EVERY_MS = 60 * 60 * 1000;
 
 function hashToken(token: string): string {
   return createHash('sha256').update(token, 'utf8').digest('hex');
@@ -45,15 +50,20 @@ export class SessionStore {
         id: hashToken(token),
         api_key_id: key.id,
         created_at: now.toISOString(),
-        expires_at: new Date(now.getTime() + SESSION_TTL_MS).toISOString(),
+        expires_at: new Date(now.getTime() + SESSION_IDLE_MS).toISOString(),
         created_ip: ip,
       })
       .execute();
     return token;
   }
 
-  /** The API key behind a live session, or undefined (unknown, expired, or the key was revoked). */
-  async resolve(token: string): Promise<{ key: ApiKey; createdIp: string } | undefined> {
+  /**
+   * The API key behind a live session, or undefined (unknown, expired, or the key was revoked). Using a session
+   * extends it by SESSION_IDLE_MS, up to SESSION_MAX_MS after it was created.
+   */
+  async resolve(token: string): Promise<ApiKey | undefined> {
+    const id = hashToken(token);
+    const now = this.now();
     const row = await this.db
       .selectFrom('web_sessions')
       .innerJoin('api_keys', 'api_keys.id', 'web_sessions.api_key_id')
@@ -65,24 +75,33 @@ export class SessionStore {
         'api_keys.teams as teams',
         'api_keys.created_at as created_at',
         'api_keys.created_by as created_by',
-        'web_sessions.created_ip as created_ip',
+        'web_sessions.created_at as session_created_at',
+        'web_sessions.expires_at as session_expires_at',
       ])
-      .where('web_sessions.id', '=', hashToken(token))
-      .where('web_sessions.expires_at', '>', this.now().toISOString())
+      .where('web_sessions.id', '=', id)
+      .where('web_sessions.expires_at', '>', now.toISOString())
       .executeTakeFirst();
     if (!row) return undefined;
+    await this.extend(id, row.session_created_at, row.session_expires_at, now);
     return {
-      key: {
-        id: row.id,
-        name: row.name,
-        login: row.login,
-        admin: Boolean(row.admin),
-        teams: JSON.parse(row.teams) as string[],
-        created_at: row.created_at,
-        created_by: row.created_by,
-      },
-      createdIp: row.created_ip,
+      id: row.id,
+      name: row.name,
+      login: row.login,
+      admin: Boolean(row.admin),
+      teams: JSON.parse(row.teams) as string[],
+      created_at: row.created_at,
+      created_by: row.created_by,
     };
+  }
+
+  private async extend(id: string, createdAt: string, expiresAt: string, now: Date): Promise<void> {
+    const extended = Math.min(now.getTime() + SESSION_IDLE_MS, Date.parse(createdAt) + SESSION_MAX_MS);
+    if (extended - Date.parse(expiresAt) < EXTEND_EVERY_MS) return;
+    await this.db
+      .updateTable('web_sessions')
+      .set({ expires_at: new Date(extended).toISOString() })
+      .where('id', '=', id)
+      .execute();
   }
 
   async delete(token: string): Promise<void> {
@@ -109,8 +128,11 @@ export function readCookie(header: string | undefined, name: string): string | u
   return undefined;
 }
 
-/** httpOnly so scripts cannot read it; SameSite=Strict so other sites cannot ride on it. */
-export function sessionCookie(token: string, secure: boolean, maxAgeSeconds = SESSION_TTL_MS / 1000): string {
+/**
+ * httpOnly so scripts cannot read it; SameSite=Strict so other sites cannot ride on it. The browser keeps it for
+ * the session's longest possible life; the server decides when it has expired.
+ */
+export function sessionCookie(token: string, secure: boolean, maxAgeSeconds = SESSION_MAX_MS / 1000): string {
   return [
     `${SESSION_COOKIE}=${token}`,
     'Path=/',
