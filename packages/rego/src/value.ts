@@ -251,13 +251,14 @@ export function fromJS(x: unknown): Value {
     }
     return x as Value[];
   }
-  if (x instanceof ObjectValue || x instanceof SetValue || x instanceof BigNum) return x;
-  if (x instanceof Set) return SetValue.from([...x].map(fromJS));
-  if (x instanceof Map) return ObjectValue.from([...x].map(([k, v]) => [fromJS(k), fromJS(v)] as const));
   if (typeof x === 'object') {
+    // Plain objects (parsed JSON) first: they are what inputs are made of.
     const proto = Object.getPrototypeOf(x);
     if (proto === Object.prototype || proto === null)
       return ObjectValue.fromJSON(x as Record<string, unknown>);
+    if (x instanceof ObjectValue || x instanceof SetValue || x instanceof BigNum) return x;
+    if (x instanceof Set) return SetValue.from([...x].map(fromJS));
+    if (x instanceof Map) return ObjectValue.from([...x].map(([k, v]) => [fromJS(k), fromJS(v)] as const));
     if (typeof (x as { toJSON?: unknown }).toJSON === 'function')
       return fromJS((x as { toJSON(): unknown }).toJSON());
     return ObjectValue.fromJSON(x as Record<string, unknown>);
