@@ -42,35 +42,36 @@ export type CTerm =
   | { t: 'template'; parts: Array<string | CTerm> };
 
 /**
- * Calls `f` on each direct sub-term of a structural term (ref heads and keys, items, entries,
- * call arguments, template parts). Constants, locals and comprehensions have none here: walkers
- * treat them specially (a comprehension's own slots are not the outer body's).
+ * Calls `f(x, arg)` on each direct sub-term `x` of a structural term (ref heads and keys,
+ * items, entries, call arguments, template parts). Constants, locals and comprehensions have
+ * none here: walkers treat them specially (a comprehension's own slots are not the outer
+ * body's). `arg` is passed through so that walkers need not allocate a closure per term.
  */
-export function forEachSubterm(t: CTerm, f: (x: CTerm) => void): void {
+export function forEachSubterm<A>(t: CTerm, f: (x: CTerm, arg: A) => void, arg: A): void {
   switch (t.t) {
     case 'input':
     case 'data':
-      for (const p of t.path) f(p);
+      for (const p of t.path) f(p, arg);
       return;
     case 'ref':
-      f(t.head);
-      for (const p of t.path) f(p);
+      f(t.head, arg);
+      for (const p of t.path) f(p, arg);
       return;
     case 'array':
     case 'set':
-      for (const x of t.items) f(x);
+      for (const x of t.items) f(x, arg);
       return;
     case 'object':
       for (const [k, v] of t.entries) {
-        f(k);
-        f(v);
+        f(k, arg);
+        f(v, arg);
       }
       return;
     case 'call':
-      for (const a of t.args) f(a);
+      for (const a of t.args) f(a, arg);
       return;
     case 'template':
-      for (const p of t.parts) if (typeof p !== 'string') f(p);
+      for (const p of t.parts) if (typeof p !== 'string') f(p, arg);
       return;
     default:
       return;

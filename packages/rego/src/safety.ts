@@ -19,7 +19,7 @@ export function usedTermSlots(t: CTerm, out: Set<number>): void {
       return;
     }
     default:
-      forEachSubterm(t, (x) => usedTermSlots(x, out));
+      forEachSubterm(t, usedTermSlots, out);
   }
 }
 
@@ -164,7 +164,7 @@ export function refKeySlots(t: CTerm, out: Set<number>): void {
       }
       return;
     default:
-      forEachSubterm(t, (x) => refKeySlots(x, out));
+      forEachSubterm(t, refKeySlots, out);
   }
 }
 
@@ -211,7 +211,7 @@ export function unboundTermLocals(t: CTerm, isBound: (s: number) => boolean): Ma
         return;
       }
       default:
-        forEachSubterm(x, visit);
+        forEachSubterm(x, visit, undefined);
     }
   };
   visit(t);
