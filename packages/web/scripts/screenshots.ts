@@ -2,8 +2,12 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
-import { seedDemo, startSlackSim } from '@liftoff/slack-sim';
-import { browserUnavailable, freePort, startHarness, type Harness } from '../test/helpers/harness.js';
+import {
+  browserUnavailable,
+  startHarness,
+  startHarnessWithSlackSim,
+  type Harness,
+} from '../test/helpers/harness.js';
 
 const OUT = resolve(import.meta.dirname, '../../../docs/screenshots');
 
@@ -18,29 +22,7 @@ async function main() {
   await notConfiguredShot();
 
   // The Slack simulator stands in for slack.com: the workspace is linked through the real OAuth exchange.
-  const sim = await startSlackSim({ rateLimits: { mode: 'off' } });
-  const port = await freePort();
-  const publicUrl = `http://127.0.0.1:${port}`;
-  const creds = {
-    clientId: '1111.2222',
-    clientSecret: 'sim-client-secret',
-    signingSecret: 'sim-signing-secret',
-  };
-  const demo = seedDemo(sim.control, {
-    ...creds,
-    requestUrl: `${publicUrl}/slack/events`,
-    redirectUrl: `${publicUrl}/slack/oauth_redirect`,
-  });
-  sim.control.setOAuthApproval({ decision: 'approve' });
-  const h = await startHarness({
-    PORT: String(port),
-    PUBLIC_URL: publicUrl,
-    SLACK_CLIENT_ID: creds.clientId,
-    SLACK_CLIENT_SECRET: creds.clientSecret,
-    SLACK_SIGNING_SECRET: creds.signingSecret,
-    SLACK_API_URL: sim.apiUrl,
-    SLACK_AUTHORIZE_URL: sim.authorizeUrl,
-  });
+  const { h, sim, demo } = await startHarnessWithSlackSim('approve');
   try {
     const ids = await seed(h);
     const { page } = await h.newPage({ width: 1280, height: 860 });
@@ -55,9 +37,7 @@ async function main() {
       await page.locator('[data-slack-state="not-linked"]').waitFor();
       await shot(page, 'settings-slack-not-linked');
       await page.getByRole('link', { name: 'Connect to Slack' }).click();
-      await page.waitForURL(
-        (url) => url.href.startsWith(publicUrl) && url.pathname === '/slack/oauth_redirect',
-      );
+      await page.waitForURL((url) => url.href.startsWith(h.url) && url.pathname === '/slack/oauth_redirect');
       await page.goto('/settings/slack');
       await page.locator('[data-slack-state="linked"]').waitFor();
       await shot(page, 'settings-slack-linked');

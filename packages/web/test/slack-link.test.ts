@@ -2,8 +2,8 @@
 // Slack" → the simulator's authorize page → Allow → back in Liftoff → "integrated with <workspace>" → Disconnect.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { seedDemo, startSlackSim, type SlackSim } from '@liftoff/slack-sim';
-import { browserUnavailable, freePort, startHarness, type Harness } from './helpers/harness.js';
+import type { SlackSim } from '@liftoff/slack-sim';
+import { browserUnavailable, startHarnessWithSlackSim, type Harness } from './helpers/harness.js';
 
 const unavailable = browserUnavailable();
 if (unavailable) console.log(`# skipping Slack linking browser test: ${unavailable}`);
@@ -16,30 +16,8 @@ describe(
     let h: Harness;
 
     before(async () => {
-      sim = await startSlackSim({ rateLimits: { mode: 'off' } });
-      const port = await freePort();
-      const publicUrl = `http://127.0.0.1:${port}`;
-      const creds = {
-        clientId: '1111.2222',
-        clientSecret: 'sim-client-secret',
-        signingSecret: 'sim-signing-secret',
-      };
-      seedDemo(sim.control, {
-        ...creds,
-        requestUrl: `${publicUrl}/slack/events`,
-        redirectUrl: `${publicUrl}/slack/oauth_redirect`,
-      });
       // The simulator shows its Allow/Cancel page instead of approving instantly: the browser clicks through it.
-      sim.control.setOAuthApproval({ decision: 'prompt' });
-      h = await startHarness({
-        PORT: String(port),
-        PUBLIC_URL: publicUrl,
-        SLACK_CLIENT_ID: creds.clientId,
-        SLACK_CLIENT_SECRET: creds.clientSecret,
-        SLACK_SIGNING_SECRET: creds.signingSecret,
-        SLACK_API_URL: sim.apiUrl,
-        SLACK_AUTHORIZE_URL: sim.authorizeUrl,
-      });
+      ({ h, sim } = await startHarnessWithSlackSim('prompt'));
     });
     after(async () => {
       await h?.close();

@@ -5,6 +5,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { seedDemo, startSlackSim, type DemoWorkspace, type SlackSim } from '@liftoff/slack-sim';
 import { build } from 'vite';
 import { createLiftoff, type Liftoff } from '../../../server/src/app.js';
 import { loadConfig } from '../../../server/src/config.js';
@@ -195,4 +196,42 @@ export async function freePort(): Promise<number> {
   const port = (srv.address() as { port: number }).port;
   await new Promise((resolve) => srv.close(resolve));
   return port;
+}
+
+/**
+ * The harness with Slack configured against the Slack simulator (standing in for slack.com), whose demo workspace
+ * expects this server's events and OAuth redirect URLs. `approval`: whether the simulator's authorize page approves
+ * at once or shows Allow/Cancel for the browser to click.
+ */
+export async function startHarnessWithSlackSim(
+  approval: 'approve' | 'prompt',
+): Promise<{ h: Harness; sim: SlackSim; demo: DemoWorkspace }> {
+  const sim = await startSlackSim({ rateLimits: { mode: 'off' } });
+  try {
+    const publicUrl = `http://127.0.0.1:${await freePort()}`;
+    const creds = {
+      clientId: '1111.2222',
+      clientSecret: 'sim-client-secret',
+      signingSecret: 'sim-signing-secret',
+    };
+    const demo = seedDemo(sim.control, {
+      ...creds,
+      requestUrl: `${publicUrl}/slack/events`,
+      redirectUrl: `${publicUrl}/slack/oauth_redirect`,
+    });
+    sim.control.setOAuthApproval({ decision: approval });
+    const h = await startHarness({
+      PORT: new URL(publicUrl).port,
+      PUBLIC_URL: publicUrl,
+      SLACK_CLIENT_ID: creds.clientId,
+      SLACK_CLIENT_SECRET: creds.clientSecret,
+      SLACK_SIGNING_SECRET: creds.signingSecret,
+      SLACK_API_URL: sim.apiUrl,
+      SLACK_AUTHORIZE_URL: sim.authorizeUrl,
+    });
+    return { h, sim, demo };
+  } catch (err) {
+    await sim.close();
+    throw err;
+  }
 }
