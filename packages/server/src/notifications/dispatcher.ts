@@ -58,7 +58,9 @@ export class Dispatcher {
   private readonly leaseMs: number;
   private readonly concurrency: number;
   private readonly now: () => number;
-  private paused = false;
+  // Until the first step has looked at the installation.
+  private paused = true;
+  private stepped = false;
 
   constructor(private readonly o: DispatcherOptions) {
     this.retry = { baseMs: 1000, maxMs: 60_000, maxAttempts: 8, ...o.retry };
@@ -85,6 +87,11 @@ export class Dispatcher {
     await Promise.allSettled([...this.inFlight]);
   }
 
+  /** True while there is no usable Slack installation (nothing is sent; changes wait in the queue). */
+  get isPaused(): boolean {
+    return this.paused;
+  }
+
   /** Something changed (a run moved, a call finished): look again now instead of at the next poll. */
   wake(): void {
     this.woken = true;
@@ -99,11 +106,16 @@ export class Dispatcher {
       try {
         const free = this.concurrency - this.inFlight.size;
         const creds = await this.o.credentials.credentials();
-        if (!creds !== this.paused) {
-          this.paused = !creds;
-          if (this.paused) this.o.logger.warn('Slack deliveries paused: no active Slack installation');
+        const paused = !creds;
+        if (!this.stepped || paused !== this.paused) {
+          // Warn when a working link stops; without Slack linked at start-up there is nothing to warn about.
+          if (paused && this.stepped)
+            this.o.logger.warn('Slack deliveries paused: no active Slack installation');
+          else if (paused) this.o.logger.info('Slack deliveries idle: Slack is not linked');
           else this.o.logger.info('Slack deliveries running');
         }
+        this.paused = paused;
+        this.stepped = true;
         // Paused: keep fanning out (so nothing is lost) but call nothing.
         const result = await this.o.store.tick(started, creds ? free : 0, this.leaseMs);
         for (const c of result.claimed) this.track(this.deliver(c, creds!.botToken));

@@ -79,6 +79,10 @@ export async function link(
     refreshToken: null,
     expiresAt: null,
   });
+  // Delivery reads the installation through its own short-lived cache: wait until it has seen the link.
+  const notifications = liftoff.notifications;
+  if (notifications)
+    await until(() => !notifications.dispatcher.isPaused, 'delivery to see the Slack link', 30_000);
   return { botToken: inst.botToken, botUserId: inst.botUserId };
 }
 

@@ -64,7 +64,7 @@ describe('delivery under Slack faults', () => {
     await ws?.close();
   });
 
-  it('ends every message in its run’s final state through 429s, a 5xx window and dropped connections', async () => {
+  it('ends every message in its run’s final state through 429s, 30 s of 503s and dropped connections', async () => {
     const runs: Array<{ stack: string; id: string }> = [];
     const trigger = async (stack: string) => {
       const r = await server.api<{ id: string }>('POST', `/api/v1/stacks/${stack}/runs`);
@@ -77,9 +77,20 @@ describe('delivery under Slack faults', () => {
     // Connections dropped mid-flight for both methods, then Slack's edge answering 503 for a while.
     ws.sim.control.injectFault({ method: 'chat.postMessage', kind: 'drop', times: 6 });
     ws.sim.control.injectFault({ method: 'chat.update', kind: 'drop', times: 6 });
-    await until(() => ws.sim.control.apiCalls({ method: 'chat.update' }).length > 10, 'updates under way');
-    ws.sim.control.injectFault({ method: '*', kind: 'http_error', status: 503, durationMs: 3000 });
+    await until(
+      () => ws.sim.control.apiCalls({ method: 'chat.update' }).length > 10,
+      'updates under way',
+      60_000,
+    );
+    // 503 for 30 s of the simulator's clock: once retries have met it a good number of times, the clock jumps
+    // ahead instead of the test waiting (backoff runs on real time, bounded to 500 ms here).
+    ws.sim.control.injectFault({ method: '*', kind: 'http_error', status: 503, durationMs: 30_000 });
     for (const s of stacks) await trigger(s);
+    await until(
+      () => ws.sim.control.apiCalls({}).filter((c) => c.httpStatus === 503).length >= 20,
+      '503s met',
+    );
+    ws.sim.control.advanceClock(30_000);
 
     const final = new Map<string, string>();
     await until(
