@@ -156,7 +156,7 @@ export interface Subscription {
   disabled_reason?: string | null;
 }
 
-/** GET /api/v1/integrations/slack; the contract is documented in packages/server/src/http/web/slack-status.ts. */
+/** GET /api/v1/integrations/slack, served by the Slack app (packages/server/src/slack/status-routes.ts). */
 export interface SlackIntegration {
   connected: boolean;
   configured?: boolean;

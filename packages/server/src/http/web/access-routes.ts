@@ -8,9 +8,9 @@ import { subjectOf } from '../auth.js';
 import { presentRun, presentStack } from '../presenters.js';
 import { slugParam } from '../validation.js';
 
-export type UiAccess = 'none' | 'read' | 'write' | 'admin';
+type UiAccess = 'none' | 'read' | 'write' | 'admin';
 
-export async function accessTo(services: Services, subject: Subject, stack: Stack): Promise<UiAccess> {
+async function accessTo(services: Services, subject: Subject, stack: Stack): Promise<UiAccess> {
   if (subject.admin) return 'admin';
   return (await services.access.decide(subject, stack)).level;
 }

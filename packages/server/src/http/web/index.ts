@@ -37,7 +37,7 @@ export interface WebUiOptions {
   distDir?: string;
 }
 
-export const DEFAULT_DIST_DIR = resolve(import.meta.dirname, '../../../../web/dist');
+const DEFAULT_DIST_DIR = resolve(import.meta.dirname, '../../../../web/dist');
 
 export function webUi(options: WebUiOptions): FastifyPluginAsync {
   const store = new SessionStore(options.db);

@@ -73,7 +73,7 @@ function assertSameOrigin(request: FastifyRequest) {
   }
 }
 
-export function meOf(subject: Subject): Me {
+function meOf(subject: Subject): Me {
   const session = (subject.input.session ?? {}) as { name?: string; teams?: string[] };
   return {
     login: subject.actor,
