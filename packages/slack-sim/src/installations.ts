@@ -65,7 +65,7 @@ export function issueToken(
   return { token, refresh };
 }
 
-export function activeTokens(sim: SimServices, installationId: string): Token[] {
+function activeTokens(sim: SimServices, installationId: string): Token[] {
   return [...sim.store.tokens.values()].filter((t) => t.installationId === installationId && !t.revoked);
 }
 

@@ -26,7 +26,7 @@ function splitScopes(s: string | null): string[] {
 }
 
 /** Slack accepts a redirect_uri equal to, or below, one of the app's configured redirect URLs. */
-export function redirectAllowed(app: App, uri: string): boolean {
+function redirectAllowed(app: App, uri: string): boolean {
   let u: URL;
   try {
     u = new URL(uri);

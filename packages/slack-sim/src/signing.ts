@@ -3,7 +3,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 // Slack's request signing, version 0: the app recomputes this to know a request came from Slack.
 // https://api.slack.com/authentication/verifying-requests-from-slack
 
-export const SIGNATURE_VERSION = 'v0';
+const SIGNATURE_VERSION = 'v0';
 
 /** `v0=<hex HMAC-SHA256(signingSecret, "v0:<timestamp>:<raw body>")>` */
 export function computeSignature(signingSecret: string, timestamp: number | string, rawBody: string): string {

@@ -102,7 +102,7 @@ function renderMessage(
   );
 }
 
-export function renderPage(control: Control, query: URLSearchParams, notice: string | null): string {
+function renderPage(control: Control, query: URLSearchParams, notice: string | null): string {
   const state = control.state();
   const users = new Map(state.users.map((u) => [u.id, u]));
   const apps = new Map(state.apps.map((a) => [a.id, a.name]));

@@ -31,7 +31,7 @@ export function visibleChannel(
  * Channel ids and names, plus a user id, which chat.postMessage takes as "the app's DM with that
  * user" (opened on first use).
  */
-export function resolveChannel(store: Store, auth: CallAuth, ref: string): Channel | undefined {
+function resolveChannel(store: Store, auth: CallAuth, ref: string): Channel | undefined {
   const channel = store.findChannel(ref, auth.teamIds);
   if (channel) return channel;
   const user = store.users.get(ref);

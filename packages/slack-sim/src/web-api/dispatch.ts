@@ -14,7 +14,7 @@ import type { MethodSpec } from './method.js';
 import type { SimServices } from '../services.js';
 import type { ApiCall } from '../types.js';
 
-export const METHODS: Record<string, MethodSpec> = {
+const METHODS: Record<string, MethodSpec> = {
   ...oauthMethods,
   ...authMethods,
   ...teamMethods,
