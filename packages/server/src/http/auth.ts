@@ -1,6 +1,6 @@
 // Bearer API-key authentication. Resolves the request's subject once; routes ask for admin or stack access.
 import type { FastifyRequest } from 'fastify';
-import type { ApiKeyService } from '../domain/api-keys.js';
+import type { ApiKey, ApiKeyService } from '../domain/api-keys.js';
 import { httpSubject, type Subject } from '../domain/subjects.js';
 import { HttpError } from './errors.js';
 
@@ -27,8 +27,16 @@ export async function authenticate(request: FastifyRequest, apiKeys: ApiKeyServi
   if (!match) throw new HttpError(401, 'unauthorized', 'the Authorization header must be "Bearer <api key>"');
   const key = await apiKeys.authenticate(match[1]!);
   if (!key) throw new HttpError(401, 'unauthorized', 'invalid API key');
+  return keySubject(key, request, true);
+}
+
+/**
+ * The subject acting with an API key. `machine` (the policy input's session.machine) is true for a bearer key,
+ * false for a person signed in to the web UI with one.
+ */
+export function keySubject(key: ApiKey, request: FastifyRequest, machine: boolean): Subject {
   return httpSubject(
-    { admin: key.admin, login: key.login, name: key.name, teams: key.teams, machine: true },
+    { admin: key.admin, login: key.login, name: key.name, teams: key.teams, machine },
     request.ip,
   );
 }

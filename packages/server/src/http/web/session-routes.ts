@@ -1,10 +1,9 @@
 // Sign-in with an API key → session cookie; sign-out; who am I. `/auth/*` sits outside `/api/` so the API's
 // bearer check does not apply to it; `/api/v1/me` is an ordinary API route (bearer or cookie).
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { ApiKey } from '../../domain/api-keys.js';
 import type { Services } from '../../domain/services.js';
-import { httpSubject, type Subject } from '../../domain/subjects.js';
-import { subjectOf } from '../auth.js';
+import type { Subject } from '../../domain/subjects.js';
+import { keySubject, subjectOf } from '../auth.js';
 import { HttpError } from '../errors.js';
 import { signInSchema } from '../schemas.js';
 import { parseBody } from '../validation.js';
@@ -16,7 +15,7 @@ import {
   type SessionStore,
 } from './sessions.js';
 
-export interface Me {
+interface Me {
   login: string;
   name: string;
   admin: boolean;
@@ -24,20 +23,12 @@ export interface Me {
 }
 
 /** What the UI needs to adapt to this server: parts built by other packages may be missing. */
-export interface SessionFeatures {
+interface SessionFeatures {
   slack: boolean;
   subscriptions: boolean;
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
-
-/** Subject of a browser session: a person at a keyboard, so `machine` is false in the policy input. */
-function sessionSubject(key: ApiKey, request: FastifyRequest): Subject {
-  return httpSubject(
-    { admin: key.admin, login: key.login, name: key.name, teams: key.teams, machine: false },
-    request.ip,
-  );
-}
 
 /**
  * Resolves the session cookie to a subject, or null when there is none. Cookie-authenticated writes must come
@@ -50,7 +41,8 @@ export function cookieAuthenticator(store: SessionStore) {
     const key = await store.resolve(token);
     if (!key) return null;
     if (!SAFE_METHODS.has(request.method)) assertSameOrigin(request);
-    return sessionSubject(key, request);
+    // A person at a keyboard: `machine` is false in the policy input.
+    return keySubject(key, request, false);
   };
 }
 
@@ -118,7 +110,7 @@ export function sessionRoutes(
     const previous = readCookie(request.headers.cookie, SESSION_COOKIE);
     if (previous) await store.delete(previous);
     const token = await store.create(key, request.ip);
-    const subject = sessionSubject(key, request);
+    const subject = keySubject(key, request, false);
     await services.audit.allowed(subject, 'session.sign_in', `api_key:${key.id}`);
     reply.header('set-cookie', sessionCookie(token, deps.secureCookies));
     reply.header('cache-control', 'no-store');
