@@ -2,6 +2,7 @@
 
 /** Base class of all errors raised by the engine. */
 export class RegoError extends Error {
+  /** OPA's error code (`rego_parse_error`, `eval_conflict_error`, …): stable, for programs. */
   readonly code: string;
   constructor(code: string, message: string) {
     super(message);
@@ -39,11 +40,24 @@ export class RegoParseError extends RegoError {
   }
 }
 
-/** The source line with a caret under `column` (1-based), as parse and compile errors show it. */
+const SNIPPET_WIDTH = 120;
+
+/**
+ * The source line with a caret under `column` (1-based), as parse and compile errors show it.
+ * A long line (minified or generated policy) is cut to a window around the column.
+ */
 export function caretSnippet(sourceLine: string, column: number): string {
+  let line = sourceLine;
+  let col = column;
+  if (line.length > SNIPPET_WIDTH) {
+    const start = Math.max(0, Math.min(col - 1 - SNIPPET_WIDTH / 2, line.length - SNIPPET_WIDTH));
+    const end = start + SNIPPET_WIDTH;
+    line = (start > 0 ? '…' : '') + line.slice(start, end) + (end < sourceLine.length ? '…' : '');
+    col = col - start + (start > 0 ? 1 : 0);
+  }
   // Keep tabs in the caret line so the caret lines up under tab-indented code.
-  const pad = sourceLine.slice(0, Math.max(0, column - 1)).replace(/[^\t]/g, ' ');
-  return `${sourceLine}\n${pad}^`;
+  const pad = line.slice(0, Math.max(0, col - 1)).replace(/[^\t]/g, ' ');
+  return `${line}\n${pad}^`;
 }
 
 /** The caret snippet of a 1-based line and column of `source`; undefined when out of range. */
@@ -69,6 +83,7 @@ export interface CompileProblem {
  * and where; the other errors follow in the order they were found.
  */
 export class RegoCompileError extends RegoError {
+  /** Every problem found, in the order found; never empty. */
   readonly errors: CompileProblem[];
   constructor(errors: CompileProblem[]) {
     const first = errors[0]!;
@@ -84,6 +99,7 @@ export class RegoCompileError extends RegoError {
 
 /** Error raised during evaluation, with an OPA topdown code such as `eval_conflict_error`. */
 export class RegoEvalError extends RegoError {
+  /** Where in the policy it happened (the rule or call), when known. */
   readonly location: Location | undefined;
   /** Bare message without the location prefix. */
   readonly detail: string;

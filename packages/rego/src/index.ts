@@ -88,7 +88,9 @@ class Policy implements CompiledPolicy {
       try {
         q = this.compiled.compileQuery(parseQuery(query), 'query');
       } catch (e) {
-        throw located(tooDeep(e, 'query', 'rego_parse_error'), (f) => (f === 'query' ? query : undefined));
+        throw located(tooDeep(e, 'query', 'rego_parse_error', query), (f) =>
+          f === 'query' ? query : undefined,
+        );
       }
       // Bound the cache: callers building query strings dynamically must not leak memory.
       if (this.queries.size >= CACHE_LIMIT) this.queries.clear();
@@ -129,7 +131,7 @@ class Policy implements CompiledPolicy {
       try {
         c = this.compiled.compileTermQuery(parseTerm(ref, 'query'), 'query');
       } catch (e) {
-        throw located(tooDeep(e, 'query', 'rego_parse_error'), (f) => (f === 'query' ? ref : undefined));
+        throw located(tooDeep(e, 'query', 'rego_parse_error', ref), (f) => (f === 'query' ? ref : undefined));
       }
       if (this.refs.size >= CACHE_LIMIT) this.refs.clear();
       this.refs.set(ref, c);
@@ -155,7 +157,7 @@ export function compile(modules: ModuleSource[] | string, options: CompileOption
     try {
       return parseModule(m.source, m.name, version);
     } catch (e) {
-      throw tooDeep(e, m.name, 'rego_parse_error');
+      throw tooDeep(e, m.name, 'rego_parse_error', m.source);
     }
   });
   let compiled: CompiledModules;
@@ -175,12 +177,22 @@ function located(e: unknown, sourceOf: (file: string) => string | undefined): un
   return e instanceof RegoCompileError ? withSnippets(e, sourceOf) : e;
 }
 
-/** Converts a JS stack overflow (absurdly nested source) into a typed error. */
-function tooDeep(e: unknown, file: string, code: string): unknown {
-  if (e instanceof RangeError && /call stack/i.test(e.message)) {
-    return new RegoCompileError([{ file, line: 1, column: 1, message: 'source is nested too deeply', code }]);
+/**
+ * Converts a JS stack overflow (absurdly nested source) into a typed error: a RegoParseError
+ * while parsing, a RegoCompileError while compiling, so callers see the documented types.
+ */
+function tooDeep(
+  e: unknown,
+  file: string,
+  code: 'rego_parse_error' | 'rego_compile_error',
+  source?: string,
+): unknown {
+  if (!(e instanceof RangeError && /call stack/i.test(e.message))) return e;
+  const message = 'source is nested too deeply';
+  if (code === 'rego_parse_error') {
+    return new RegoParseError(message, { file, line: 1, column: 1 }, source?.split('\n', 1)[0] ?? '');
   }
-  return e;
+  return new RegoCompileError([{ file, line: 1, column: 1, message, code }]);
 }
 
 /**

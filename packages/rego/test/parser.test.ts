@@ -165,3 +165,12 @@ test('query errors carry the query as their snippet', () => {
         'query:1:15: rego_unsafe_var_error: var z is unsafe\ndata.p.allow; z > 1\n              ^',
   );
 });
+
+test('absurdly nested source is a RegoParseError, and long lines are cut around the caret', () => {
+  const deep = parseError('package p\nx := ' + '['.repeat(100_000) + ']'.repeat(100_000));
+  assert.equal(deep.detail, 'source is nested too deeply');
+  const long = compileError(`package p\nallow if { ${'input.a == 1; '.repeat(40)}zz > 1 }\n`);
+  const [line, caret] = long.errors[0]!.snippet!.split('\n');
+  assert.ok(line!.length <= 122, `snippet line of ${line!.length} chars`);
+  assert.equal(line!.slice(caret!.length - 1, caret!.length + 1), 'zz');
+});
