@@ -406,13 +406,16 @@ for (const backend of backends)
       assert.equal(bad.status, 400);
       assert.match((bad.body as { error: { message: string } }).error.message, /line 5, column 1/);
 
+      // Two values for one complete rule: an evaluation error, not a compile error (1 / 0 would only be undefined).
       const failing = await evaluate({
-        body: 'package spacelift\nread if 1 / 0 == 1\n',
+        body: 'package spacelift\nread = input.a if true\nread = input.b if true\n',
         rego_version: 'v1',
-        input: {},
+        input: { a: true, b: false },
       });
       assert.equal(failing.status, 200);
       assert.equal(failing.body.access, 'none');
+      const error = String(failing.body.error);
+      assert.equal(error.match(/eval_conflict_error/g)?.length, 1, `the code, said once: ${error}`);
 
       assert.equal((await evaluate({ body: 'package spacelift\n', input: {} }, reader)).status, 403);
     });

@@ -30,7 +30,9 @@ export function policyWorkbenchRoutes(app: FastifyInstance) {
     } catch (err) {
       if (!(err instanceof PolicyEvaluationError)) throw err;
       // A failing policy counts as deny for the request it was evaluated for.
-      return { rules: {}, access: 'none', error: `${err.code}: ${err.message}` };
+      // The engine's messages usually name their code already ("…: eval_cancel_error: …"); say it once.
+      const error = err.message.includes(`${err.code}:`) ? err.message : `${err.code}: ${err.message}`;
+      return { rules: {}, access: 'none', error };
     }
   });
 }
