@@ -4,7 +4,7 @@
 //
 //   npm run bench:api                 (BENCH_REQUESTS=20000 BENCH_CONCURRENCY=50 BENCH_ROUNDS=40 to change the load)
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, platform, release, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -54,6 +54,19 @@ function sleep(ms: number) {
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+/**
+ * CPU seconds (user + system) the server process has used so far, from /proc (Linux; NaN elsewhere). Unlike
+ * latency, it does not grow while other processes on a shared machine hold the cores.
+ */
+function cpuSeconds(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return NaN;
+  }
 }
 
 function median(values: number[]): number {
@@ -121,6 +134,8 @@ async function main() {
     interface Pool {
       latencies: number[];
       seconds: number;
+      /** Server CPU seconds spent during this pool's batches. */
+      cpu: number;
     }
     /** `rate` (req/s over all clients) paces the clients (open load); without it they go flat out (saturation). */
     /** Returns this batch's latencies (also added to `pool`). */
@@ -128,6 +143,7 @@ async function main() {
       const batch: number[] = [];
       let issued = 0;
       const started = performance.now();
+      const cpuStarted = cpuSeconds(server.pid);
       await Promise.all(
         Array.from({ length: concurrency }, async (_, client) => {
           if (rate) await sleep(((client / concurrency) * concurrency * 1000) / rate);
@@ -146,20 +162,26 @@ async function main() {
         }),
       );
       pool.seconds += (performance.now() - started) / 1000;
+      pool.cpu += cpuSeconds(server.pid) - cpuStarted;
       for (const l of batch) pool.latencies.push(l);
       return batch;
     }
     function summary(pool: Pool) {
       const sorted = [...pool.latencies].sort((a, b) => a - b);
-      return { p50: percentile(sorted, 50), p99: percentile(sorted, 99), rps: sorted.length / pool.seconds };
+      return {
+        p50: percentile(sorted, 50),
+        p99: percentile(sorted, 99),
+        rps: sorted.length / pool.seconds,
+        cpuUs: (pool.cpu / sorted.length) * 1e6,
+      };
     }
     // Admin and non-admin batches alternate (order flipping every round) so that background load on the machine
     // hits both sides alike. Each round also gives a paired p50 difference; their median is the overhead figure
     // least moved by a burst of load from elsewhere on a shared machine.
     async function compare(total: number, concurrency: number, rate?: number) {
       const rounds = rate ? Math.min(ROUNDS, 10) : ROUNDS;
-      const a: Pool = { latencies: [], seconds: 0 };
-      const n: Pool = { latencies: [], seconds: 0 };
+      const a: Pool = { latencies: [], seconds: 0, cpu: 0 };
+      const n: Pool = { latencies: [], seconds: 0, cpu: 0 };
       const deltas: number[] = [];
       for (let r = 0; r < rounds; r++) {
         const batch = Math.ceil(total / rounds);
@@ -235,6 +257,10 @@ async function main() {
       `policy overhead at p50, ${CONCURRENCY} clients paced at ${PACED_RATE} req/s: ${f(nonAdminPaced.p50 - adminPaced.p50)} ms`,
     );
     console.log(`policy overhead at p50, 1 client: ${f(nonAdmin1.p50 - admin1.p50)} ms`);
+    console.log(
+      `server CPU per request (all threads incl. GC, 10 ms ticks), ${CONCURRENCY} clients: admin ${admin.cpuUs.toFixed(0)} µs, ` +
+        `non-admin ${nonAdmin.cpuUs.toFixed(0)} µs, difference ${(nonAdmin.cpuUs - admin.cpuUs).toFixed(1)} µs`,
+    );
     console.log(
       `policy overhead per request from throughput (1/rps difference, ${CONCURRENCY} clients): ${f(1000 / nonAdmin.rps - 1000 / admin.rps)} ms`,
     );
