@@ -3,11 +3,11 @@ import { useState, type FormEvent } from 'react';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { Field, splitList } from '../components/Field';
 import { PageHeader } from '../components/Layout';
+import { RelativeTime } from '../components/RelativeTime';
 import { SettingsTabs } from '../components/SettingsTabs';
 import { api } from '../lib/api';
 import { useTitle } from '../lib/router';
 import { useSession } from '../lib/session';
-import { exactTime, relativeTime } from '../lib/time';
 import { useAsync } from '../lib/use-async';
 
 export function ApiKeysPage() {
@@ -152,8 +152,7 @@ export function ApiKeysPage() {
                       </span>
                     ))}
                     <div className="small muted">
-                      <span className="mono">{k.login}</span> · created{' '}
-                      <span title={exactTime(k.created_at)}>{relativeTime(k.created_at)}</span> by{' '}
+                      <span className="mono">{k.login}</span> · created <RelativeTime at={k.created_at} /> by{' '}
                       {k.created_by}
                     </div>
                   </div>

@@ -2,10 +2,10 @@
 import { useState } from 'react';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { PageHeader } from '../components/Layout';
+import { RelativeTime } from '../components/RelativeTime';
 import { SettingsTabs } from '../components/SettingsTabs';
 import { api, type AuditEvent } from '../lib/api';
 import { useTitle } from '../lib/router';
-import { exactTime, relativeTime } from '../lib/time';
 import { useAsync } from '../lib/use-async';
 
 function decisionTone(decision: string) {
@@ -57,7 +57,7 @@ export function AuditPage() {
               {events.map((e) => (
                 <tr key={e.id}>
                   <td data-label="When">
-                    <span title={exactTime(e.at)}>{relativeTime(e.at)}</span>
+                    <RelativeTime at={e.at} />
                   </td>
                   <td data-label="Who">
                     <span className="mono small">{e.actor}</span>

@@ -2,9 +2,10 @@
 import { ErrorNotice } from '../components/ErrorNotice';
 import { Labels } from '../components/Labels';
 import { PageHeader } from '../components/Layout';
+import { RelativeTime } from '../components/RelativeTime';
 import { api } from '../lib/api';
 import { Link, useTitle } from '../lib/router';
-import { exactTime, relativeTime } from '../lib/time';
+import { exactTime } from '../lib/time';
 import { useAsync } from '../lib/use-async';
 
 export function PoliciesPage() {
@@ -66,7 +67,7 @@ export function PoliciesPage() {
                     <Labels labels={p.labels} />
                   </td>
                   <td data-label="Updated">
-                    <span title={exactTime(p.updated_at)}>{relativeTime(p.updated_at)}</span>
+                    <RelativeTime at={p.updated_at} />
                   </td>
                 </tr>
               ))}

@@ -4,12 +4,13 @@ import { useEffect, useRef, useState } from 'react';
 import { Delta } from '../components/Delta';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { PageHeader } from '../components/Layout';
+import { RelativeTime } from '../components/RelativeTime';
 import { StateBadge, stateTone } from '../components/StateBadge';
 import { api, ApiError, TERMINAL_STATES, type LogChunk, type Run, type RunState } from '../lib/api';
 import { parseAnsi } from '../lib/ansi';
 import { useEventStream } from '../lib/live';
 import { Link, useTitle } from '../lib/router';
-import { duration, exactTime, relativeTime } from '../lib/time';
+import { duration, exactTime } from '../lib/time';
 import { useAsync } from '../lib/use-async';
 
 const STOPPABLE: readonly RunState[] = ['QUEUED', 'PREPARING', 'INITIALIZING', 'PLANNING'];
@@ -144,7 +145,9 @@ export function RunPage({ stackId, runId }: { stackId: string; runId: string }) 
               </div>
               <div>
                 <dt>Created</dt>
-                <dd title={exactTime(run.created_at)}>{relativeTime(run.created_at)}</dd>
+                <dd>
+                  <RelativeTime at={run.created_at} />
+                </dd>
               </div>
               {run.commit && (
                 <div>

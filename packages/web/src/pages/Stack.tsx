@@ -5,6 +5,7 @@ import { Delta } from '../components/Delta';
 import { ErrorNotice, errorText } from '../components/ErrorNotice';
 import { Labels } from '../components/Labels';
 import { PageHeader } from '../components/Layout';
+import { RelativeTime } from '../components/RelativeTime';
 import { StateBadge } from '../components/StateBadge';
 import { api, ApiError, attachedPolicies, type Run } from '../lib/api';
 import { useEventStream } from '../lib/live';
@@ -167,7 +168,7 @@ export function StackPage({ stackId }: { stackId: string }) {
                       <Delta delta={r.delta} />
                     </td>
                     <td data-label="Triggered">
-                      <span title={exactTime(r.created_at)}>{relativeTime(r.created_at)}</span>
+                      <RelativeTime at={r.created_at} />
                       <div className="small muted">by {r.triggered_by}</div>
                     </td>
                   </tr>
