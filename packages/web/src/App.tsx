@@ -52,8 +52,6 @@ export function App() {
       session.status === 'signed-in'
         ? {
             me: session.info.me,
-            features: session.info.features,
-            slackMissingEnv: session.info.slack_missing_env,
             signOut,
           }
         : null,

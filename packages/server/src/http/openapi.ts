@@ -164,7 +164,7 @@ export function openApiDocument(publicUrl: string) {
       '/api/v1/audit-events': { get: op('Audit events, newest first (admin)') },
       '/auth/session': {
         get: {
-          ...op('Whether the browser is signed in, who as, and which optional features this server has'),
+          ...op('Whether the browser is signed in, and who as'),
           security: [],
         },
       },

@@ -36,10 +36,6 @@ export interface Me {
 export interface SessionInfo {
   signed_in: boolean;
   me: Me | null;
-  /** Server capabilities the UI adapts to (parts built by other packages may be absent). */
-  features: { slack: boolean; subscriptions: boolean };
-  /** Slack credentials missing from the environment (empty when Slack is configured). */
-  slack_missing_env: string[];
 }
 
 export interface Stack {

@@ -1,11 +1,9 @@
 // Who is signed in. The session itself is an httpOnly cookie; the UI only knows the result of GET /api/v1/me.
 import { createContext, useContext } from 'react';
-import type { Me, SessionInfo } from './api';
+import type { Me } from './api';
 
 export interface SessionValue {
   me: Me;
-  features: SessionInfo['features'];
-  slackMissingEnv: string[];
   signOut: () => Promise<void>;
 }
 

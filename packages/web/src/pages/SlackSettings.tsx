@@ -6,7 +6,6 @@ import { PageHeader } from '../components/Layout';
 import { SettingsTabs } from '../components/SettingsTabs';
 import { api, type SlackIntegration } from '../lib/api';
 import { useTitle } from '../lib/router';
-import { useSession } from '../lib/session';
 import { exactTime, relativeTime } from '../lib/time';
 import { useAsync } from '../lib/use-async';
 
@@ -14,15 +13,7 @@ const ALL_ENV = ['SLACK_CLIENT_ID', 'SLACK_CLIENT_SECRET', 'SLACK_SIGNING_SECRET
 
 export function SlackSettingsPage() {
   useTitle('Slack settings');
-  const { features, slackMissingEnv } = useSession();
-  // Without the Slack app on this server there is nothing to ask: the integration is simply not configured.
-  const status = useAsync<SlackIntegration>(
-    () =>
-      features.slack
-        ? api.slack()
-        : Promise.resolve({ connected: false, configured: false, missing_env: slackMissingEnv }),
-    [features.slack],
-  );
+  const status = useAsync<SlackIntegration>(() => api.slack(), []);
 
   const s = status.data;
   const configured = s ? (s.configured ?? (s.missing_env ? s.missing_env.length === 0 : true)) : false;
@@ -46,9 +37,7 @@ export function SlackSettingsPage() {
         {status.loading && !s && <p className="muted">Loading…</p>}
         {s && s.connected && <Linked status={s} onChange={status.reload} />}
         {s && !s.connected && configured && <NotLinked status={s} />}
-        {s && !s.connected && !configured && (
-          <NotConfigured missing={s.missing_env ?? slackMissingEnv} available={features.slack} />
-        )}
+        {s && !s.connected && !configured && <NotConfigured missing={s.missing_env ?? ALL_ENV} />}
       </section>
     </>
   );
@@ -167,7 +156,7 @@ function NotLinked({ status }: { status: SlackIntegration }) {
   );
 }
 
-function NotConfigured({ missing, available }: { missing: string[]; available: boolean }) {
+function NotConfigured({ missing }: { missing: string[] }) {
   const [manifest, setManifest] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [copied, setCopied] = useState(false);
@@ -190,43 +179,33 @@ function NotConfigured({ missing, available }: { missing: string[]; available: b
           <strong>Create a Slack app from a manifest</strong> at{' '}
           <span className="mono">api.slack.com/apps</span> → Create New App → From an app manifest, and paste
           this deployment&apos;s manifest.
-          {available ? (
-            manifest === null ? (
-              <div className="form-actions">
+          {manifest === null ? (
+            <div className="form-actions">
+              <button type="button" className="btn btn-secondary btn-sm" onClick={() => void showManifest()}>
+                Show app manifest
+              </button>
+            </div>
+          ) : (
+            <div className="manifest">
+              <div className="manifest-bar">
+                <span className="small muted">manifest.json</span>
                 <button
                   type="button"
-                  className="btn btn-secondary btn-sm"
-                  onClick={() => void showManifest()}
+                  className="btn btn-ghost btn-sm"
+                  onClick={() =>
+                    void navigator.clipboard?.writeText(manifest).then(
+                      () => setCopied(true),
+                      () => setCopied(false),
+                    )
+                  }
                 >
-                  Show app manifest
+                  {copied ? 'Copied' : 'Copy'}
                 </button>
               </div>
-            ) : (
-              <div className="manifest">
-                <div className="manifest-bar">
-                  <span className="small muted">manifest.json</span>
-                  <button
-                    type="button"
-                    className="btn btn-ghost btn-sm"
-                    onClick={() =>
-                      void navigator.clipboard?.writeText(manifest).then(
-                        () => setCopied(true),
-                        () => setCopied(false),
-                      )
-                    }
-                  >
-                    {copied ? 'Copied' : 'Copy'}
-                  </button>
-                </div>
-                <pre tabIndex={0} aria-label="Slack app manifest">
-                  {manifest}
-                </pre>
-              </div>
-            )
-          ) : (
-            <p className="hint">
-              This server version does not include the Slack app yet, so it has no manifest to offer.
-            </p>
+              <pre tabIndex={0} aria-label="Slack app manifest">
+                {manifest}
+              </pre>
+            </div>
           )}
           <ErrorNotice error={error} />
         </li>

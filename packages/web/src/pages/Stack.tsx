@@ -15,7 +15,7 @@ import { exactTime, relativeTime } from '../lib/time';
 import { useAsync } from '../lib/use-async';
 
 export function StackPage({ stackId }: { stackId: string }) {
-  const { me, features } = useSession();
+  const { me } = useSession();
   const stack = useAsync(() => api.stack(stackId), [stackId]);
   const access = useAsync(() => api.stackAccess(stackId), [stackId]);
   const runs = useAsync(() => api.runs(stackId), [stackId]);
@@ -181,7 +181,7 @@ export function StackPage({ stackId }: { stackId: string }) {
 
       <div className="grid-2 section">
         {me.admin && s && <AttachedPolicies stackId={stackId} labels={s.labels} />}
-        <Subscriptions stackId={stackId} available={features.subscriptions} />
+        <Subscriptions stackId={stackId} />
       </div>
     </>
   );
@@ -284,22 +284,12 @@ function AttachedPolicies({ stackId, labels }: { stackId: string; labels: string
   );
 }
 
-function Subscriptions({ stackId, available }: { stackId: string; available: boolean }) {
-  // Only ask when the server has the endpoint: a 404 would show up as a failed request in the console.
-  const subs = useAsync(
-    () => (available ? api.subscriptions(stackId) : Promise.resolve([])),
-    [stackId, available],
-  );
-  const unavailable = !available || (subs.error instanceof ApiError && subs.error.status === 501);
+function Subscriptions({ stackId }: { stackId: string }) {
+  const subs = useAsync(() => api.subscriptions(stackId), [stackId]);
   return (
     <section className="card" aria-labelledby="subs-title">
       <h2 id="subs-title">Slack channels</h2>
-      {unavailable ? (
-        <p className="muted">
-          Slack subscriptions are not available yet on this server. Once Slack is linked, subscribe a channel
-          with <code>/liftoff subscribe {stackId}</code>.
-        </p>
-      ) : subs.error ? (
+      {subs.error ? (
         <p className="muted">{errorText(subs.error)}</p>
       ) : subs.data && subs.data.length === 0 ? (
         <p className="muted">

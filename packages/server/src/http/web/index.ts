@@ -2,7 +2,7 @@
 // policy workbench and the built SPA. Registered by the composition root (src/app.ts).
 //
 // Endpoints:
-//   GET  /auth/session                          {signed_in, me, features, slack_missing_env} (always 200)
+//   GET  /auth/session                          {signed_in, me} (always 200)
 //   POST /auth/sign-in {api_key}                sets the httpOnly SameSite=Strict session cookie
 //   POST /auth/sign-out                         deletes the session, clears the cookie (204)
 //   GET  /api/v1/me                             {login, name, admin, teams}
@@ -18,7 +18,6 @@ import { resolve } from 'node:path';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Config } from '../../config.js';
-import { slackEnabled } from '../../config.js';
 import type { Services } from '../../domain/services.js';
 import type { Database } from '../../storage/schema.js';
 import { accessRoutes } from './access-routes.js';
@@ -49,11 +48,6 @@ export function webUi(options: WebUiOptions): FastifyPluginAsync {
       services,
       store,
       secureCookies: config.publicUrl.startsWith('https:'),
-      features: () => ({
-        slack: app.hasRoute({ method: 'GET', url: '/api/v1/integrations/slack' }),
-        subscriptions: app.hasRoute({ method: 'GET', url: '/api/v1/stacks/:id/subscriptions' }),
-      }),
-      slackMissingEnv: () => missingSlackEnv(config),
     });
     accessRoutes(app, services);
     eventRoutes(app, { services, db: options.db, hub });
@@ -71,14 +65,4 @@ export function webUi(options: WebUiOptions): FastifyPluginAsync {
   };
   (plugin as unknown as Record<symbol, boolean>)[Symbol.for('skip-override')] = true;
   return plugin;
-}
-
-function missingSlackEnv(config: Config): string[] {
-  if (slackEnabled(config)) return [];
-  const s = config.slack;
-  return [
-    ...(s.clientId ? [] : ['SLACK_CLIENT_ID']),
-    ...(s.clientSecret ? [] : ['SLACK_CLIENT_SECRET']),
-    ...(s.signingSecret ? [] : ['SLACK_SIGNING_SECRET']),
-  ];
 }

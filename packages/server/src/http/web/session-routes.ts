@@ -22,12 +22,6 @@ interface Me {
   teams: string[];
 }
 
-/** What the UI needs to adapt to this server: parts built by other packages may be missing. */
-interface SessionFeatures {
-  slack: boolean;
-  subscriptions: boolean;
-}
-
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**
@@ -81,8 +75,6 @@ export function sessionRoutes(
     services: Services;
     store: SessionStore;
     secureCookies: boolean;
-    features: () => SessionFeatures;
-    slackMissingEnv: () => string[];
   },
 ) {
   const { services, store } = deps;
@@ -91,8 +83,6 @@ export function sessionRoutes(
   const info = (subject: Subject | null) => ({
     signed_in: subject !== null,
     me: subject ? meOf(subject) : null,
-    features: deps.features(),
-    slack_missing_env: subject?.admin ? deps.slackMissingEnv() : [],
   });
 
   // Always 200, so loading the UI while signed out does not log a failed request.
