@@ -1,7 +1,7 @@
 // Serves the built web UI (packages/web/dist) at `/`. Client-side routes get index.html; unknown paths elsewhere
 // (and under /api) keep the API's JSON 404.
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve, sep } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 
@@ -53,6 +53,7 @@ export async function staticRoutes(app: FastifyInstance, distDir: string) {
     return;
   }
 
+  const assetsDir = resolve(distDir, 'assets') + sep;
   await app.register(fastifyStatic, {
     root: distDir,
     prefix: '/',
@@ -64,7 +65,7 @@ export async function staticRoutes(app: FastifyInstance, distDir: string) {
       // Vite fingerprints everything under assets/, so it can be cached forever; the rest is revalidated.
       res.setHeader(
         'cache-control',
-        path.includes(join('dist', 'assets')) ? 'public, max-age=31536000, immutable' : 'no-cache',
+        path.startsWith(assetsDir) ? 'public, max-age=31536000, immutable' : 'no-cache',
       );
       res.setHeader('x-content-type-options', 'nosniff');
       // index.html fetched by its own name gets the same policy as the SPA routes.
