@@ -237,7 +237,6 @@ export const api = {
   session: () => request<SessionInfo>('GET', '/auth/session'),
   signIn: (apiKey: string) => request<SessionInfo>('POST', '/auth/sign-in', { api_key: apiKey }),
   signOut: () => request<void>('POST', '/auth/sign-out', {}),
-  me: () => request<Me>('GET', '/api/v1/me'),
 
   stacks: async () => listOf<StackOverview>(await request('GET', '/api/v1/me/stacks'), 'stacks'),
   stack: (id: string) => request<Stack>('GET', `/api/v1/stacks/${enc(id)}`),

@@ -1,4 +1,4 @@
-// Who is signed in. The session itself is an httpOnly cookie; the UI only knows the result of GET /api/v1/me.
+// Who is signed in. The session itself is an httpOnly cookie; the UI only knows what GET /auth/session says.
 import { createContext, useContext } from 'react';
 import type { Me } from './api';
 

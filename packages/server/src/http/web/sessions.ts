@@ -5,7 +5,7 @@ import type { Kysely } from 'kysely';
 import type { ApiKey } from '../../domain/api-keys.js';
 import type { Database } from '../../storage/schema.js';
 
-export interface WebSessionsTable {
+interface WebSessionsTable {
   id: string;
   api_key_id: string;
   created_at: string;
