@@ -1,6 +1,6 @@
 // Static migration provider: migrations are imported, not discovered on disk, so they work from TS sources and
 // from any bundling. Append new migrations to the list; names sort in application order.
-import { Migrator, type Migration, type MigrationProvider, type Kysely } from 'kysely';
+import { Migrator, sql, type Migration, type MigrationProvider, type Kysely } from 'kysely';
 import type { Dialect } from '../database.js';
 import * as m0001 from './0001_initial.js';
 import * as m0002 from './0002_web_sessions.js';
@@ -33,7 +33,13 @@ class StaticMigrationProvider implements MigrationProvider {
 /** Applies pending migrations; returns the names applied. Throws with the failing migration's name. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function migrate(db: Kysely<any>, dialect: Dialect): Promise<string[]> {
-  const migrator = new Migrator({ db, provider: new StaticMigrationProvider(dialect) });
+  // Without a schema, Kysely's migrator takes a migration table in ANY schema of the database for its own, so
+  // another deployment (or test run) sharing the database in its own schema would break this one: pin it to ours.
+  const migrationTableSchema =
+    dialect === 'postgres'
+      ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema
+      : undefined;
+  const migrator = new Migrator({ db, provider: new StaticMigrationProvider(dialect), migrationTableSchema });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error) {
