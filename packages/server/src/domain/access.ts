@@ -29,13 +29,9 @@ export interface AccessObserver {
   accessDenied(needed: 'read' | 'write'): void;
 }
 
+// Every check evaluates all four rules, reads included: SPEC §4 makes a policy that errors deny the whole
+// request, so an error in `deny_write` must deny a read too (skipping it for reads would be cheaper, not safe).
 const RULES = ['read', 'write', 'deny', 'deny_write'] as const;
-/**
- * The rules that can decide whether a subject may read: `deny_write` only ever lowers write to read, so a read
- * check does not evaluate it (with the office-hours policy of the seed's docs it is most of the evaluation time).
- * Like any rule not evaluated, its run-time errors then do not deny the read; they deny writes.
- */
-const READ_RULES = ['read', 'write', 'deny'] as const;
 
 /** The pure combination rule; exported for unit tests. */
 export function combine(outcomes: readonly PolicyOutcome[]): AccessLevel {
@@ -123,7 +119,7 @@ export class AccessService {
    * one that can read but not write gets AccessDenied.
    */
   async require(subject: Subject, stack: Stack, needed: 'read' | 'write', action: string): Promise<void> {
-    const decision = await this.evaluate(subject, stack, needed === 'read' ? READ_RULES : RULES);
+    const decision = await this.evaluate(subject, stack, RULES);
     if (decision.level === 'none') {
       this.options.observer?.accessDenied(needed);
       if (needed === 'write') await this.audit.denied(subject, action, `stack:${stack.id}`, 'no access');

@@ -1,5 +1,5 @@
-// Which rules an access check evaluates: a read check leaves out deny_write (it cannot lower access below read),
-// and no check evaluates a rule the policy does not define.
+// Which rules an access check evaluates: all four for every check (an error in any of them denies the request,
+// reads included, SPEC §4), and none that the policy does not define.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { AccessService } from '../../src/domain/access.js';
@@ -43,16 +43,15 @@ const dev = httpSubject(
   '::1',
 );
 
-test('deny_write that fails at run time: reads are allowed, writes and the full decision are denied', async () => {
+test('deny_write that fails at run time denies the request, reads included', async () => {
   const { access, errors } = service([
     policy('grant', 'package spacelift\nwrite if { input.session.teams[_] == "Engineering" }'),
     // Two values for one complete rule: an eval_conflict_error, only when deny_write is evaluated.
     policy('broken', 'package spacelift\nv := 1 if { true }\nv := 2 if { true }\ndeny_write if { v == 1 }'),
   ]);
-  await access.require(dev, stack, 'read', 'stack.read');
-  assert.deepEqual(errors, []);
-  await assert.rejects(access.require(dev, stack, 'write', 'run.trigger'), NotFoundError);
+  await assert.rejects(access.require(dev, stack, 'read', 'stack.read'), NotFoundError);
   assert.deepEqual(errors, ['broken']);
+  await assert.rejects(access.require(dev, stack, 'write', 'run.trigger'), NotFoundError);
   assert.equal((await access.decide(dev, stack)).level, 'none');
 });
 
