@@ -5,7 +5,8 @@ import type { ApiKey, ApiKeyRepository } from '../domain/api-keys.js';
 import { isUniqueViolation } from './database.js';
 import type { ApiKeysTable, Database } from './schema.js';
 
-function toKey(row: Selectable<ApiKeysTable>): ApiKey {
+/** An `api_keys` row (its secret hash not needed) as the domain's ApiKey. */
+export function toKey(row: Omit<Selectable<ApiKeysTable>, 'secret_hash'>): ApiKey {
   return {
     id: row.id,
     name: row.name,

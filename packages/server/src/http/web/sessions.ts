@@ -3,6 +3,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { ApiKey } from '../../domain/api-keys.js';
+import { toKey } from '../../storage/api-key-repository.js';
 import type { Database } from '../../storage/schema.js';
 
 interface WebSessionsTable {
@@ -83,15 +84,7 @@ export class SessionStore {
       .executeTakeFirst();
     if (!row) return undefined;
     await this.extend(id, row.session_created_at, row.session_expires_at, now);
-    return {
-      id: row.id,
-      name: row.name,
-      login: row.login,
-      admin: Boolean(row.admin),
-      teams: JSON.parse(row.teams) as string[],
-      created_at: row.created_at,
-      created_by: row.created_by,
-    };
+    return toKey(row);
   }
 
   private async extend(id: string, createdAt: string, expiresAt: string, now: Date): Promise<void> {
