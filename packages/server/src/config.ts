@@ -230,7 +230,17 @@ function parseTrustProxy(value: string | undefined): boolean | string[] {
   return value.split(',');
 }
 
+/** The Slack credentials not set: the integration needs all three. */
+export function missingSlackEnv(config: Config): string[] {
+  const s = config.slack;
+  return [
+    ...(s.clientId ? [] : ['SLACK_CLIENT_ID']),
+    ...(s.clientSecret ? [] : ['SLACK_CLIENT_SECRET']),
+    ...(s.signingSecret ? [] : ['SLACK_SIGNING_SECRET']),
+  ];
+}
+
 /** Slack is on only with all three credentials. */
 export function slackEnabled(config: Config): boolean {
-  return Boolean(config.slack.clientId && config.slack.clientSecret && config.slack.signingSecret);
+  return missingSlackEnv(config).length === 0;
 }

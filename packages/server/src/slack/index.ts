@@ -13,7 +13,7 @@ import { WebClient } from '@slack/web-api';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
-import { slackEnabled, type Config } from '../config.js';
+import { missingSlackEnv, slackEnabled, type Config } from '../config.js';
 import type { Services } from '../domain/services.js';
 import { httpSubject, type Subject } from '../domain/subjects.js';
 import type { Database } from '../storage/schema.js';
@@ -173,15 +173,6 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
       };
     },
   };
-}
-
-function missingSlackEnv(config: Config): string[] {
-  const s = config.slack;
-  return [
-    ...(s.clientId ? [] : ['SLACK_CLIENT_ID']),
-    ...(s.clientSecret ? [] : ['SLACK_CLIENT_SECRET']),
-    ...(s.signingSecret ? [] : ['SLACK_SIGNING_SECRET']),
-  ];
 }
 
 /** SLACK_STATE_SECRET defaults to a key derived from the encryption key, so every instance agrees on it. */
