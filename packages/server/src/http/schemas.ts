@@ -35,8 +35,8 @@ export const commandsSchema = z.strictObject({
   apply: command,
 });
 
-export const stackCreateSchema = z.strictObject({
-  id: slug,
+// The fields a stack is created with and can later change (in the same order in both schemas).
+const stackFields = {
   name: nonEmpty(200).optional(),
   description: z.string().max(10_000).optional(),
   labels: labels.optional(),
@@ -45,27 +45,27 @@ export const stackCreateSchema = z.strictObject({
   project_root: projectRoot.nullable().optional(),
   autodeploy: z.boolean().optional(),
   administrative: z.boolean().optional(),
-  commands: commandsSchema,
-  env: env.optional(),
+};
+const stackRuntimeFields = {
   namespace: nonEmpty(250).nullable().optional(),
   terraform_version: nonEmpty(50).nullable().optional(),
+};
+
+export const stackCreateSchema = z.strictObject({
+  id: slug,
+  ...stackFields,
+  commands: commandsSchema,
+  env: env.optional(),
+  ...stackRuntimeFields,
 });
 
 export const stackPatchSchema = z.strictObject({
-  name: nonEmpty(200).optional(),
-  description: z.string().max(10_000).optional(),
-  labels: labels.optional(),
-  repository: nonEmpty(2000).nullable().optional(),
-  branch: nonEmpty(250).nullable().optional(),
-  project_root: projectRoot.nullable().optional(),
-  autodeploy: z.boolean().optional(),
-  administrative: z.boolean().optional(),
+  ...stackFields,
   // Partial: only the commands given change (`init: null` removes the init command).
   commands: commandsSchema.partial().optional(),
   env: env.optional(),
   locked_by: nonEmpty(250).nullable().optional(),
-  namespace: nonEmpty(250).nullable().optional(),
-  terraform_version: nonEmpty(50).nullable().optional(),
+  ...stackRuntimeFields,
 });
 
 export const policyCreateSchema = z.strictObject({
