@@ -36,18 +36,11 @@ export interface SlackInstallation {
   botTokenExpiresAt: string | null;
 }
 
-export interface NewInstallation {
-  teamId: string | null;
-  teamName: string | null;
-  enterpriseId: string | null;
-  enterpriseName: string | null;
-  isEnterpriseInstall: boolean;
-  appId: string | null;
-  botUserId: string;
-  botId: string | null;
-  scopes: string[];
-  installedBy: string | null;
-  installerSlackUserId: string | null;
+/** An installation as OAuth hands it over: what it stores about the workspace, plus its tokens. */
+export interface NewInstallation extends Omit<
+  SlackInstallation,
+  'installedAt' | 'active' | 'deactivatedAt' | 'deactivatedReason' | 'botTokenExpiresAt'
+> {
   botToken: string;
   refreshToken: string | null;
   /** Epoch ms, for rotating tokens. */
