@@ -265,7 +265,7 @@ async function main() {
       `policy overhead per request from throughput (1/rps difference, ${CONCURRENCY} clients): ${f(1000 / nonAdmin.rps - 1000 / admin.rps)} ms`,
     );
     console.log(
-      `server-side mean time per policy evaluation (the rules a read check needs): ${f((sum / count) * 1000)} ms over ${count} evaluations`,
+      `server-side mean time per policy evaluation: ${f((sum / count) * 1000)} ms over ${count} evaluations`,
     );
   } finally {
     server.kill('SIGTERM');
