@@ -43,3 +43,12 @@ export async function createPgSchema(): Promise<PgSchema | { skip: string }> {
     },
   };
 }
+
+/** A suite's database on one backend: SQLite needs nothing here; PostgreSQL gets its own schema, or a skip reason. */
+export async function backendSchema(
+  backend: 'SQLite' | 'PostgreSQL',
+): Promise<{ pg?: PgSchema; skip?: string }> {
+  if (backend !== 'PostgreSQL') return {};
+  const created = await createPgSchema();
+  return 'skip' in created ? { skip: created.skip } : { pg: created };
+}

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
-import { createPgSchema, type PgSchema } from '../helpers/postgres.js';
+import { backendSchema, createPgSchema, type PgSchema } from '../helpers/postgres.js';
 import { startServer, stackBody, waitFor, type TestServer } from '../helpers/server.js';
 
 const WRITE = 'package spacelift\nwrite if { input.session.teams[_] == "Engineering" }';
@@ -38,14 +38,8 @@ for (const backend of ['SQLite', 'PostgreSQL'] as const)
     let dev: { id: string; secret: string };
 
     before(async () => {
-      if (backend === 'PostgreSQL') {
-        const created = await createPgSchema();
-        if ('skip' in created) {
-          skip = created.skip;
-          return;
-        }
-        pg = created;
-      }
+      ({ pg, skip } = await backendSchema(backend));
+      if (skip) return;
       // No runner: triggered runs stay queued, which is all a write check needs.
       s = await startServer({ ...(pg ? { databaseUrl: pg.url } : {}), runner: false });
       dev = await key(s, 'dev');

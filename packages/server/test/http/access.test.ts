@@ -1,7 +1,7 @@
 // Acceptance: stack access policies with non-admin API keys (SPEC §4).
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { createPgSchema, type PgSchema } from '../helpers/postgres.js';
+import { backendSchema, type PgSchema } from '../helpers/postgres.js';
 import { startServer, stackBody, type RunJson, type TestServer } from '../helpers/server.js';
 
 type Err = { error: { code: string; message: string } };
@@ -39,14 +39,8 @@ for (const backend of ['SQLite', 'PostgreSQL'] as const)
     }
 
     before(async () => {
-      if (backend === 'PostgreSQL') {
-        const created = await createPgSchema();
-        if ('skip' in created) {
-          skip = created.skip;
-          return;
-        }
-        pg = created;
-      }
+      ({ pg, skip } = await backendSchema(backend));
+      if (skip) return;
       s = await startServer(pg ? { databaseUrl: pg.url } : {});
       dev = await key('dev', ['Engineering']);
       ops = await key('ops', ['Ops']);

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { execSync } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
-import { createPgSchema, type PgSchema } from '../helpers/postgres.js';
+import { backendSchema, type PgSchema } from '../helpers/postgres.js';
 import { startServer, waitFor, stackBody, type RunJson, type TestServer } from '../helpers/server.js';
 
 for (const backend of ['SQLite', 'PostgreSQL'] as const)
@@ -11,14 +11,8 @@ for (const backend of ['SQLite', 'PostgreSQL'] as const)
     let pg: PgSchema | undefined;
     let skip: string | undefined;
     before(async () => {
-      if (backend === 'PostgreSQL') {
-        const created = await createPgSchema();
-        if ('skip' in created) {
-          skip = created.skip;
-          return;
-        }
-        pg = created;
-      }
+      ({ pg, skip } = await backendSchema(backend));
+      if (skip) return;
       s = await startServer(pg ? { databaseUrl: pg.url } : {});
     });
     after(async () => {

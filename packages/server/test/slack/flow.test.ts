@@ -3,7 +3,7 @@
 import { after, before, describe, test as nodeTest } from 'node:test';
 import assert from 'node:assert/strict';
 import { runActionButtons } from '../../src/slack/run-actions.js';
-import { createPgSchema, type PgSchema } from '../helpers/postgres.js';
+import { backendSchema, type PgSchema } from '../helpers/postgres.js';
 import {
   answerTo,
   attachPolicy,
@@ -62,14 +62,8 @@ for (const backend of ['SQLite', 'PostgreSQL'] as const)
       ).body;
 
     before(async () => {
-      if (backend === 'PostgreSQL') {
-        const created = await createPgSchema();
-        if ('skip' in created) {
-          skip = created.skip;
-          return;
-        }
-        pg = created;
-      }
+      ({ pg, skip } = await backendSchema(backend));
+      if (skip) return;
       w = await startSlackWorld({ databaseUrl: pg?.url });
       await createStack(w, 'demo');
     });

@@ -2,7 +2,7 @@
 // and change nothing. Redeliveries never act twice; slow Slack calls happen after the ack.
 import { after, before, describe, test as nodeTest } from 'node:test';
 import assert from 'node:assert/strict';
-import { createPgSchema, type PgSchema } from '../helpers/postgres.js';
+import { backendSchema, type PgSchema } from '../helpers/postgres.js';
 import {
   attachPolicy,
   counts,
@@ -28,14 +28,8 @@ for (const backend of ['SQLite', 'PostgreSQL'] as const)
     const runs = async () => (await w.server.api<unknown[]>('GET', '/api/v1/stacks/demo/runs')).body.length;
 
     before(async () => {
-      if (backend === 'PostgreSQL') {
-        const created = await createPgSchema();
-        if ('skip' in created) {
-          skip = created.skip;
-          return;
-        }
-        pg = created;
-      }
+      ({ pg, skip } = await backendSchema(backend));
+      if (skip) return;
       w = await startSlackWorld({ runner: false, databaseUrl: pg?.url });
       assert.equal((await installViaOAuth(w)).status, 200);
       await createStack(w, 'demo');
