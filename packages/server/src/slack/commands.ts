@@ -1,5 +1,6 @@
 // The slash command (any name Slack sends, e.g. /liftoff or /spacelift): subscribe, unsubscribe, trigger, list, help.
-// Access per SPEC §4: subscribe, unsubscribe and list need read; trigger needs write; help needs nothing.
+// Access per SPEC §4: subscribe, unsubscribe and list need read; trigger needs write; help needs nothing. A channel
+// may always remove its own existing subscription, so losing read access never traps it with notifications.
 // A stack that does not exist and one this request may not read get the same answer.
 import type { WebClient } from '@slack/web-api';
 import { AccessDeniedError, NotFoundError } from '../domain/errors.js';
@@ -34,7 +35,7 @@ export function helpText(command: string): string {
   return [
     `*Liftoff* — infrastructure stacks from Slack. Usage: \`${command} <subcommand>\``,
     `• \`${command} subscribe <stack>\` — post this stack's run updates in this channel (needs Read access)`,
-    `• \`${command} unsubscribe <stack>\` — stop posting them here (needs Read access)`,
+    `• \`${command} unsubscribe <stack>\` — stop posting them here (needs Read access, or the channel's own subscription)`,
     `• \`${command} trigger <stack>\` — start a tracked run (needs Write access)`,
     `• \`${command} list\` — stacks readable from this channel and its subscriptions`,
     `• \`${command} help\` — this message`,
@@ -113,7 +114,21 @@ async function changeSubscription(
   stackId: string,
 ): Promise<string> {
   const action = `slack.${kind}`;
+  const where = `<#${req.channelId}>`;
   const stack = await readable(deps, subject, stackId);
+  // A channel whose read access was taken away must still be able to stop its own notifications; removing this
+  // channel's existing subscription tells it nothing it did not already know (it was receiving the runs).
+  if (!stack && kind === 'unsubscribe' && SLUG_PATTERN.test(stackId)) {
+    if (await deps.subscriptions.remove(stackId, req.channelId)) {
+      await deps.services.audit.allowed(
+        subject,
+        action,
+        `stack:${stackId}`,
+        'own subscription, no read access',
+      );
+      return `${where} is no longer subscribed to \`${stackId}\`.`;
+    }
+  }
   if (!stack) {
     await deps.services.audit.denied(
       subject,
@@ -123,7 +138,6 @@ async function changeSubscription(
     );
     return unknownStack(stackId, kind, 'Read');
   }
-  const where = `<#${req.channelId}>`;
   if (kind === 'unsubscribe') {
     const removed = await deps.subscriptions.remove(stack.id, req.channelId);
     await deps.services.audit.allowed(

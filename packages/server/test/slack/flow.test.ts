@@ -225,6 +225,19 @@ for (const backend of ['SQLite', 'PostgreSQL'] as const)
       assert.equal((await w.server.liftoff.slack.subscriptions.ofStack('demo')).length, 0);
     });
 
+    test('a channel that lost read access can still unsubscribe itself, and learns nothing else', async () => {
+      await createStack(w, 'revoked');
+      await attachPolicy(w, 'revoked', 'revoked-read', SEED_POLICY, 'v0');
+      assert.match(await command(dev(), alice(), 'subscribe revoked'), /now subscribed/);
+      const detach = await w.server.api('DELETE', '/api/v1/stacks/revoked/policies/revoked-read');
+      assert.equal(detach.status, 204);
+      // Without read access: the subscription of this very channel can go, anything else reads as unknown.
+      assert.match(await command(random(), alice(), 'unsubscribe revoked'), /can't find a stack `revoked`/);
+      assert.match(await command(dev(), alice(), 'unsubscribe revoked'), /no longer subscribed to `revoked`/);
+      assert.match(await command(dev(), alice(), 'unsubscribe revoked'), /can't find a stack `revoked`/);
+      assert.equal((await w.server.liftoff.slack.subscriptions.ofStack('revoked')).length, 0);
+    });
+
     test('help, empty and unknown subcommands answer with help, in the ack', async () => {
       for (const text of ['help', '', 'frobnicate demo', 'trigger']) {
         const r = await w.sim.driver.slashCommand({
