@@ -15,17 +15,11 @@ import { createLiftoff, type Liftoff } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import { type Notifications, type NotificationsOptions } from '../../src/notifications/index.js';
+import { BOT_SCOPES as MANIFEST_BOT_SCOPES } from '../../src/slack/manifest.js';
 import { ADMIN_TOKEN } from '../helpers/server.js';
 
-export const BOT_SCOPES = [
-  'commands',
-  'chat:write',
-  'chat:write.public',
-  'users:read',
-  'channels:read',
-  'groups:read',
-  'team:read',
-];
+/** The scopes the app's manifest asks for: the simulated install grants exactly these. */
+export const BOT_SCOPES = [...MANIFEST_BOT_SCOPES];
 
 export interface SimWorkspace {
   sim: SlackSim;
