@@ -30,6 +30,23 @@ export interface RunJson {
   triggered_by: string;
 }
 
+/** The settings every test Liftoff starts from: port 0, a SQLite file in `dir` unless a database is given, the test
+ * admin token and encryption key, the runner polling every `runnerPollMs`, no logs. */
+export function testEnv(
+  dir: string,
+  databaseUrl: string | undefined,
+  runnerPollMs: number,
+): Record<string, string> {
+  return {
+    PORT: '0',
+    DATABASE_URL: databaseUrl ?? `sqlite:${join(dir, 'liftoff.db')}`,
+    LIFTOFF_ADMIN_TOKEN: ADMIN_TOKEN,
+    LIFTOFF_ENCRYPTION_KEY: 'a'.repeat(64),
+    LIFTOFF_RUNNER_POLL_MS: String(runnerPollMs),
+    LOG_LEVEL: 'silent',
+  };
+}
+
 export async function startServer(
   options: {
     databaseUrl?: string;
@@ -40,15 +57,7 @@ export async function startServer(
   } = {},
 ): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'liftoff-test-'));
-  const config = loadConfig({
-    PORT: '0',
-    DATABASE_URL: options.databaseUrl ?? `sqlite:${join(dir, 'liftoff.db')}`,
-    LIFTOFF_ADMIN_TOKEN: ADMIN_TOKEN,
-    LIFTOFF_ENCRYPTION_KEY: 'a'.repeat(64),
-    LIFTOFF_RUNNER_POLL_MS: '100',
-    LOG_LEVEL: 'silent',
-    ...options.env,
-  });
+  const config = loadConfig({ ...testEnv(dir, options.databaseUrl, 100), ...options.env });
   const liftoff = await createLiftoff(config, {
     logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
     runner: options.runner ?? true,

@@ -16,7 +16,7 @@ import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import { type Notifications, type NotificationsOptions } from '../../src/notifications/index.js';
 import { BOT_SCOPES as MANIFEST_BOT_SCOPES } from '../../src/slack/manifest.js';
-import { ADMIN_TOKEN } from '../helpers/server.js';
+import { ADMIN_TOKEN, testEnv } from '../helpers/server.js';
 
 /** The scopes the app's manifest asks for: the simulated install grants exactly these. */
 export const BOT_SCOPES = [...MANIFEST_BOT_SCOPES];
@@ -98,16 +98,7 @@ export async function startNotifyServer(
   } = {},
 ): Promise<NotifyServer> {
   const dir = mkdtempSync(join(tmpdir(), 'liftoff-notify-'));
-  const config = loadConfig({
-    PORT: '0',
-    DATABASE_URL: options.databaseUrl ?? `sqlite:${join(dir, 'liftoff.db')}`,
-    LIFTOFF_ADMIN_TOKEN: ADMIN_TOKEN,
-    LIFTOFF_ENCRYPTION_KEY: 'a'.repeat(64),
-    LIFTOFF_RUNNER_POLL_MS: '50',
-    LOG_LEVEL: 'silent',
-    ...ws.slackEnv,
-    ...options.env,
-  });
+  const config = loadConfig({ ...testEnv(dir, options.databaseUrl, 50), ...ws.slackEnv, ...options.env });
   const logger = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
   const liftoff = await createLiftoff(config, {
     logger,
