@@ -5,7 +5,8 @@
 //   npm run bench:api                 (BENCH_REQUESTS=20000 BENCH_CONCURRENCY=50 BENCH_ROUNDS=40 to change the load)
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { cpus, loadavg, platform, release, tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
+import { machineLine, percentile } from './measure.js';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -50,10 +51,6 @@ const POLICIES = [
 
 function sleep(ms: number) {
   return ms > 0 ? new Promise((r) => setTimeout(r, ms)) : Promise.resolve();
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
 /**
@@ -216,11 +213,8 @@ async function main() {
     const count = Number(/liftoff_policy_evaluation_duration_seconds_count (\S+)/.exec(metrics)?.[1] ?? NaN);
 
     const f = (n: number) => n.toFixed(3);
-    const cpu = cpus();
     const la = (l: number[]) => l.map((x) => x.toFixed(2)).join(' ');
-    console.log(
-      `machine: ${cpu[0]?.model ?? 'unknown cpu'}, ${cpu.length} cores, node ${process.version}, ${platform()} ${release()}`,
-    );
+    console.log(machineLine());
     console.log(`load average (1/5/15 min): ${la(loadBefore)} at start, ${la(loadavg())} at end`);
     console.log(
       `GET /api/v1/stacks/{id}, ${REQUESTS} requests, ${CONCURRENCY} concurrent clients, SQLite, 3 attached ACCESS policies`,

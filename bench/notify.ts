@@ -11,7 +11,8 @@
 //                             BENCH_UPDATES_PER_MIN: chat.update budget, default 1000 — see docs/benchmarks.md)
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { cpus, platform, release, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
+import { machineLine, percentile } from './measure.js';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { seedDemo, startSlackSim } from '@liftoff/slack-sim';
@@ -41,8 +42,6 @@ const SCOPES = [
 ];
 
 const sleep = (ms: number) => (ms > 0 ? new Promise((r) => setTimeout(r, ms)) : Promise.resolve());
-const pct = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 
 interface RunJson {
   id: string;
@@ -244,10 +243,7 @@ async function main() {
     const limited = calls.filter((c) => c.httpStatus === 429).length;
     const s1 = [...latencies[1]].sort((a, b) => a - b);
     const s2 = [...latencies[2]].sort((a, b) => a - b);
-    const cpu = cpus();
-    console.log(
-      `machine: ${cpu[0]?.model ?? 'unknown cpu'}, ${cpu.length} cores, node ${process.version}, ${platform()} ${release()}`,
-    );
+    console.log(machineLine());
     console.log(
       `${RUNS} runs over ${STACKS} stacks, ${STACKS * 2} channels; simulator: chat.postMessage 1/s per channel (burst 3), chat.update ${Math.ceil(UPDATES_PER_MIN * 1.1)}/min (paced at ${UPDATES_PER_MIN}/min); Liftoff paces posts at 0.9/s per channel and 600/min per workspace; SQLite`,
     );
@@ -257,10 +253,10 @@ async function main() {
     );
     console.log('| --- | --- | --- | --- | --- | --- | --- |');
     console.log(
-      `| steady ${STEADY_RATE} runs/s | ${STEADY_RUNS} | ${changes[1]} | ${chat(0, calls1)} | ${(chat(0, calls1) / changes[1]).toFixed(2)} | ${pct(s1, 50).toFixed(0)} | ${pct(s1, 99).toFixed(0)} |`,
+      `| steady ${STEADY_RATE} runs/s | ${STEADY_RUNS} | ${changes[1]} | ${chat(0, calls1)} | ${(chat(0, calls1) / changes[1]).toFixed(2)} | ${percentile(s1, 50).toFixed(0)} | ${percentile(s1, 99).toFixed(0)} |`,
     );
     console.log(
-      `| burst (all at once) | ${RUNS - STEADY_RUNS} | ${changes[2]} | ${chat(calls1, calls.length)} | ${(chat(calls1, calls.length) / changes[2]).toFixed(2)} | ${pct(s2, 50).toFixed(0)} | ${pct(s2, 99).toFixed(0)} |`,
+      `| burst (all at once) | ${RUNS - STEADY_RUNS} | ${changes[2]} | ${chat(calls1, calls.length)} | ${(chat(calls1, calls.length) / changes[2]).toFixed(2)} | ${percentile(s2, 50).toFixed(0)} | ${percentile(s2, 99).toFixed(0)} |`,
     );
     console.log('');
     console.log(

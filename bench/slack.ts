@@ -9,7 +9,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { cpus, platform, release, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
+import { machineLine, percentile } from './measure.js';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -82,10 +83,6 @@ async function waitUntilUp(p: Started, url: string) {
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error(`${url} did not come up: ${p.output()}`);
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 }
 
 interface Demo {
@@ -279,11 +276,8 @@ async function main() {
     }
     const drainSeconds = (performance.now() - drainStart) / 1000;
 
-    const cpu = cpus();
     const f = (n: number) => n.toFixed(2);
-    console.log(
-      `machine: ${cpu[0]?.model ?? 'unknown cpu'}, ${cpu.length} cores, node ${process.version}, ${platform()} ${release()}`,
-    );
+    console.log(machineLine());
     console.log(
       `signed "/liftoff list" through the Slack simulator, ${CONCURRENCY} concurrent senders, ${SECONDS} s per app (10 interleaved rounds); ack latency as measured by the simulator`,
     );
