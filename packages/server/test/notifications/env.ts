@@ -15,6 +15,7 @@ import { createLiftoff, type Liftoff } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import { type Notifications, type NotificationsOptions } from '../../src/notifications/index.js';
+import type { NewInstallation } from '../../src/slack/installation.js';
 import { BOT_SCOPES as MANIFEST_BOT_SCOPES } from '../../src/slack/manifest.js';
 import { ADMIN_TOKEN, testEnv } from '../helpers/server.js';
 
@@ -46,18 +47,15 @@ export async function startWorkspace(rateLimits: RateLimitConfig = { mode: 'off'
   };
 }
 
-/** Installs the app in the simulated workspace and stores the installation as the OAuth flow would. */
-export async function link(
-  ws: SimWorkspace,
-  liftoff: Liftoff,
-): Promise<{ botToken: string; botUserId: string }> {
+/** Installs the app in the simulated workspace; returns the installation as the OAuth flow would store it. */
+export function simulatedInstall(ws: SimWorkspace, installerSlackUserId: string | null): NewInstallation {
   const inst = ws.sim.control.install({
     appId: ws.demo.app.id,
     teamId: ws.demo.team.id,
-    installerUserId: ws.demo.users.alice.id,
+    installerUserId: installerSlackUserId ?? undefined,
     scopes: BOT_SCOPES,
   });
-  await liftoff.slack.installations.save({
+  return {
     teamId: ws.demo.team.id,
     teamName: ws.demo.team.name,
     enterpriseId: null,
@@ -68,11 +66,20 @@ export async function link(
     botId: inst.botId,
     scopes: inst.scopes,
     installedBy: 'admin',
-    installerSlackUserId: ws.demo.users.alice.id,
+    installerSlackUserId,
     botToken: inst.botToken,
     refreshToken: null,
     expiresAt: null,
-  });
+  };
+}
+
+/** Installs the app in the simulated workspace and stores the installation as the OAuth flow would. */
+export async function link(
+  ws: SimWorkspace,
+  liftoff: Liftoff,
+): Promise<{ botToken: string; botUserId: string }> {
+  const inst = simulatedInstall(ws, ws.demo.users.alice.id);
+  await liftoff.slack.installations.save(inst);
   // Delivery reads the installation through its own short-lived cache: wait until it has seen the link.
   const notifications = liftoff.notifications;
   if (notifications)

@@ -18,8 +18,8 @@ import { spawnCli, stopCli, type CliProcess } from '../helpers/cli.js';
 import { createPgSchema } from '../helpers/postgres.js';
 import { ADMIN_TOKEN } from '../helpers/server.js';
 import {
-  BOT_SCOPES,
   runMessages,
+  simulatedInstall,
   shownState,
   stackBody,
   startWorkspace,
@@ -99,27 +99,9 @@ function killSuite(name: string, open: (dir: string) => Promise<Db | { skip: str
       // Link the workspace and subscribe channels straight in the database the child will use.
       const storage = openDatabase(db.config);
       await migrate(storage.db, storage.dialect);
-      const inst = ws.sim.control.install({
-        appId: ws.demo.app.id,
-        teamId: ws.demo.team.id,
-        scopes: BOT_SCOPES,
-      });
-      await new InstallationStore(storage.db, new TokenCipher(Buffer.from(KEY, 'hex')), undefined).save({
-        teamId: ws.demo.team.id,
-        teamName: ws.demo.team.name,
-        enterpriseId: null,
-        enterpriseName: null,
-        isEnterpriseInstall: false,
-        appId: ws.demo.app.id,
-        botUserId: inst.botUserId,
-        botId: inst.botId,
-        scopes: inst.scopes,
-        installedBy: 'admin',
-        installerSlackUserId: null,
-        botToken: inst.botToken,
-        refreshToken: null,
-        expiresAt: null,
-      });
+      await new InstallationStore(storage.db, new TokenCipher(Buffer.from(KEY, 'hex')), undefined).save(
+        simulatedInstall(ws, null),
+      );
       await storage.close();
     });
 
