@@ -3,12 +3,11 @@
 // runner off) so the load generator does not share its event loop.
 //
 //   npm run bench:api                 (BENCH_REQUESTS=20000 BENCH_CONCURRENCY=50 BENCH_ROUNDS=40 to change the load)
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
+import { startLiftoff } from './liftoff-process.js';
 import { machineLine, percentile } from './measure.js';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 20_000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 50);
@@ -17,7 +16,6 @@ const PACED_REQUESTS = Number(process.env.BENCH_PACED_REQUESTS ?? 5000);
 /** Admin and non-admin batches alternate this many times: short batches spread background load over both. */
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 40);
 const ADMIN = 'bench-admin-token-0123456789';
-const CLI = fileURLToPath(new URL('../packages/server/src/cli.ts', import.meta.url));
 
 const POLICIES = [
   {
@@ -76,30 +74,12 @@ function median(values: number[]): number {
 async function main() {
   const loadBefore = loadavg();
   const dir = mkdtempSync(join(tmpdir(), 'liftoff-bench-'));
-  const server = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', CLI, 'start'], {
-    env: {
-      PATH: process.env.PATH,
-      PORT: '0',
-      DATABASE_URL: `sqlite:${join(dir, 'liftoff.db')}`,
-      LIFTOFF_ADMIN_TOKEN: ADMIN,
-      LIFTOFF_RUNNER: 'off',
-      LOG_LEVEL: 'info',
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
+  const { server, port } = await startLiftoff({
+    DATABASE_URL: `sqlite:${join(dir, 'liftoff.db')}`,
+    LIFTOFF_ADMIN_TOKEN: ADMIN,
+    LIFTOFF_RUNNER: 'off',
   });
-  let out = '';
-  server.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   try {
-    const port = await new Promise<number>((resolve, reject) => {
-      const timer = setInterval(() => {
-        const m = /"port":(\d+)[^\n]*listening on port/.exec(out);
-        if (m) {
-          clearInterval(timer);
-          resolve(Number(m[1]));
-        }
-      }, 20);
-      server.on('exit', () => reject(new Error(`server exited: ${out}`)));
-    });
     const base = `http://127.0.0.1:${port}`;
     const call = async (method: string, path: string, body?: unknown, key = ADMIN) => {
       const res = await fetch(base + path, {

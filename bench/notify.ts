@@ -9,12 +9,11 @@
 //
 //   npm run bench:notify     (BENCH_RUNS, BENCH_STACKS, BENCH_STEADY_RUNS, BENCH_STEADY_RATE runs/s,
 //                             BENCH_UPDATES_PER_MIN: chat.update budget, default 1000 — see docs/benchmarks.md)
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { startLiftoff } from './liftoff-process.js';
 import { machineLine, percentile } from './measure.js';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { seedDemo, startSlackSim } from '@liftoff/slack-sim';
 import { InstallationStore } from '../packages/server/src/slack/installation.js';
 import { SubscriptionStore } from '../packages/server/src/slack/subscriptions.js';
@@ -29,7 +28,6 @@ const STEADY_RATE = Number(process.env.BENCH_STEADY_RATE ?? 2);
 const UPDATES_PER_MIN = Number(process.env.BENCH_UPDATES_PER_MIN ?? 1000);
 const ADMIN = 'bench-admin-token-0123456789';
 const KEY = 'c'.repeat(64);
-const CLI = fileURLToPath(new URL('../packages/server/src/cli.ts', import.meta.url));
 const TERMINAL = new Set(['FINISHED', 'FAILED', 'DISCARDED', 'CANCELED', 'STOPPED']);
 const SCOPES = [
   'commands',
@@ -90,39 +88,19 @@ async function main() {
     expiresAt: null,
   });
 
-  const server = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', CLI, 'start'], {
-    env: {
-      PATH: process.env.PATH,
-      PORT: '0',
-      DATABASE_URL: `sqlite:${join(dir, 'liftoff.db')}`,
-      LIFTOFF_ADMIN_TOKEN: ADMIN,
-      LIFTOFF_ENCRYPTION_KEY: KEY,
-      LIFTOFF_RUNNER_CONCURRENCY: '16',
-      LIFTOFF_RUNNER_POLL_MS: '100',
-      LIFTOFF_NOTIFY_UPDATES_PER_MIN: String(UPDATES_PER_MIN),
-      SLACK_CLIENT_ID: demo.app.clientId,
-      SLACK_CLIENT_SECRET: demo.app.clientSecret,
-      SLACK_SIGNING_SECRET: demo.app.signingSecret,
-      SLACK_API_URL: sim.apiUrl,
-      // info: the port is announced in the "listening" line.
-      LOG_LEVEL: 'info',
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
+  const { server, port } = await startLiftoff({
+    DATABASE_URL: `sqlite:${join(dir, 'liftoff.db')}`,
+    LIFTOFF_ADMIN_TOKEN: ADMIN,
+    LIFTOFF_ENCRYPTION_KEY: KEY,
+    LIFTOFF_RUNNER_CONCURRENCY: '16',
+    LIFTOFF_RUNNER_POLL_MS: '100',
+    LIFTOFF_NOTIFY_UPDATES_PER_MIN: String(UPDATES_PER_MIN),
+    SLACK_CLIENT_ID: demo.app.clientId,
+    SLACK_CLIENT_SECRET: demo.app.clientSecret,
+    SLACK_SIGNING_SECRET: demo.app.signingSecret,
+    SLACK_API_URL: sim.apiUrl,
   });
-  let out = '';
-  server.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   try {
-    const port = await new Promise<number>((resolve, reject) => {
-      const timer = setInterval(() => {
-        const m = /"port":(\d+)/.exec(out) ?? /listening on port (\d+)/.exec(out);
-        if (m) {
-          clearInterval(timer);
-          resolve(Number(m[1]));
-        }
-      }, 20);
-      server.on('exit', () => reject(new Error(`server exited: ${out}`)));
-      setTimeout(() => reject(new Error(`server did not start: ${out}`)), 60_000).unref();
-    });
     const base = `http://127.0.0.1:${port}`;
     const call = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
       const res = await fetch(base + path, {
