@@ -1,7 +1,7 @@
 // A Rego editor: a plain textarea (so editing, undo, IME and screen readers behave natively) over a highlighted
 // copy of the same text. Line numbers run alongside; a compile error marks its line and column.
 import { useMemo, useRef, type KeyboardEvent, type ReactNode, type UIEvent } from 'react';
-import { tokenize } from '../lib/rego-tokens';
+import { highlight as highlightRego, type HighlightToken } from '@liftoff/rego/highlight';
 
 export interface EditorMark {
   line: number;
@@ -21,7 +21,7 @@ interface Props {
 export function RegoEditor({ id, value, onChange, mark, readOnly, describedBy }: Props) {
   const highlight = useRef<HTMLPreElement>(null);
   const gutter = useRef<HTMLDivElement>(null);
-  const tokens = useMemo(() => tokenize(value), [value]);
+  const tokens = useMemo(() => highlightRego(value), [value]);
   const lines = value.split('\n').length;
 
   function syncScroll(e: UIEvent<HTMLTextAreaElement>) {
@@ -86,7 +86,7 @@ export function RegoEditor({ id, value, onChange, mark, readOnly, describedBy }:
 }
 
 /** Renders tokens; the error line gets a wavy underline from the column to the line's end. */
-function renderWithMark(tokens: ReturnType<typeof tokenize>, mark: EditorMark | null | undefined) {
+function renderWithMark(tokens: HighlightToken[], mark: EditorMark | null | undefined) {
   const out: ReactNode[] = [];
   let line = 1;
   let col = 1;

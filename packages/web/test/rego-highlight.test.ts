@@ -1,9 +1,9 @@
-// The editor's Rego tokenizer: lossless on any input (the highlight layer must match the textarea exactly) and
+// The editor's Rego highlighting (@liftoff/rego/highlight): lossless on any input (the highlight layer must match the textarea exactly) and
 // classifying the parts of a policy that matter to a reader.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { tokenize, type Token } from '../src/lib/rego-tokens.js';
+import { highlight as tokenize, type HighlightToken as Token } from '@liftoff/rego/highlight';
 
 const kinds = (tokens: Token[], kind: Token['kind']) =>
   tokens.filter((t) => t.kind === kind).map((t) => t.text);
