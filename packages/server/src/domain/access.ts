@@ -4,7 +4,7 @@ import { AccessDeniedError, NotFoundError } from './errors.js';
 import type { AuditLog } from './audit.js';
 import type { JsonObject } from './json.js';
 import type { PolicyRepository } from './policies.js';
-import { PolicyEvaluationError, type PolicyEngine } from './policy-engine.js';
+import { PolicyEvaluationError, type Deadline, type PolicyEngine } from './policy-engine.js';
 import type { Stack } from './stacks.js';
 import type { Subject } from './subjects.js';
 
@@ -90,8 +90,10 @@ export class AccessService {
     if (attached.length === 0) return { level: 'none', outcomes: [] };
 
     const input: JsonObject = { ...subject.input, stack: stackInput(stack) };
-    // One budget for all policies of the request, as in the seed's system.
-    const deadline = Date.now() + (this.options.budgetMs ?? 500);
+    // One budget for all policies of the request (docs/policies.md).
+    const now = () => (this.options.now?.() ?? new Date()).getTime();
+    const ends = now() + (this.options.budgetMs ?? 500);
+    const deadline: Deadline = { remainingMs: () => ends - now() };
     const outcomes: PolicyOutcome[] = [];
     for (const policy of attached) {
       const started = performance.now();

@@ -1,12 +1,13 @@
 // Policies: Rego documents attached to stacks explicitly or by `autoattach:<label>` labels.
 import { NotFoundError } from './errors.js';
 import type { AuditLog } from './audit.js';
-import type { PolicyEngine } from './policy-engine.js';
+import type { PolicyEngine, RegoVersion } from './policy-engine.js';
 import type { Subject } from './subjects.js';
+
+export type { RegoVersion };
 
 export const POLICY_TYPES = ['ACCESS'] as const;
 export type PolicyType = (typeof POLICY_TYPES)[number];
-export type RegoVersion = 'v1' | 'v0';
 
 export interface PolicyFields {
   name: string;

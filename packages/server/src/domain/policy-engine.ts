@@ -2,7 +2,14 @@
 // the Rego adapter lives in src/policy-engine.
 import { ValidationError } from './errors.js';
 import type { JsonValue } from './json.js';
-import type { RegoVersion } from './policies.js';
+
+/** The Rego syntax a policy body is written in. */
+export type RegoVersion = 'v1' | 'v0';
+
+/** Time left for an evaluation, read from the caller's clock: one budget for all the policies of a request. */
+export interface Deadline {
+  remainingMs(): number;
+}
 
 export interface PolicySource {
   id: string;
@@ -38,12 +45,12 @@ export interface PolicyEngine {
   validate(id: string, body: string, regoVersion: RegoVersion): void;
   /**
    * Evaluates each rule of the policy's package; a rule is true only when it evaluates to `true`.
-   * Must finish by `deadline` (epoch ms) or throw PolicyEvaluationError.
+   * Must finish within `deadline` or throw PolicyEvaluationError.
    */
   evaluateRules(
     policy: PolicySource,
     rules: readonly string[],
     input: JsonValue,
-    deadline: number,
+    deadline: Deadline,
   ): Record<string, boolean>;
 }

@@ -1,23 +1,17 @@
 // The PolicyEngine port implemented with @liftoff/rego. Compiled policies are cached by (id, revision) so a request
-// never re-parses a policy.
-import {
-  compile,
-  parseModule,
-  RegoCompileError,
-  RegoError,
-  RegoParseError,
-  type CompiledPolicy,
-} from '@liftoff/rego';
+// never re-parses a policy; a policy is parsed once, by compile().
+import { compile, RegoCompileError, RegoError, RegoParseError, type CompiledPolicy } from '@liftoff/rego';
 import type { JsonValue } from '../domain/json.js';
-import type { RegoVersion } from '../domain/policies.js';
 import {
   PolicyCompileError,
   PolicyEvaluationError,
+  type Deadline,
   type PolicyEngine,
   type PolicySource,
+  type RegoVersion,
 } from '../domain/policy-engine.js';
 
-/** Built-ins the seed's system disables: they reach outside the input or make decisions non-reproducible. */
+/** Built-ins policies may not use: they reach outside the input or make decisions non-reproducible (docs/policies.md). */
 export const DISABLED_BUILTINS = ['http.send', 'opa.runtime', 'rego.parse_module', 'time.now_ns', 'trace'];
 
 /** Upper bound on evaluation steps per rule, independent of the wall-clock budget. */
@@ -28,13 +22,13 @@ interface CacheEntry {
   body: string;
   regoVersion: RegoVersion;
   compiled: CompiledPolicy;
-  /** `data.<package>.` prefix of rule queries. */
-  prefix: string;
-  /** `prefix + rule` per rule, so a request does not build (and hash) new strings. */
+  /** `data.<package>` of the policy's rules. */
+  pkg: string;
+  /** The query for a list of rules (joined by ","), so a request does not build (and hash) new strings. */
   queries: Map<string, string>;
-  /** Rule names the module defines; undefined when unknown (then every rule is evaluated). */
-  defines: Set<string> | undefined;
 }
+
+const RULE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 export class RegoPolicyEngine implements PolicyEngine {
   private readonly cache = new Map<string, CacheEntry>();
@@ -47,35 +41,44 @@ export class RegoPolicyEngine implements PolicyEngine {
     policy: PolicySource,
     rules: readonly string[],
     input: JsonValue,
-    deadline: number,
+    deadline: Deadline,
   ): Record<string, boolean> {
     const entry = this.entry(policy);
+    const remaining = deadline.remainingMs();
+    if (remaining <= 0) throw new PolicyEvaluationError('eval_cancel_error', 'policy time budget exceeded');
+    let row: Record<string, JsonValue> | undefined;
+    try {
+      [row] = entry.compiled.query(this.query(entry, rules), {
+        input,
+        timeoutMs: remaining,
+        maxSteps: MAX_STEPS * rules.length,
+      });
+    } catch (err) {
+      if (err instanceof RegoError) throw new PolicyEvaluationError(err.code, err.message);
+      throw new PolicyEvaluationError('internal_error', err instanceof Error ? err.message : String(err));
+    }
     const out: Record<string, boolean> = {};
     for (const rule of rules) {
-      // A rule the module does not define is undefined (policies get no base documents under `data`): nothing to
-      // evaluate and nothing that could fail. Most policies define one or two of the four rules.
-      if (entry.defines && !entry.defines.has(rule)) {
-        out[rule] = false;
-        continue;
-      }
-      let query = entry.queries.get(rule);
-      if (query === undefined) entry.queries.set(rule, (query = entry.prefix + rule));
-      const remaining = deadline - Date.now();
-      if (remaining <= 0) throw new PolicyEvaluationError('eval_cancel_error', 'policy time budget exceeded');
-      let value: JsonValue | undefined;
-      try {
-        value = entry.compiled.evaluate(query, {
-          input,
-          timeoutMs: remaining,
-          maxSteps: MAX_STEPS,
-        }) as JsonValue | undefined;
-      } catch (err) {
-        if (err instanceof RegoError) throw new PolicyEvaluationError(err.code, err.message);
-        throw new PolicyEvaluationError('internal_error', err instanceof Error ? err.message : String(err));
-      }
-      out[rule] = value === true;
+      const values = row?.[rule];
+      out[rule] = Array.isArray(values) && values[0] === true;
     }
     return out;
+  }
+
+  /**
+   * One query for all the rules, each wrapped in a comprehension: a rule the module does not define (policies get
+   * no base documents under `data`; most define one or two of the four rules) is an empty array instead of making
+   * the whole query undefined, and the input is converted once per policy, not once per rule.
+   */
+  private query(entry: CacheEntry, rules: readonly string[]): string {
+    const key = rules.join(',');
+    let query = entry.queries.get(key);
+    if (query === undefined) {
+      for (const rule of rules) if (!RULE_NAME.test(rule)) throw new Error(`not a rule name: ${rule}`);
+      query = rules.map((rule) => `${rule} := [v | v := ${entry.pkg}.${rule}]`).join('; ');
+      entry.queries.set(key, query);
+    }
+    return query;
   }
 
   private entry(policy: PolicySource): CacheEntry {
@@ -95,15 +98,13 @@ export class RegoPolicyEngine implements PolicyEngine {
       // Bodies are checked on save, so this means the engine changed underneath; deny like any evaluation error.
       throw new PolicyEvaluationError('rego_compile_error', err instanceof Error ? err.message : String(err));
     }
-    const pkg = compiled.packages[0] ?? '';
     const entry: CacheEntry = {
       revision: policy.revision,
       body: policy.body,
       regoVersion: policy.rego_version,
       compiled,
-      prefix: `data.${pkg}.`,
+      pkg: `data.${compiled.packages[0] ?? ''}`,
       queries: new Map(),
-      defines: definedRules(policy.id, policy.body, policy.rego_version),
     };
     this.cache.set(policy.id, entry);
     return entry;
@@ -128,15 +129,4 @@ export class RegoPolicyEngine implements PolicyEngine {
       throw err;
     }
   }
-}
-
-/** Names of the rules a module defines (the first element of each rule head). */
-function definedRules(id: string, body: string, regoVersion: RegoVersion): Set<string> | undefined {
-  const names = new Set<string>();
-  for (const rule of parseModule(body, `${id}.rego`, regoVersion).rules) {
-    const head = rule.ref[0];
-    if (head?.type !== 'scalar' || typeof head.value !== 'string') return undefined;
-    names.add(head.value);
-  }
-  return names;
 }

@@ -3,7 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import { combine } from '../../domain/access.js';
 import type { JsonValue } from '../../domain/json.js';
-import { PolicyEvaluationError } from '../../domain/policy-engine.js';
+import { PolicyEvaluationError, type Deadline } from '../../domain/policy-engine.js';
 import { RegoPolicyEngine } from '../../policy-engine/rego.js';
 import { requireAdmin } from '../auth.js';
 import { policyEvaluateSchema } from '../schemas.js';
@@ -12,6 +12,12 @@ import { parseBody } from '../validation.js';
 const RULES = ['read', 'write', 'deny', 'deny_write'] as const;
 /** The same budget a real request gets for all its policies. */
 const BUDGET_MS = 500;
+
+/** A fresh budget per request, on the wall clock. */
+function budget(ms: number): Deadline {
+  const ends = Date.now() + ms;
+  return { remainingMs: () => ends - Date.now() };
+}
 
 export function policyWorkbenchRoutes(app: FastifyInstance) {
   // Its own engine: drafts must never share a cache slot with stored policies. One slot is enough, as the cache
@@ -25,7 +31,7 @@ export function policyWorkbenchRoutes(app: FastifyInstance) {
     engine.validate('workbench', body, rego_version);
     const source = { id: 'workbench', revision: 0, body, rego_version };
     try {
-      const rules = engine.evaluateRules(source, RULES, input as JsonValue, Date.now() + BUDGET_MS);
+      const rules = engine.evaluateRules(source, RULES, input as JsonValue, budget(BUDGET_MS));
       return { rules, access: combine([{ policyId: 'workbench', rules }]), error: null };
     } catch (err) {
       if (!(err instanceof PolicyEvaluationError)) throw err;
