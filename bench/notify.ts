@@ -15,9 +15,10 @@ import { startLiftoff } from './liftoff-process.js';
 import { machineLine, percentile } from './measure.js';
 import { join } from 'node:path';
 import { seedDemo, startSlackSim } from '@liftoff/slack-sim';
-import { InstallationStore } from '../packages/server/src/slack/installation.js';
-import { SubscriptionStore } from '../packages/server/src/slack/subscriptions.js';
-import { TokenCipher } from '../packages/server/src/slack/token-cipher.js';
+import { InstallationStore } from '../packages/server/src/slack/platform/installation.js';
+import { SlackInstallationRepository } from '../packages/server/src/storage/slack-installations.js';
+import { SubscriptionStore } from '../packages/server/src/storage/slack-subscriptions.js';
+import { TokenCipher } from '../packages/server/src/slack/platform/token-cipher.js';
 import { openDatabase } from '../packages/server/src/storage/database.js';
 import { migrate } from '../packages/server/src/storage/migrations/index.js';
 
@@ -71,7 +72,11 @@ async function main() {
   const storage = openDatabase({ kind: 'sqlite', path: join(dir, 'liftoff.db') });
   await migrate(storage.db, storage.dialect);
   const inst = sim.control.install({ appId: demo.app.id, teamId: demo.team.id, scopes: SCOPES });
-  await new InstallationStore(storage.db, new TokenCipher(Buffer.from(KEY, 'hex')), undefined).save({
+  await new InstallationStore(
+    new SlackInstallationRepository(storage.db),
+    new TokenCipher(Buffer.from(KEY, 'hex')),
+    undefined,
+  ).save({
     teamId: demo.team.id,
     teamName: demo.team.name,
     enterpriseId: null,

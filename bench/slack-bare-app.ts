@@ -4,7 +4,7 @@
 import { App } from '@slack/bolt';
 import Fastify from 'fastify';
 import pino from 'pino';
-import { FastifyReceiver } from '../packages/server/src/slack/receiver.js';
+import { FastifyReceiver } from '../packages/server/src/slack/inbound/receiver.js';
 
 const signingSecret = process.env.SLACK_SIGNING_SECRET;
 if (!signingSecret) throw new Error('SLACK_SIGNING_SECRET is required');

@@ -4,7 +4,6 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
-import { sql } from 'kysely';
 import type { Logger } from 'pino';
 import { monotonicFactory } from 'ulid';
 import { resolveEncryptionKey, type Config } from './config.js';
@@ -17,8 +16,7 @@ import type { Services } from './domain/services.js';
 import { StackService } from './domain/stacks.js';
 import { SYSTEM } from './domain/subjects.js';
 import { buildHttpServer } from './http/server.js';
-import { webUi } from './http/web/index.js';
-import { createSlackApp, type SlackApp } from './slack/index.js';
+import { createSlackApp, type SlackApp } from './slack/app.js';
 import { createLogger } from './logger.js';
 import { Metrics } from './metrics.js';
 import {
@@ -26,8 +24,8 @@ import {
   notificationTuning,
   type Notifications,
   type NotificationsOptions,
-} from './notifications/index.js';
-import { deliveryInstallations } from './notifications/credentials.js';
+} from './slack/outbound/notifications.js';
+import { deliveryInstallations } from './slack/outbound/credentials.js';
 import { RegoPolicyEngine } from './policy-engine/rego.js';
 import { Runner } from './runner/runner.js';
 import {
@@ -45,7 +43,13 @@ import { migrate } from './storage/migrations/index.js';
 import { KyselyPolicyRepository } from './storage/policy-repository.js';
 import { KyselyRunRepository } from './storage/run-repository.js';
 import { KyselyStackRepository } from './storage/stack-repository.js';
+import { KyselyRunEventFeed } from './storage/run-events.js';
 import { postgresRunSignal } from './storage/run-signal.js';
+import { SessionStore } from './storage/web-sessions.js';
+import { DeliveryStore } from './storage/slack-deliveries.js';
+import { HandledRequests } from './storage/slack-handled-requests.js';
+import { SlackInstallationRepository } from './storage/slack-installations.js';
+import { SubscriptionStore } from './storage/slack-subscriptions.js';
 import { WorkerRepository } from './storage/worker-repository.js';
 
 export interface LiftoffOptions {
@@ -146,14 +150,9 @@ export async function createLiftoff(config: Config, options: LiftoffOptions = {}
     ),
     audit,
   };
-  metrics.gauge('liftoff_runs', 'Runs by state.', async () => {
-    const rows = await storage.db
-      .selectFrom('runs')
-      .select((eb) => ['state', eb.fn.countAll<string | number>().as('n')])
-      .groupBy('state')
-      .execute();
-    return rows.map((r) => ({ labels: { state: r.state }, value: Number(r.n) }));
-  });
+  metrics.gauge('liftoff_runs', 'Runs by state.', async () =>
+    (await runRepo.countByState()).map((r) => ({ labels: { state: r.state }, value: r.count })),
+  );
 
   if (config.adminToken) await services.apiKeys.ensureAdminToken(SYSTEM, config.adminToken);
 
@@ -202,10 +201,14 @@ export async function createLiftoff(config: Config, options: LiftoffOptions = {}
     listeningUrl && config.publicUrl === `http://localhost:${config.port}` && config.port === 0
       ? listeningUrl
       : config.publicUrl;
+  const subscriptions = new SubscriptionStore(storage.db);
+  const installationRows = new SlackInstallationRepository(storage.db);
   const slack = createSlackApp({
     config,
     services,
-    db: storage.db,
+    installationRows,
+    subscriptions,
+    handled: new HandledRequests(storage.db),
     encryptionKey,
     logger,
     publicUrl: slackPublicUrl,
@@ -215,10 +218,12 @@ export async function createLiftoff(config: Config, options: LiftoffOptions = {}
     options.http === false || options.notifications === false
       ? undefined
       : createNotifications({
-          storage,
+          openStore: (pacer) => new DeliveryStore(storage.db, storage.dialect, pacer),
+          singleProcess: storage.dialect === 'sqlite',
+          subscriptions,
           runs: runRepo,
           stacks: stackRepo,
-          credentials: deliveryInstallations(storage.db, encryptionKey, config, logger),
+          credentials: deliveryInstallations(installationRows, encryptionKey, config, logger),
           slackApiUrl: config.slack.apiUrl,
           publicUrl: slackPublicUrl,
           logger,
@@ -236,16 +241,18 @@ export async function createLiftoff(config: Config, options: LiftoffOptions = {}
           logger,
           publicUrl: config.publicUrl,
           trustProxy: config.trustProxy,
-          healthCheck: async () => {
-            await sql`select 1`.execute(storage.db);
+          healthCheck: () => storage.ping(),
+          web: {
+            sessions: new SessionStore(storage.db),
+            runEvents: new KyselyRunEventFeed(storage.db),
+            secureCookies: config.publicUrl.startsWith('https:'),
           },
-          // The web UI always rides along: it only adds routes (and serves packages/web/dist when built).
-          plugins: [
-            ...(options.plugins ?? []),
-            webUi({ services, db: storage.db, config }),
-            slack.plugin,
-            ...(notifications ? [notifications.routes] : []),
-          ],
+          slack: {
+            integration: slack.integration,
+            subscriptions,
+            ...(notifications ? { deliveries: notifications.deliveries } : {}),
+          },
+          plugins: [...(options.plugins ?? []), slack.plugin],
         });
 
   let closed = false;

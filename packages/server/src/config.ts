@@ -1,4 +1,5 @@
-// Configuration from the environment (SPEC §2, a contract: names and defaults must stay exactly as specified).
+// Configuration from the environment (README.md, Configuration: a contract, names and defaults stay exactly as
+// documented).
 // Every variable is validated up front so a bad value stops start-up with a message naming the variable;
 // messages never echo secret values.
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';

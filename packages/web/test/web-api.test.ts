@@ -3,7 +3,7 @@
 // serving. No browser needed.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { SESSION_IDLE_MS, SESSION_MAX_MS, SessionStore } from '../../server/src/http/web/sessions.js';
+import { SESSION_IDLE_MS, SESSION_MAX_MS, SessionStore } from '../../server/src/storage/web-sessions.js';
 import { createPgSchema } from '../../server/test/helpers/postgres.js';
 import { ADMIN_TOKEN, demoStack, startHarness, type Harness } from './helpers/harness.js';
 

@@ -1,4 +1,4 @@
-// Stack access decisions (SPEC §4): evaluate every attached ACCESS policy and combine their rules.
+// Stack access decisions (docs/policies.md): evaluate every attached ACCESS policy and combine their rules.
 // any deny → none; else any deny_write → at most read; else any write → write; else any read → read; else none.
 import { AccessDeniedError, NotFoundError } from './errors.js';
 import type { AuditLog } from './audit.js';
@@ -29,7 +29,7 @@ export interface AccessObserver {
   accessDenied(needed: 'read' | 'write'): void;
 }
 
-// Every check evaluates all four rules, reads included: SPEC §4 makes a policy that errors deny the whole
+// Every check evaluates all four rules, reads included: a policy that errors denies the whole
 // request, so an error in `deny_write` must deny a read too (skipping it for reads would be cheaper, not safe).
 const RULES = ['read', 'write', 'deny', 'deny_write'] as const;
 
@@ -49,7 +49,7 @@ export function combine(outcomes: readonly PolicyOutcome[]): AccessLevel {
   return 'none';
 }
 
-/** The `stack` part of a policy input document (contract: field names exactly as SPEC §4). */
+/** The `stack` part of a policy input document (contract: field names exactly as docs/policies.md). */
 export function stackInput(stack: Stack): JsonObject {
   return {
     id: stack.id,
@@ -117,10 +117,16 @@ export class AccessService {
   }
 
   /**
-   * Requires `needed` access. A subject that cannot even read gets NotFound, so existence is not disclosed;
-   * one that can read but not write gets AccessDenied.
+   * Requires `needed` access and returns the level granted: the entry point of every action on a stack, from HTTP
+   * and Slack alike. A subject that cannot even read gets NotFound, so existence is not disclosed; one that can read
+   * but not write gets AccessDenied.
    */
-  async require(subject: Subject, stack: Stack, needed: 'read' | 'write', action: string): Promise<void> {
+  async require(
+    subject: Subject,
+    stack: Stack,
+    needed: 'read' | 'write',
+    action: string,
+  ): Promise<'read' | 'write'> {
     const decision = await this.evaluate(subject, stack, RULES);
     if (decision.level === 'none') {
       this.options.observer?.accessDenied(needed);
@@ -132,6 +138,7 @@ export class AccessService {
       await this.audit.denied(subject, action, `stack:${stack.id}`, 'read-only access');
       throw new AccessDeniedError('access_denied', `write access to stack ${stack.id} is denied`);
     }
+    return decision.level;
   }
 
   private async recordError(subject: Subject, stack: Stack, policyId: string, message: string) {

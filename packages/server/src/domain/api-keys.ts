@@ -58,7 +58,7 @@ export class ApiKeyService {
     const key: ApiKey = {
       id,
       name: input.name,
-      // Same convention as the seed's system for API-key sessions.
+      // The login policies see for an API-key session unless one is given (docs/policies.md).
       login: input.login ?? `api::${id}`,
       admin: input.admin,
       teams: [...input.teams],

@@ -1,4 +1,4 @@
-// The run state machine of SPEC §3 as a pure transition table. Everything that changes a run's state consults it.
+// The run state machine (docs/architecture.md) as a pure transition table. Everything that changes a run's state consults it.
 import { IllegalTransitionError } from './errors.js';
 
 export const RUN_STATES = [

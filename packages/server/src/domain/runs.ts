@@ -105,6 +105,21 @@ export interface RunRepository {
   processGroup(runId: string): Promise<number | null>;
 }
 
+/** An entry of the run_events outbox: which run changed. Ids grow in commit order. */
+export interface RunEventRef {
+  id: number;
+  run_id: string;
+  stack_id: string;
+}
+
+/** The outbox read by followers that may live in other processes than the change (the web UI's live events). */
+export interface RunEventFeed {
+  /** Id of the newest event; 0 when there is none. */
+  latestId(): Promise<number>;
+  /** Events after `cursor`, oldest first, optionally of one stack only. */
+  after(cursor: number, options: { stackId?: string; limit: number }): Promise<RunEventRef[]>;
+}
+
 export type RunStateListener = (change: RunStateChange) => void;
 
 export class RunService {

@@ -1,5 +1,5 @@
 // Who is asking. An HTTP session (API key) or a Slack user; the access input document differs between the two
-// (SPEC §4), so a subject carries its own part of the input and the domain adds `stack`.
+// (docs/policies.md), so a subject carries its own part of the input and the domain adds `stack`.
 import type { JsonObject } from './json.js';
 
 export interface Subject {
@@ -21,7 +21,7 @@ export interface HttpSession {
   machine: boolean;
 }
 
-/** Builds the HTTP subject with the input fields of SPEC §4 (contract: names exactly as there). */
+/** Builds the HTTP subject with the input fields of docs/policies.md (contract: names exactly as there). */
 export function httpSubject(session: HttpSession, remoteIp: string, now: Date = new Date()): Subject {
   return {
     actor: session.login,

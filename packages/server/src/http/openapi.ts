@@ -11,7 +11,7 @@ import {
   stackCreateSchema,
   stackPatchSchema,
 } from './schemas.js';
-import { SESSION_COOKIE } from './web/sessions.js';
+import { SESSION_COOKIE } from './session-cookie.js';
 
 const error = {
   type: 'object',

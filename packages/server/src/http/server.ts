@@ -1,5 +1,5 @@
-// The Fastify application: authentication, routes, error mapping, metrics. Other adapters (Slack app, web UI)
-// plug in as extra Fastify plugins.
+// The Fastify application: authentication, every route (routes/), error mapping, metrics. The Slack adapter's
+// receiver (POST /slack/events, signed by Slack) plugs in as a Fastify plugin.
 import Fastify, {
   LogController,
   type FastifyBaseLogger,
@@ -15,7 +15,11 @@ import { openApiDocument } from './openapi.js';
 import { adminRoutes } from './routes/admin.js';
 import { policyRoutes } from './routes/policies.js';
 import { runRoutes } from './routes/runs.js';
+import { slackDeliveryRoutes, type SlackDeliveries } from './routes/slack-deliveries.js';
+import { slackIntegrationRoutes, type SlackIntegration } from './routes/slack-integration.js';
 import { stackRoutes } from './routes/stacks.js';
+import { subscriptionRoutes, type ChannelSubscriptions } from './routes/subscriptions.js';
+import { webUi, type WebUiOptions } from './web-ui.js';
 
 export const BODY_LIMIT = 1024 * 1024;
 
@@ -26,7 +30,15 @@ export interface HttpOptions {
   publicUrl: string;
   /** Fastify trustProxy: which proxies' X-Forwarded-For to believe for `request.ip`. */
   trustProxy?: boolean | string[];
-  /** Extra plugins (Slack app, web UI), registered after the core routes. */
+  /** The web UI's sessions, live events and built SPA. */
+  web: Omit<WebUiOptions, 'services'>;
+  /** The Slack integration's routes; `deliveries` where this process delivers run messages. */
+  slack: {
+    integration: SlackIntegration;
+    subscriptions: ChannelSubscriptions;
+    deliveries?: SlackDeliveries;
+  };
+  /** Extra plugins (the Slack receiver; tests), registered after the routes. */
   plugins?: FastifyPluginAsync[];
   /** Readiness probe behind /healthz (the database); throws when not ready. */
   healthCheck?: () => Promise<void>;
@@ -100,6 +112,11 @@ export async function buildHttpServer(options: HttpOptions): Promise<FastifyInst
   policyRoutes(app, services);
   runRoutes(app, services);
   adminRoutes(app, services);
+  // The web UI always rides along: it only adds routes (and serves packages/web/dist when built).
+  await app.register(webUi({ services, ...options.web }));
+  slackIntegrationRoutes(app, services, options.slack.integration);
+  subscriptionRoutes(app, { services, subscriptions: options.slack.subscriptions });
+  if (options.slack.deliveries) slackDeliveryRoutes(app, options.slack.deliveries);
 
   for (const plugin of options.plugins ?? []) await app.register(plugin);
   return app;

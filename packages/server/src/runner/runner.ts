@@ -7,8 +7,7 @@ import type { Logger } from 'pino';
 import { isTerminal, type RunState } from '../domain/run-states.js';
 import type { LogPhase, Run, RunRepository, RunService } from '../domain/runs.js';
 import type { Stack, StackRepository } from '../domain/stacks.js';
-import type { RunSignal } from '../storage/run-signal.js';
-import type { WorkerRepository } from '../storage/worker-repository.js';
+import type { RunSignal, WorkerRegistry } from '../domain/workers.js';
 import { LogWriter } from './log-writer.js';
 import { parseDelta, planOutcome } from './plan-output.js';
 import { killGroup, processAlive, startProcess, type PhaseProcess } from './process.js';
@@ -52,7 +51,7 @@ export class Runner {
       runs: RunRepository;
       stacks: StackRepository;
       service: RunService;
-      workers: WorkerRepository;
+      workers: WorkerRegistry;
       logger: Logger;
       /** Wake-ups from other processes (PostgreSQL); polling covers their absence. */
       signal?: RunSignal;

@@ -291,6 +291,16 @@ export class KyselyRunRepository implements RunRepository {
     return runs;
   }
 
+  /** How many runs are in each state (the liftoff_runs gauge). */
+  async countByState(): Promise<Array<{ state: RunState; count: number }>> {
+    const rows = await this.db
+      .selectFrom('runs')
+      .select((eb) => ['state', eb.fn.countAll<string | number>().as('n')])
+      .groupBy('state')
+      .execute();
+    return rows.map((r) => ({ state: r.state as RunState, count: Number(r.n) }));
+  }
+
   async setProcessGroup(runId: string, pgid: number | null): Promise<void> {
     await this.db.updateTable('runs').set({ process_group: pgid }).where('id', '=', runId).execute();
   }

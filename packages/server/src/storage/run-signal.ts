@@ -4,15 +4,10 @@
 import { sql, type Kysely } from 'kysely';
 import pg from 'pg';
 import type { Logger } from 'pino';
+import type { RunSignal } from '../domain/workers.js';
 import type { Database } from './schema.js';
 
 const CHANNEL = 'liftoff_runs';
-
-export interface RunSignal {
-  notify(): void;
-  /** Calls `onSignal` on every notification until the returned function is called. */
-  listen(onSignal: () => void): Promise<() => Promise<void>>;
-}
 
 export function postgresRunSignal(db: Kysely<Database>, url: string, logger: Logger): RunSignal {
   return {

@@ -1,5 +1,6 @@
-// Table types for Kysely. JSON documents are stored as text and booleans as 0/1 integers so that SQLite and
-// PostgreSQL share one schema and one repository layer.
+// Table types for Kysely: the one schema of every table the migrations create (storage/migrations). JSON documents
+// are stored as text and booleans as 0/1 integers so that SQLite and PostgreSQL share one schema and one repository
+// layer.
 import type { Generated } from 'kysely';
 
 export interface StacksTable {
@@ -48,7 +49,7 @@ export interface RunHistoryTable {
   note: string | null;
 }
 
-/** Outbox of run state changes, written in the transaction of the change (SPEC §8). */
+/** Outbox of run state changes, written in the transaction of the change (docs/notifications.md). */
 export interface RunEventsTable {
   id: Generated<number>;
   run_id: string;
@@ -58,6 +59,8 @@ export interface RunEventsTable {
   at: string;
   by: string | null;
   note: string | null;
+  /** When Slack delivery turned the event into run messages (migration 0004); null until then. */
+  slack_fanout_at: Generated<string | null>;
 }
 
 export interface RunLogsTable {
@@ -118,6 +121,95 @@ export interface WorkersTable {
   heartbeat_at: string;
 }
 
+/** Web UI sessions (migration 0002): the SHA-256 of the cookie token, never the token. */
+export interface WebSessionsTable {
+  id: string;
+  api_key_id: string;
+  created_at: string;
+  expires_at: string;
+  created_ip: string;
+}
+
+/** The deployment's one Slack installation (migration 0003). */
+export interface SlackInstallationsTable {
+  id: string;
+  team_id: string | null;
+  team_name: string | null;
+  enterprise_id: string | null;
+  enterprise_name: string | null;
+  is_enterprise_install: number;
+  app_id: string | null;
+  bot_user_id: string;
+  bot_id: string | null;
+  /** AES-256-GCM ciphertext (slack/platform/token-cipher.ts), never the token. */
+  bot_token: string;
+  bot_refresh_token: string | null;
+  bot_token_expires_at: string | null;
+  scopes: string;
+  installed_by: string | null;
+  installer_slack_user_id: string | null;
+  installed_at: string;
+  active: number;
+  deactivated_at: string | null;
+  deactivated_reason: string | null;
+  updated_at: string;
+}
+
+/** Which Slack channels follow which stack's runs (migration 0003). */
+export interface SlackSubscriptionsTable {
+  stack_id: string;
+  channel_id: string;
+  channel_name: string;
+  team_id: string | null;
+  created_by: string;
+  created_at: string;
+  disabled_reason: string | null;
+  disabled_at: string | null;
+}
+
+/** Keys of Slack requests already acted on, so a redelivery never acts twice (migration 0003). */
+export interface SlackHandledRequestsTable {
+  key: string;
+  received_at: string;
+}
+
+export type DeliveryStatus = 'pending' | 'failed' | 'disabled';
+
+/** One run message per (run, channel) (migration 0004, docs/notifications.md). */
+export interface SlackMessagesTable {
+  run_id: string;
+  channel_id: string;
+  stack_id: string;
+  ts: string | null;
+  wanted_version: number | string;
+  sent_version: number | string;
+  pending_since_ms: number | string | null;
+  status: DeliveryStatus;
+  attempts: number;
+  next_attempt_ms: number | string;
+  claim_token: string | null;
+  claim_until_ms: number | string | null;
+  post_started_at: string | null;
+  uncertain_posts: number;
+  calls: number;
+  last_error: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** Slack rate budgets shared by every instance (migration 0004). */
+export interface SlackRateBucketsTable {
+  key: string;
+  tokens: number;
+  updated_ms: number | string;
+  blocked_until_ms: number | string;
+}
+
+/** The single row that serializes delivery claims across instances (migration 0004). */
+export interface SlackDispatchLockTable {
+  id: number;
+}
+
 export interface Database {
   stacks: StacksTable;
   runs: RunsTable;
@@ -129,4 +221,11 @@ export interface Database {
   api_keys: ApiKeysTable;
   audit_events: AuditEventsTable;
   workers: WorkersTable;
+  web_sessions: WebSessionsTable;
+  slack_installations: SlackInstallationsTable;
+  slack_subscriptions: SlackSubscriptionsTable;
+  slack_handled_requests: SlackHandledRequestsTable;
+  slack_messages: SlackMessagesTable;
+  slack_rate_buckets: SlackRateBucketsTable;
+  slack_dispatch_lock: SlackDispatchLockTable;
 }

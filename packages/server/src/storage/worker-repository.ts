@@ -1,27 +1,15 @@
-// Worker registry: each runner process holds a lease (heartbeat) so that live workers never fail each other's
-// runs, while runs of a dead worker are recovered.
+// WorkerRegistry (domain/workers.ts) on Kysely.
 import type { Kysely } from 'kysely';
+import type { WorkerRecord, WorkerRegistry } from '../domain/workers.js';
 import type { Database } from './schema.js';
 
-export interface WorkerRecord {
-  id: string;
-  hostname: string;
-  pid: number;
-  started_at: string;
-  heartbeat_at: string;
-}
-
-export class WorkerRepository {
+export class WorkerRepository implements WorkerRegistry {
   constructor(private readonly db: Kysely<Database>) {}
 
   async register(worker: WorkerRecord): Promise<void> {
     await this.db.insertInto('workers').values(worker).execute();
   }
 
-  /**
-   * Renews the lease. Returns false when the row was gone: another worker declared us dead (e.g. the event loop
-   * stalled past the lease); the caller re-registers so its later runs are not treated as orphans.
-   */
   async heartbeat(id: string, at: string): Promise<boolean> {
     const result = await this.db
       .updateTable('workers')

@@ -1,4 +1,4 @@
-// Acceptance: stack access policies with non-admin API keys (SPEC §4).
+// Acceptance: stack access policies with non-admin API keys (docs/policies.md).
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { backendSchema, type PgSchema } from '../helpers/postgres.js';

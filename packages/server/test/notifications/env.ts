@@ -14,9 +14,9 @@ import {
 import { createLiftoff, type Liftoff } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
-import { type Notifications, type NotificationsOptions } from '../../src/notifications/index.js';
-import type { NewInstallation } from '../../src/slack/installation.js';
-import { BOT_SCOPES as MANIFEST_BOT_SCOPES } from '../../src/slack/manifest.js';
+import { type Notifications, type NotificationsOptions } from '../../src/slack/outbound/notifications.js';
+import type { NewInstallation } from '../../src/slack/platform/installation.js';
+import { BOT_SCOPES as MANIFEST_BOT_SCOPES } from '../../src/slack/platform/manifest.js';
 import { ADMIN_TOKEN, testEnv } from '../helpers/server.js';
 
 /** The scopes the app's manifest asks for: the simulated install grants exactly these. */

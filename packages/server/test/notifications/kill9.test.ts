@@ -10,10 +10,10 @@ import { after, before, describe, it } from 'node:test';
 import type { DatabaseConfig } from '../../src/config.js';
 import { openDatabase } from '../../src/storage/database.js';
 import { migrate } from '../../src/storage/migrations/index.js';
-import { InstallationStore } from '../../src/slack/installation.js';
-import { SubscriptionStore } from '../../src/slack/subscriptions.js';
-import { TokenCipher } from '../../src/slack/token-cipher.js';
-import { notifyDb } from '../../src/notifications/schema.js';
+import { InstallationStore } from '../../src/slack/platform/installation.js';
+import { SlackInstallationRepository } from '../../src/storage/slack-installations.js';
+import { SubscriptionStore } from '../../src/storage/slack-subscriptions.js';
+import { TokenCipher } from '../../src/slack/platform/token-cipher.js';
 import { spawnCli, stopCli, type CliProcess } from '../helpers/cli.js';
 import { createPgSchema } from '../helpers/postgres.js';
 import { ADMIN_TOKEN } from '../helpers/server.js';
@@ -99,9 +99,11 @@ function killSuite(name: string, open: (dir: string) => Promise<Db | { skip: str
       // Link the workspace and subscribe channels straight in the database the child will use.
       const storage = openDatabase(db.config);
       await migrate(storage.db, storage.dialect);
-      await new InstallationStore(storage.db, new TokenCipher(Buffer.from(KEY, 'hex')), undefined).save(
-        simulatedInstall(ws, null),
-      );
+      await new InstallationStore(
+        new SlackInstallationRepository(storage.db),
+        new TokenCipher(Buffer.from(KEY, 'hex')),
+        undefined,
+      ).save(simulatedInstall(ws, null));
       await storage.close();
     });
 
@@ -214,7 +216,7 @@ function killSuite(name: string, open: (dir: string) => Promise<Db | { skip: str
         try {
           await until(() => behind().length === 0, 'every message in its final state', 60_000);
         } catch (err) {
-          const rows = await notifyDb(storage.db).selectFrom('slack_messages').selectAll().execute();
+          const rows = await storage.db.selectFrom('slack_messages').selectAll().execute();
           console.log(
             JSON.stringify(behind().slice(0, 5)),
             JSON.stringify(
@@ -228,10 +230,7 @@ function killSuite(name: string, open: (dir: string) => Promise<Db | { skip: str
         let duplicates = 0;
         for (const r of runs)
           for (const ch of subscribed(r)) duplicates += runMessages(ws.sim, ch, r.id).length - 1;
-        const rows = await notifyDb(storage.db)
-          .selectFrom('slack_messages')
-          .select(['uncertain_posts'])
-          .execute();
+        const rows = await storage.db.selectFrom('slack_messages').select(['uncertain_posts']).execute();
         const uncertain = rows.reduce((n, r) => n + r.uncertain_posts, 0);
         const states = [...final.values()].reduce<Record<string, number>>(
           (m, s) => ({ ...m, [s]: (m[s] ?? 0) + 1 }),

@@ -3,9 +3,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ErrorCode } from '@slack/web-api';
 import type { Run } from '../../src/domain/runs.js';
-import { actorText, renderRunMessage, stateColour } from '../../src/notifications/message.js';
-import { fresh, take, waitMs } from '../../src/notifications/rate-budget.js';
-import { classify } from '../../src/notifications/slack-errors.js';
+import { actorText, renderRunMessage, stateColour } from '../../src/slack/outbound/message.js';
+import { fresh, take, waitMs } from '../../src/slack/outbound/pacing.js';
+import { classify } from '../../src/slack/platform/errors.js';
 
 function run(state: Run['state'], extra: Partial<Run> = {}): Run {
   return {

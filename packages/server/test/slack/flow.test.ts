@@ -2,7 +2,7 @@
 // write), subscribe / trigger / confirm from Slack, users.info data in the policy input, list, unsubscribe, help.
 import { after, before, describe, test as nodeTest } from 'node:test';
 import assert from 'node:assert/strict';
-import { runActionButtons } from '../../src/slack/run-actions.js';
+import { runActionButtons } from '../../src/slack/platform/run-actions.js';
 import { backendSchema, type PgSchema } from '../helpers/postgres.js';
 import {
   answerTo,

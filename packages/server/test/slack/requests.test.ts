@@ -119,7 +119,7 @@ for (const backend of ['SQLite', 'PostgreSQL'] as const)
       const runId = /\|([0-9A-Z]{26})>/.exec((await responseTo(w, first)).text)![1]!;
       // A run message with buttons, posted by the bot (as notifications do).
       const bot = (await w.server.liftoff.slack.botClient())!;
-      const { runActionButtons } = await import('../../src/slack/run-actions.js');
+      const { runActionButtons } = await import('../../src/slack/platform/run-actions.js');
       const posted = await bot.client.chat.postMessage({
         channel: dev(),
         text: 'run',

@@ -1,8 +1,8 @@
-// The `slack` policy input document is a contract (SPEC §4): exact field names, unknown booleans false,
+// The `slack` policy input document is a contract (docs/policies.md): exact field names, unknown booleans false,
 // display_name from the profile, `enterprise` from enterprise_user and absent outside Enterprise Grid.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { slackInput, slackSubject } from '../../src/slack/slack-subject.js';
+import { slackInput, slackSubject } from '../../src/slack/inbound/slack-subject.js';
 
 const request = { command: 'trigger', team: { id: 'T1', name: 'Acme' }, channel: { id: 'C1', name: 'dev' } };
 

@@ -3,16 +3,16 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import pino from 'pino';
-import { AfterAckQueue } from '../../src/slack/after-ack.js';
-import { parseCommand } from '../../src/slack/commands.js';
-import { requestKey } from '../../src/slack/handled-requests.js';
+import { AfterAckQueue } from '../../src/slack/inbound/after-ack.js';
+import { parseCommand } from '../../src/slack/inbound/commands.js';
+import { requestKey } from '../../src/slack/inbound/receiver.js';
 import {
   parseRunActionValue,
   runActionButtons,
   runActionValue,
   RUN_ACTIONS,
-} from '../../src/slack/run-actions.js';
-import { TokenCipher } from '../../src/slack/token-cipher.js';
+} from '../../src/slack/platform/run-actions.js';
+import { TokenCipher } from '../../src/slack/platform/token-cipher.js';
 
 test('token cipher: round trip, fresh IV each time, bound to its purpose, tamper and wrong key detected', () => {
   const key = randomBytes(32);

@@ -1,5 +1,5 @@
 // Which rules an access check evaluates: all four for every check (an error in any of them denies the request,
-// reads included, SPEC §4), and none that the policy does not define.
+// reads included, docs/policies.md), and none that the policy does not define.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { AccessService } from '../../src/domain/access.js';

@@ -1,6 +1,6 @@
 import type { Run } from '../lib/api';
 
-/** "4 to add, 1 to change, 0 to destroy", as the seed's messages write it. */
+/** "4 to add, 1 to change, 0 to destroy", as the Slack run message writes it. */
 export function Delta({ delta }: { delta: Run['delta'] }) {
   if (!delta) return <span className="muted">—</span>;
   return (

@@ -38,7 +38,7 @@ const SAMPLE_STACK = {
   terraform_version: '',
 };
 
-/** Input documents as the server builds them (SPEC §4): an HTTP request, or a Slack command. */
+/** Input documents as the server builds them (docs/policies.md): an HTTP request, or a Slack command. */
 const SAMPLE_INPUTS = {
   http: {
     request: { remote_ip: '10.0.0.7', timestamp_ns: 1767225600000000000 },

@@ -1,4 +1,4 @@
-// Settings → Slack, the seed's screen. Three states: Slack credentials not configured (what to set, and the app
+// Settings → Slack (docs/slack.md). Three states: Slack credentials not configured (what to set, and the app
 // manifest to paste into Slack), configured but not linked ("Connect to Slack"), linked ("integrated with ...").
 import { useState } from 'react';
 import { ErrorNotice } from '../components/ErrorNotice';
