@@ -91,6 +91,16 @@ export interface Liftoff {
   close(): Promise<void>;
 }
 
+/** `liftoff migrate`: applies pending migrations and closes the database; returns the names applied. */
+export async function migrateDatabase(config: Config): Promise<string[]> {
+  const storage = openDatabase(config.database);
+  try {
+    return await migrate(storage.db, storage.dialect);
+  } finally {
+    await storage.close();
+  }
+}
+
 /** Opens the database, applies migrations and wires everything; nothing listens or runs until `start()`. */
 export async function createLiftoff(config: Config, options: LiftoffOptions = {}): Promise<Liftoff> {
   const logger = options.logger ?? createLogger(config.logLevel);
@@ -245,6 +255,7 @@ export async function createLiftoff(config: Config, options: LiftoffOptions = {}
           web: {
             sessions: new SessionStore(storage.db),
             runEvents: new KyselyRunEventFeed(storage.db),
+            draftEngine: new RegoPolicyEngine(),
             secureCookies: config.publicUrl.startsWith('https:'),
           },
           slack: {

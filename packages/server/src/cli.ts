@@ -1,9 +1,7 @@
 // `liftoff start | worker | migrate`.
 import { ConfigError, loadConfig } from './config.js';
-import { createLiftoff, type Liftoff } from './app.js';
+import { createLiftoff, migrateDatabase, type Liftoff } from './app.js';
 import { createLogger } from './logger.js';
-import { openDatabase } from './storage/database.js';
-import { migrate } from './storage/migrations/index.js';
 
 const USAGE = `usage: liftoff <command>
 
@@ -36,16 +34,11 @@ async function main(argv: string[]): Promise<number> {
   const logger = createLogger(config.logLevel);
 
   if (command === 'migrate') {
-    const storage = openDatabase(config.database);
-    try {
-      const applied = await migrate(storage.db, storage.dialect);
-      logger.info(
-        { migrations: applied },
-        applied.length > 0 ? 'migrations applied' : 'database is up to date',
-      );
-    } finally {
-      await storage.close();
-    }
+    const applied = await migrateDatabase(config);
+    logger.info(
+      { migrations: applied },
+      applied.length > 0 ? 'migrations applied' : 'database is up to date',
+    );
     return 0;
   }
 

@@ -16,6 +16,7 @@
 // auth.ts).
 import { resolve } from 'node:path';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import type { PolicyEngine } from '../domain/policy-engine.js';
 import type { RunEventFeed } from '../domain/runs.js';
 import type { Services } from '../domain/services.js';
 import { accessRoutes } from './routes/me.js';
@@ -30,6 +31,8 @@ export interface WebUiOptions {
   services: Services;
   sessions: WebSessions;
   runEvents: RunEventFeed;
+  /** The policy engine the workbench evaluates drafts with: its own, not the one of stored policies. */
+  draftEngine: PolicyEngine;
   /** Served over https: the session cookie is `Secure`. */
   secureCookies: boolean;
   /** The SPA build; defaults to packages/web/dist. */
@@ -47,7 +50,7 @@ export function webUi(options: WebUiOptions): FastifyPluginAsync {
     sessionRoutes(app, { services, store, secureCookies: options.secureCookies });
     accessRoutes(app, services);
     eventRoutes(app, { services, runEvents: options.runEvents, hub });
-    policyWorkbenchRoutes(app);
+    policyWorkbenchRoutes(app, options.draftEngine);
     await staticRoutes(app, options.distDir ?? DEFAULT_DIST_DIR);
   };
 

@@ -3,8 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import { combine } from '../../domain/access.js';
 import type { JsonValue } from '../../domain/json.js';
-import { PolicyEvaluationError, type Deadline } from '../../domain/policy-engine.js';
-import { RegoPolicyEngine } from '../../policy-engine/rego.js';
+import { PolicyEvaluationError, type Deadline, type PolicyEngine } from '../../domain/policy-engine.js';
 import { requireAdmin } from '../auth.js';
 import { policyEvaluateSchema } from '../schemas.js';
 import { parseBody } from '../validation.js';
@@ -19,11 +18,11 @@ function budget(ms: number): Deadline {
   return { remainingMs: () => ends - Date.now() };
 }
 
-export function policyWorkbenchRoutes(app: FastifyInstance) {
-  // Its own engine: drafts must never share a cache slot with stored policies. One slot is enough, as the cache
-  // recompiles when the body changes.
-  const engine = new RegoPolicyEngine();
-
+/**
+ * `engine` must be the workbench's own: drafts must never share a cache slot with stored policies. One slot is
+ * enough, as the cache recompiles when the body changes.
+ */
+export function policyWorkbenchRoutes(app: FastifyInstance, engine: PolicyEngine) {
   app.post('/api/v1/policies/evaluate', async (request) => {
     requireAdmin(request);
     const { body, rego_version = 'v1', input } = parseBody(policyEvaluateSchema, request.body);
