@@ -1,5 +1,7 @@
 // The OpenAPI 3.1 document served at /api/v1/openapi.json, with request bodies generated from the zod schemas
-// the routes validate with, so the document cannot drift from the validation.
+// the routes validate with, so the document cannot drift from the validation, and responses from the shapes of
+// responses.ts (tied to the presenters). The web client's types are generated from it
+// (packages/web/scripts/api-types.ts).
 import { z } from 'zod';
 import {
   apiKeyCreateSchema,
@@ -11,9 +13,11 @@ import {
   stackCreateSchema,
   stackPatchSchema,
 } from './schemas.js';
+import { responseComponents, type ResponseName } from './responses.js';
 import { SESSION_COOKIE } from './session-cookie.js';
 
-const error = {
+const error = { $ref: '#/components/schemas/Error' };
+const errorSchema = {
   type: 'object',
   required: ['error'],
   properties: {
@@ -25,35 +29,80 @@ const error = {
   },
 };
 
-function body(schema: z.ZodType) {
+/** A JSON answer of one of responses.ts's shapes, or a list of them. */
+function json(name: ResponseName, description: string, list = false) {
+  const ref = { $ref: `#/components/schemas/${name}` };
   return {
-    required: true,
-    content: { 'application/json': { schema: z.toJSONSchema(schema, { io: 'input' }) } },
+    description,
+    content: { 'application/json': { schema: list ? { type: 'array', items: ref } : ref } },
   };
 }
 
-function op(
-  summary: string,
-  extra: Record<string, unknown> = {},
-  ok: Record<string, unknown> = { '200': { description: 'OK' } },
-) {
+const ok = (name: ResponseName, description = 'OK') => ({ '200': json(name, description) });
+const okList = (name: ResponseName, description = 'OK') => ({ '200': json(name, description, true) });
+const created = (name: ResponseName, description: string) => ({ '201': json(name, description) });
+
+/** Request bodies, by the name they have under #/components/schemas: the zod schemas the routes validate with. */
+const REQUEST_BODIES = {
+  StackCreate: stackCreateSchema,
+  StackPatch: stackPatchSchema,
+  RunTrigger: runTriggerSchema,
+  PolicyCreate: policyCreateSchema,
+  PolicyPatch: policyPatchSchema,
+  PolicyEvaluate: policyEvaluateSchema,
+  ApiKeyCreate: apiKeyCreateSchema,
+  SignIn: signInSchema,
+} as const;
+
+function requestSchema(name: keyof typeof REQUEST_BODIES) {
+  return z.toJSONSchema(REQUEST_BODIES[name] as z.ZodType, { io: 'input' });
+}
+
+/** Inline in the operation (readers of the document see the fields where they are used), and a component too. */
+function body(name: keyof typeof REQUEST_BODIES) {
+  return { required: true, content: { 'application/json': { schema: requestSchema(name) } } };
+}
+
+function requestComponents() {
+  return Object.fromEntries(
+    Object.keys(REQUEST_BODIES).map((name) => {
+      const { $schema: _schema, ...json } = requestSchema(name as keyof typeof REQUEST_BODIES);
+      return [name, json];
+    }),
+  );
+}
+
+/** The error answers every operation may give, shared as components (`{"error":{"code","message"}}`). */
+const ERRORS = {
+  '400': ['InvalidInput', 'Invalid input'],
+  '401': ['Unauthorized', 'Missing or invalid API key'],
+  '403': ['AccessDenied', 'Access denied'],
+  '404': ['NotFound', 'Unknown or not readable'],
+  '409': ['Conflict', 'Illegal state transition or conflict'],
+  '413': ['TooLarge', 'Body over 1 MB'],
+} as const;
+
+function errorResponses() {
+  return Object.fromEntries(
+    Object.values(ERRORS).map(([name, description]) => [
+      name,
+      { description, content: { 'application/json': { schema: error } } },
+    ]),
+  );
+}
+
+function op(summary: string, extra: Record<string, unknown> = {}, answers: Record<string, unknown>) {
   return {
     summary,
     ...extra,
     responses: {
-      ...ok,
-      '400': { description: 'Invalid input', content: { 'application/json': { schema: error } } },
-      '401': {
-        description: 'Missing or invalid API key',
-        content: { 'application/json': { schema: error } },
-      },
-      '403': { description: 'Access denied', content: { 'application/json': { schema: error } } },
-      '404': { description: 'Unknown or not readable', content: { 'application/json': { schema: error } } },
-      '409': {
-        description: 'Illegal state transition or conflict',
-        content: { 'application/json': { schema: error } },
-      },
-      '413': { description: 'Body over 1 MB', content: { 'application/json': { schema: error } } },
+      ...answers,
+      ...Object.fromEntries(
+        Object.entries(ERRORS).map(([status, [name]]) => [
+          status,
+          { $ref: `#/components/responses/${name}` },
+        ]),
+      ),
     },
   };
 }
@@ -79,26 +128,37 @@ export function openApiDocument(publicUrl: string) {
         bearer: { type: 'http', scheme: 'bearer' },
         session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE },
       },
+      schemas: { ...responseComponents(), ...requestComponents(), Error: errorSchema },
+      responses: errorResponses(),
     },
     paths: {
-      '/healthz': { get: { ...op('Health check'), security: [] } },
+      '/healthz': { get: { ...op('Health check', {}, ok('Health')), security: [] } },
       '/api/v1/stacks': {
-        get: op('List stacks readable by the caller'),
+        get: op('List stacks readable by the caller', {}, okList('Stack')),
         post: op(
           'Create a stack (admin)',
-          { requestBody: body(stackCreateSchema) },
-          { '201': { description: 'The stack' } },
+          { requestBody: body('StackCreate') },
+          created('Stack', 'The stack'),
         ),
       },
       '/api/v1/stacks/{id}': {
         parameters: [stackId],
-        get: op('Get a stack (read access)'),
-        patch: op('Change a stack (admin)', { requestBody: body(stackPatchSchema) }),
+        get: op('Get a stack (read access)', {}, ok('Stack')),
+        patch: op('Change a stack (admin)', { requestBody: body('StackPatch') }, ok('Stack')),
         delete: op('Delete a stack (admin)', {}, { '204': { description: 'Deleted' } }),
       },
       '/api/v1/stacks/{id}/policies': {
         parameters: [stackId],
-        get: op('Explicitly attached policy ids (admin)'),
+        get: op(
+          'Explicitly attached policy ids (admin)',
+          {},
+          {
+            '200': {
+              description: 'Policy ids',
+              content: { 'application/json': { schema: { type: 'array', items: { type: 'string' } } } },
+            },
+          },
+        ),
       },
       '/api/v1/stacks/{id}/policies/{policyId}': {
         parameters: [stackId, policyId],
@@ -107,23 +167,23 @@ export function openApiDocument(publicUrl: string) {
       },
       '/api/v1/stacks/{id}/runs': {
         parameters: [stackId],
-        get: op('List runs, newest first (read access)'),
+        get: op('List runs, newest first (read access)', {}, okList('Run')),
         post: op(
           'Trigger a tracked run (write access)',
-          { requestBody: { ...body(runTriggerSchema), required: false } },
-          { '201': { description: 'The run' } },
+          { requestBody: { ...body('RunTrigger'), required: false } },
+          created('Run', 'The run'),
         ),
       },
       '/api/v1/stacks/{id}/runs/{runId}': {
         parameters: [stackId, runId],
-        get: op('Get a run (read access)'),
+        get: op('Get a run (read access)', {}, ok('Run')),
       },
       ...Object.fromEntries(
         (['confirm', 'discard', 'stop', 'cancel'] as const).map((a) => [
           `/api/v1/stacks/{id}/runs/{runId}/${a}`,
           {
             parameters: [stackId, runId],
-            post: op(`${a[0]!.toUpperCase()}${a.slice(1)} a run (write access)`),
+            post: op(`${a[0]!.toUpperCase()}${a.slice(1)} a run (write access)`, {}, ok('Run')),
           },
         ]),
       ),
@@ -133,46 +193,63 @@ export function openApiDocument(publicUrl: string) {
           runId,
           { name: 'after', in: 'query', required: false, schema: { type: 'integer' } },
         ],
-        get: op('Run logs by phase; pass `cursor` back as `after` to follow a live run (read access)'),
+        get: op(
+          'Run logs by phase; pass `cursor` back as `after` to follow a live run (read access)',
+          {},
+          ok('RunLogs'),
+        ),
       },
       '/api/v1/policies': {
-        get: op('List policies (admin)'),
+        get: op('List policies (admin)', {}, okList('Policy')),
         post: op(
           'Create a policy (admin); a body that does not compile is refused with line and column',
-          { requestBody: body(policyCreateSchema) },
-          { '201': { description: 'The policy' } },
+          { requestBody: body('PolicyCreate') },
+          created('Policy', 'The policy'),
         ),
       },
       '/api/v1/policies/{id}': {
         parameters: [stackId],
-        get: op('Get a policy (admin)'),
-        patch: op('Change a policy (admin)', { requestBody: body(policyPatchSchema) }),
+        get: op('Get a policy (admin)', {}, ok('Policy')),
+        patch: op('Change a policy (admin)', { requestBody: body('PolicyPatch') }, ok('Policy')),
         delete: op('Delete a policy (admin)', {}, { '204': { description: 'Deleted' } }),
       },
       '/api/v1/api-keys': {
-        get: op('List API keys (admin)'),
+        get: op('List API keys (admin)', {}, okList('ApiKey')),
         post: op(
           'Create an API key (admin); the secret is returned once',
-          { requestBody: body(apiKeyCreateSchema) },
-          { '201': { description: '{"id","secret",…}' } },
+          { requestBody: body('ApiKeyCreate') },
+          created('NewApiKey', 'The key and its secret'),
         ),
       },
       '/api/v1/api-keys/{id}': {
         parameters: [stackId],
         delete: op('Delete an API key (admin)', {}, { '204': { description: 'Deleted' } }),
       },
-      '/api/v1/audit-events': { get: op('Audit events, newest first (admin)') },
+      '/api/v1/audit-events': {
+        get: op(
+          'Audit events, newest first (admin)',
+          {
+            parameters: [
+              { name: 'limit', in: 'query', required: false, schema: { type: 'integer' } },
+              { name: 'before', in: 'query', required: false, schema: { type: 'integer' } },
+            ],
+          },
+          okList('AuditEvent'),
+        ),
+      },
       '/auth/session': {
         get: {
-          ...op('Whether the browser is signed in, and who as'),
+          ...op('Whether the browser is signed in, and who as', {}, ok('SessionInfo')),
           security: [],
         },
       },
       '/auth/sign-in': {
         post: {
-          ...op('Exchange an API key for an httpOnly SameSite=Strict session cookie', {
-            requestBody: body(signInSchema),
-          }),
+          ...op(
+            'Exchange an API key for an httpOnly SameSite=Strict session cookie',
+            { requestBody: body('SignIn') },
+            ok('SessionInfo'),
+          ),
           security: [],
         },
       },
@@ -182,13 +259,17 @@ export function openApiDocument(publicUrl: string) {
           security: [],
         },
       },
-      '/api/v1/me': { get: op('The caller: login, name, admin, teams') },
+      '/api/v1/me': { get: op('The caller: login, name, admin, teams', {}, ok('Me')) },
       '/api/v1/me/stacks': {
-        get: op("Stacks readable by the caller, each with the caller's access and its latest run"),
+        get: op(
+          "Stacks readable by the caller, each with the caller's access and its latest run",
+          {},
+          okList('StackOverview'),
+        ),
       },
       '/api/v1/stacks/{id}/access': {
         parameters: [stackId],
-        get: op("The caller's access to a stack: read, write or admin (404 when none)"),
+        get: op("The caller's access to a stack: read, write or admin (404 when none)", {}, ok('Access')),
       },
       '/api/v1/stacks/{id}/runs/{runId}/events': {
         parameters: [stackId, runId],
@@ -211,11 +292,33 @@ export function openApiDocument(publicUrl: string) {
       '/api/v1/policies/evaluate': {
         post: op(
           'Evaluate a draft policy against an input document without saving it (admin)',
-          { requestBody: body(policyEvaluateSchema) },
-          { '200': { description: '{"rules","access","error"}' } },
+          { requestBody: body('PolicyEvaluate') },
+          ok('PolicyEvaluation', 'The rules, the access they grant, and the error that denied it'),
         ),
       },
-      '/metrics': { get: { ...op('Prometheus metrics'), security: [] } },
+      '/metrics': {
+        get: {
+          ...op(
+            'Prometheus metrics',
+            {},
+            {
+              '200': {
+                description: 'Prometheus text format',
+                content: { 'text/plain': { schema: { type: 'string' } } },
+              },
+            },
+          ),
+          security: [],
+        },
+      },
+      '/api/v1/integrations/slack': {
+        get: op('The Slack integration: configured, linked, to which workspace', {}, ok('SlackIntegration')),
+        delete: op('Disconnect Slack (admin): revokes the bot token', {}, ok('SlackIntegration')),
+      },
+      '/api/v1/stacks/{id}/subscriptions': {
+        parameters: [stackId],
+        get: op('Slack channels following the stack (read access)', {}, okList('Subscription')),
+      },
     },
   };
 }
