@@ -1,19 +1,27 @@
-// The REST API of SPEC §6 plus the endpoints the server's web plugin adds (packages/server/src/http/web).
+// The server's REST API as the UI uses it. Its types are generated from the server's OpenAPI document
+// (api-types.generated.ts, `npm run api-types`), so a field the server adds or changes reaches the UI's types.
 // Requests ride on the httpOnly session cookie; the UI never sees an API key after sign-in.
+import type { components } from './api-types.generated';
 
-export type RunState =
-  | 'QUEUED'
-  | 'PREPARING'
-  | 'INITIALIZING'
-  | 'PLANNING'
-  | 'UNCONFIRMED'
-  | 'CONFIRMED'
-  | 'APPLYING'
-  | 'FINISHED'
-  | 'FAILED'
-  | 'DISCARDED'
-  | 'CANCELED'
-  | 'STOPPED';
+type Schemas = components['schemas'];
+
+export type Stack = Schemas['Stack'];
+export type StackOverview = Schemas['StackOverview'];
+export type Run = Schemas['Run'];
+export type RunState = Run['state'];
+export type RunHistoryEntry = Schemas['RunHistoryEntry'];
+export type Policy = Schemas['Policy'];
+export type PolicyEvaluation = Schemas['PolicyEvaluation'];
+export type ApiKey = Schemas['ApiKey'];
+export type NewApiKey = Schemas['NewApiKey'];
+export type AuditEvent = Schemas['AuditEvent'];
+export type Me = Schemas['Me'];
+/** GET /auth/session: answers 200 whether or not signed in, so the first page load logs no failed request. */
+export type SessionInfo = Schemas['SessionInfo'];
+export type Subscription = Schemas['Subscription'];
+/** GET /api/v1/integrations/slack (packages/server/src/slack/platform/status.ts). */
+export type SlackIntegration = Schemas['SlackIntegration'];
+export type Access = Schemas['Access']['access'] | 'none';
 
 export const TERMINAL_STATES: readonly RunState[] = [
   'FINISHED',
@@ -23,82 +31,12 @@ export const TERMINAL_STATES: readonly RunState[] = [
   'STOPPED',
 ];
 
-export type Access = 'none' | 'read' | 'write' | 'admin';
-
-export interface Me {
-  name: string;
-  login: string;
-  admin: boolean;
-  teams: string[];
-}
-
-/** GET /auth/session: answers 200 whether or not signed in, so the first page load logs no failed request. */
-export interface SessionInfo {
-  signed_in: boolean;
-  me: Me | null;
-}
-
-export interface Stack {
-  id: string;
-  name: string;
-  description: string;
-  labels: string[];
-  repository: string | null;
-  branch: string | null;
-  project_root: string | null;
-  autodeploy: boolean;
-  administrative: boolean;
-  commands: { init: string | null; plan: string; apply: string };
-  env: Record<string, string>;
-  locked_by: string | null;
-  state: RunState | 'NONE';
-  created_at: string;
-  updated_at: string;
-}
-
-export interface StackOverview extends Stack {
-  access: Access;
-  latest_run: Run | null;
-}
-
-export interface RunHistoryEntry {
-  state: RunState;
-  at: string;
-  by: string | null;
-  note: string | null;
-}
-
-export interface Run {
-  id: string;
-  stack_id: string;
-  type: 'TRACKED';
-  state: RunState;
-  triggered_by: string;
-  commit: { hash: string; message: string; author: string } | null;
-  delta: { add: number; change: number; destroy: number } | null;
-  history: RunHistoryEntry[];
-  created_at: string;
-  updated_at: string;
-}
-
+/** A chunk of run output as the live event stream sends it (GET …/runs/{runId}/events, event `log`). */
 export interface LogChunk {
   id: number;
   phase: string;
   text: string;
   at: string;
-}
-
-export interface Policy {
-  id: string;
-  name: string;
-  type: 'ACCESS';
-  body: string;
-  rego_version: 'v1' | 'v0';
-  labels: string[];
-  last_error: string | null;
-  last_error_at: string | null;
-  created_at: string;
-  updated_at: string;
 }
 
 export interface AttachedPolicy {
@@ -125,60 +63,6 @@ export function attachedPolicies(
       out.push({ id: p.id, name: p.name, via: 'auto' });
   }
   return out;
-}
-
-export interface PolicyEvaluation {
-  rules: Record<string, boolean>;
-  access: 'none' | 'read' | 'write';
-  error: string | null;
-}
-
-export interface ApiKey {
-  id: string;
-  name: string;
-  login: string;
-  admin: boolean;
-  teams: string[];
-  created_at: string;
-  created_by: string;
-}
-
-export interface Subscription {
-  channel_id: string;
-  channel_name?: string | null;
-  created_by: string;
-  created_at: string;
-  /** Set when delivery to the channel stopped (e.g. the bot was removed from it). */
-  disabled_reason?: string | null;
-}
-
-/** GET /api/v1/integrations/slack, served by the Slack app (packages/server/src/slack/status-routes.ts). */
-export interface SlackIntegration {
-  connected: boolean;
-  configured?: boolean;
-  missing_env?: string[];
-  team?: { id: string; name: string } | null;
-  enterprise?: { id: string; name: string } | null;
-  is_enterprise_install?: boolean;
-  scopes?: string[];
-  installed_by?: string | null;
-  installed_at?: string | null;
-  bot_user_id?: string | null;
-  /** Why an earlier link stopped working (uninstalled, token revoked, disconnected by an admin). */
-  deactivated_reason?: string | null;
-  deactivated_at?: string | null;
-}
-
-export interface AuditEvent {
-  id: number;
-  at: string;
-  actor: string;
-  /** Slack channel for Slack requests. */
-  channel: string | null;
-  action: string;
-  target: string;
-  decision: string;
-  detail: string | null;
 }
 
 export class ApiError extends Error {
@@ -242,9 +126,8 @@ export const api = {
   stack: (id: string) => request<Stack>('GET', `/api/v1/stacks/${enc(id)}`),
   stackAccess: async (id: string) =>
     (await request<{ access: Access }>('GET', `/api/v1/stacks/${enc(id)}/access`)).access,
-  createStack: (body: Partial<Stack> & { id: string; name: string }) =>
-    request<Stack>('POST', '/api/v1/stacks', body),
-  updateStack: (id: string, body: Partial<Stack>) =>
+  createStack: (body: Schemas['StackCreate']) => request<Stack>('POST', '/api/v1/stacks', body),
+  updateStack: (id: string, body: Schemas['StackPatch']) =>
     request<Stack>('PATCH', `/api/v1/stacks/${enc(id)}`, body),
   deleteStack: (id: string) => request<void>('DELETE', `/api/v1/stacks/${enc(id)}`),
 
@@ -258,12 +141,11 @@ export const api = {
 
   policies: async () => listOf<Policy>(await request('GET', '/api/v1/policies'), 'policies'),
   policy: (id: string) => request<Policy>('GET', `/api/v1/policies/${enc(id)}`),
-  createPolicy: (body: Pick<Policy, 'id' | 'name' | 'type' | 'body' | 'rego_version' | 'labels'>) =>
-    request<Policy>('POST', '/api/v1/policies', body),
-  updatePolicy: (id: string, body: Partial<Pick<Policy, 'name' | 'body' | 'rego_version' | 'labels'>>) =>
+  createPolicy: (body: Schemas['PolicyCreate']) => request<Policy>('POST', '/api/v1/policies', body),
+  updatePolicy: (id: string, body: Schemas['PolicyPatch']) =>
     request<Policy>('PATCH', `/api/v1/policies/${enc(id)}`, body),
   deletePolicy: (id: string) => request<void>('DELETE', `/api/v1/policies/${enc(id)}`),
-  evaluatePolicy: (body: { body: string; rego_version: string; input: unknown }) =>
+  evaluatePolicy: (body: Schemas['PolicyEvaluate']) =>
     request<PolicyEvaluation>('POST', '/api/v1/policies/evaluate', body),
   /** Ids of policies attached explicitly; `autoattach:` ones are worked out from labels (see attachedPolicies). */
   stackPolicyIds: async (stackId: string) =>
@@ -284,8 +166,7 @@ export const api = {
   slackManifest: () => request<unknown>('GET', '/slack/manifest'),
 
   apiKeys: async () => listOf<ApiKey>(await request('GET', '/api/v1/api-keys'), 'api_keys'),
-  createApiKey: (body: { name: string; admin: boolean; teams: string[] }) =>
-    request<{ id: string; secret: string }>('POST', '/api/v1/api-keys', body),
+  createApiKey: (body: Schemas['ApiKeyCreate']) => request<NewApiKey>('POST', '/api/v1/api-keys', body),
   revokeApiKey: (id: string) => request<void>('DELETE', `/api/v1/api-keys/${enc(id)}`),
 
   auditEvents: async (before?: number) =>

@@ -278,7 +278,9 @@ function Workbench({
     setBusy(true);
     onCompileError(null);
     try {
-      setResult(await api.evaluatePolicy({ body, rego_version: version, input: parsed }));
+      // Any JSON goes to the server, which answers a 400 naming the problem when it is not an object.
+      const document = parsed as Record<string, unknown>;
+      setResult(await api.evaluatePolicy({ body, rego_version: version, input: document }));
     } catch (err) {
       const pos = compileErrorPosition(err);
       onCompileError(pos);

@@ -1,0 +1,291 @@
+// Generated from the server's OpenAPI document (packages/server/src/http/openapi.ts) by
+// packages/web/scripts/api-types.ts: do not edit. Regenerate with `npm run api-types`.
+export type components = {
+  schemas: {
+    Access: {
+      /** @enum {string} */
+      access: 'read' | 'write' | 'admin';
+    };
+    ApiKey: {
+      admin: boolean;
+      /** @description ISO 8601 time */
+      created_at: string;
+      created_by: string;
+      id: string;
+      login: string;
+      name: string;
+      teams: string[];
+    };
+    ApiKeyCreate: {
+      admin?: boolean;
+      login?: string;
+      name: string;
+      teams?: string[];
+    };
+    AuditEvent: {
+      action: string;
+      actor: string;
+      /** @description ISO 8601 time */
+      at: string;
+      /** @description Slack channel of a Slack request */
+      channel: string | null;
+      /** @enum {string} */
+      decision: 'allowed' | 'denied' | 'error';
+      detail: string | null;
+      id: number;
+      target: string;
+    };
+    Error: {
+      error: {
+        code: string;
+        message: string;
+      };
+    };
+    Health: {
+      /** @constant */
+      status: 'ok';
+    };
+    Me: {
+      admin: boolean;
+      login: string;
+      name: string;
+      teams: string[];
+    };
+    NewApiKey: components['schemas']['ApiKey'] & {
+      /** @description Shown once, at creation */
+      secret: string;
+    };
+    Policy: {
+      attached_stacks?: string[];
+      body: string;
+      /** @description ISO 8601 time */
+      created_at: string;
+      id: string;
+      labels: string[];
+      last_error: string | null;
+      last_error_at: string | null;
+      name: string;
+      /** @enum {string} */
+      rego_version: 'v1' | 'v0';
+      revision: number;
+      /** @constant */
+      type: 'ACCESS';
+      /** @description ISO 8601 time */
+      updated_at: string;
+    };
+    PolicyCreate: {
+      body: string;
+      id: string;
+      labels?: string[];
+      name?: string;
+      /** @enum {string} */
+      rego_version?: 'v1' | 'v0';
+      /** @constant */
+      type: 'ACCESS';
+    };
+    PolicyEvaluate: {
+      body: string;
+      input: {
+        [key: string]: unknown;
+      };
+      /** @enum {string} */
+      rego_version?: 'v1' | 'v0';
+    };
+    PolicyEvaluation: {
+      /** @enum {string} */
+      access: 'none' | 'read' | 'write';
+      error: string | null;
+      rules: {
+        [key: string]: boolean;
+      };
+    };
+    PolicyPatch: {
+      body?: string;
+      labels?: string[];
+      name?: string;
+      /** @enum {string} */
+      rego_version?: 'v1' | 'v0';
+    };
+    Run: {
+      commit: {
+        author: string;
+        hash: string;
+        message: string;
+      } | null;
+      /** @description ISO 8601 time */
+      created_at: string;
+      delta: {
+        add: number;
+        change: number;
+        destroy: number;
+      } | null;
+      history: components['schemas']['RunHistoryEntry'][];
+      id: string;
+      stack_id: string;
+      state: components['schemas']['RunState'];
+      triggered_by: string;
+      /** @constant */
+      type: 'TRACKED';
+      /** @description ISO 8601 time */
+      updated_at: string;
+    };
+    RunHistoryEntry: {
+      /** @description ISO 8601 time */
+      at: string;
+      by: string | null;
+      note: string | null;
+      state: components['schemas']['RunState'];
+    };
+    RunLogs: {
+      /** @description Pass back as `after` to get only newer output */
+      cursor: number;
+      logs: {
+        phase: string;
+        text: string;
+      }[];
+      run_id: string;
+      state: components['schemas']['RunState'];
+    };
+    /** @enum {string} */
+    RunState:
+      | 'QUEUED'
+      | 'PREPARING'
+      | 'INITIALIZING'
+      | 'PLANNING'
+      | 'UNCONFIRMED'
+      | 'CONFIRMED'
+      | 'APPLYING'
+      | 'FINISHED'
+      | 'FAILED'
+      | 'DISCARDED'
+      | 'CANCELED'
+      | 'STOPPED';
+    RunTrigger: {
+      commit?: {
+        author?: string;
+        hash: string;
+        message?: string;
+      };
+    };
+    SessionInfo: {
+      me: components['schemas']['Me'] | null;
+      signed_in: boolean;
+    };
+    SignIn: {
+      api_key: string;
+    };
+    SlackIntegration: {
+      bot_user_id: string | null;
+      configured: boolean;
+      connected: boolean;
+      deactivated_at: string | null;
+      /** @description Why an earlier link stopped working */
+      deactivated_reason: string | null;
+      enterprise: {
+        id: string;
+        name: string;
+      } | null;
+      install_url: string | null;
+      installed_at: string | null;
+      installed_by: string | null;
+      is_enterprise_install: boolean;
+      manifest_url: string;
+      missing_env: string[];
+      scopes: string[];
+      team: {
+        id: string;
+        name: string;
+      } | null;
+    };
+    Stack: {
+      administrative: boolean;
+      autodeploy: boolean;
+      branch: string | null;
+      commands: {
+        apply: string;
+        init: string | null;
+        plan: string;
+      };
+      /** @description ISO 8601 time */
+      created_at: string;
+      description: string;
+      /** @description Values are shown to admins only; others see "********". */
+      env: {
+        [key: string]: string;
+      };
+      id: string;
+      labels: string[];
+      locked_by: string | null;
+      name: string;
+      namespace: string | null;
+      project_root: string | null;
+      repository: string | null;
+      /** @description State of the stack's latest tracked run */
+      state: components['schemas']['RunState'] | 'NONE';
+      terraform_version: string | null;
+      /** @description ISO 8601 time */
+      updated_at: string;
+    };
+    StackCreate: {
+      administrative?: boolean;
+      autodeploy?: boolean;
+      branch?: string | null;
+      commands: {
+        apply: string;
+        init?: string | null;
+        plan: string;
+      };
+      description?: string;
+      env?: {
+        [key: string]: string;
+      };
+      id: string;
+      labels?: string[];
+      name?: string;
+      namespace?: string | null;
+      project_root?: string | null;
+      repository?: string | null;
+      terraform_version?: string | null;
+    };
+    StackOverview: components['schemas']['Stack'] & {
+      /** @enum {string} */
+      access: 'read' | 'write' | 'admin';
+      latest_run: components['schemas']['Run'] | null;
+    };
+    StackPatch: {
+      administrative?: boolean;
+      autodeploy?: boolean;
+      branch?: string | null;
+      commands?: {
+        apply?: string;
+        init?: string | null;
+        plan?: string;
+      };
+      description?: string;
+      env?: {
+        [key: string]: string;
+      };
+      labels?: string[];
+      locked_by?: string | null;
+      name?: string;
+      namespace?: string | null;
+      project_root?: string | null;
+      repository?: string | null;
+      terraform_version?: string | null;
+    };
+    Subscription: {
+      channel_id: string;
+      channel_name: string;
+      /** @description ISO 8601 time */
+      created_at: string;
+      created_by: string;
+      /** @description Why delivery to the channel stopped */
+      disabled_reason: string | null;
+    };
+  };
+  responses: never;
+  parameters: never;
+  requestBodies: never;
+  headers: never;
+  pathItems: never;
+};
