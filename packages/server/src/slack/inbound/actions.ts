@@ -16,12 +16,10 @@ export interface ActionDeps {
   publicUrl: string;
 }
 
-/** The clicked button: which action, its value (the run) and the clicked message (for the thread reply). */
+/** The clicked button: which action, and its value (the run). */
 export interface Click {
   actionId: RunActionId;
   value: string | undefined;
-  /** The clicked message, for the thread reply; null for ephemeral messages. */
-  messageTs: string | null;
 }
 
 /** What to tell whom: `thread` goes to the channel (in the message's thread), `ephemeral` to the clicker. */

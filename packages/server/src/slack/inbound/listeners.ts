@@ -123,7 +123,7 @@ export function registerListeners(bolt: App, deps: ListenerDeps) {
               team: { id: body.team?.id ?? body.user.team_id ?? '', name: body.team?.domain ?? '' },
               channel: { id: channel.id, name: channel.name ?? '' },
             },
-            { actionId, value: action.value, messageTs },
+            { actionId, value: action.value },
           );
           if ('ephemeral' in outcome) return void (await reply(outcome.ephemeral));
           if (messageTs === null) return void (await reply(outcome.thread));
