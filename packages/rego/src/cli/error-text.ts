@@ -64,6 +64,9 @@ function line(err: ShownError): string {
 
 /** `e` as OPA's text: `1 error occurred: …` or `N errors occurred:` with one error per line. */
 export function errorText(e: unknown): string {
+  // Errors that are not the engine's or the loader's (a bad --run pattern) are shown as they are.
+  if (!(e instanceof RegoError || e instanceof PolicyLoadError))
+    return e instanceof Error ? e.message : String(e);
   const errors = shownErrors(e);
   const during = e instanceof PolicyLoadError ? ' during loading' : '';
   if (errors.length === 1) return `1 error occurred${during}: ${line(errors[0]!)}`;

@@ -205,8 +205,10 @@ function relocate(e: unknown, plan: QueryPlan, query: string): unknown {
     return { line: row, column: at - before.lastIndexOf('\n') };
   };
   if (e instanceof RegoCompileError) {
+    // An unsafe variable makes the capture assigned from it unsafe too: that error is the rewrite's.
+    const own = e.errors.filter((p) => !p.message.includes(CAPTURE));
     return new RegoCompileError(
-      e.errors.map((p) => {
+      (own.length > 0 ? own : e.errors).map((p) => {
         if (p.file !== 'query') return p;
         const { line, column } = original(p.line, p.column);
         return { ...p, line, column, snippet: snippetAt(query, line, column) };

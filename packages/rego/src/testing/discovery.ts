@@ -17,7 +17,7 @@ export interface TestCase {
   package: string;
   /** The rule as OPA prints it, relative to the package: `test_x`, `a.test_x`, or `test_x#01` for a repeat. */
   name: string;
-  /** `data.pkg.test_x`: what the `--run` filter matches. */
+  /** `data.pkg.test_x` (`data.pkg["test_x#01"]`): what the `--run` filter matches, as in OPA. */
   fullName: string;
   /** The ref to evaluate in the compiled unit (repeats are renamed there). */
   ref: string;
@@ -65,10 +65,10 @@ export function dataRef(path: string[]): string {
   return 'data' + path.map(segment).join('');
 }
 
-/** A relative ref (`test_x`, `a.test_x`) as OPA prints rule names. */
+/** A rule's ref relative to its package as OPA prints it: the first element verbatim (`test_x#01`). */
 function relativeRef(path: string[]): string {
   const [first, ...rest] = path;
-  return (segment(first!).startsWith('.') ? first! : segment(first!)) + rest.map(segment).join('');
+  return first! + rest.map(segment).join('');
 }
 
 /** Index in the head ref of the test name segment, or -1 when the rule is not a test. */
@@ -118,7 +118,7 @@ export function discoverTests(modules: Module[], sources: ModuleSource[]): Disco
       tests.push({
         package: pkg,
         name: relativeRef(reported),
-        fullName: `${pkg}.${relativeRef(reported)}`,
+        fullName: dataRef([...m.pkg, ...reported]),
         ref: dataRef([...m.pkg, ...evaluated]),
         location: { file: m.file, row: rule.pos.line, col: rule.pos.col },
         skip: path[at]!.startsWith(SKIP_PREFIX),

@@ -139,6 +139,8 @@ export function testFilter(run: string | RegExp | undefined): RegExp | undefined
   try {
     return new RegExp(source, jsFlags + 'u');
   } catch (e) {
-    throw new Error(`invalid test filter ${JSON.stringify(run)}: ${(e as Error).message}`);
+    throw new Error(
+      `error parsing regexp: ${(e as Error).message.replace(/^Invalid regular expression: /, '')}`,
+    );
   }
 }
