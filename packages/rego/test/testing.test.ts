@@ -2,7 +2,7 @@
 // test runner (discovery, outcomes, filters, budgets), on the fixtures in test/fixtures/cli.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RegoCompileError, RegoParseError } from '../src/index.js';
@@ -117,6 +117,19 @@ test('ignore patterns skip what a walk finds, never a path named explicitly', ()
   assert.equal(walked.data.nested, undefined);
   const named = loadPolicyFiles([at('data', 'authz_test.rego')], { ignore: ['*_test.rego'] });
   assert.equal(named.modules.length, 1);
+});
+
+test('a file reached twice is loaded once; a symbolic-link loop ends', () => {
+  const twice = loadPolicyFiles([at('data'), at('data', 'authz.rego'), at('data', 'authz.rego')]);
+  assert.equal(twice.modules.length, 2);
+  withTempDir({ 'p_test.rego': 'package p\n\ntest_x if true\n' }, (dir) => {
+    mkdirSync(join(dir, 'sub'));
+    symlinkSync(dir, join(dir, 'sub', 'back'));
+    assert.deepEqual(
+      loadPolicyFiles([dir]).modules.map((m) => m.name),
+      [join(dir, 'p_test.rego')],
+    );
+  });
 });
 
 test('tests pass when true, fail when false or undefined, error when evaluation errors', () => {

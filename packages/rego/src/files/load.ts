@@ -5,7 +5,7 @@
 // `data.a.b` (the file's own name does not matter); a path argument may carry an explicit prefix
 // (`a.b:file.json` loads the file at `data.a.b`). Conflicting values are errors, never overwrites.
 // Every problem is collected, so one run reports all bad files (see docs in packages/rego/README.md).
-import { readFileSync, readdirSync, statSync, type Stats } from 'node:fs';
+import { readFileSync, readdirSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { basename, join } from 'node:path';
 import { parse as parseYAML } from 'yaml';
 import type { ModuleSource } from '../index.js';
@@ -62,10 +62,16 @@ export function loadPolicyFiles(paths: string[], options: LoadOptions = {}): Loa
   const result: LoadedFiles = { modules: [], data: {} };
   const problems: LoadProblem[] = [];
   const ignore = (options.ignore ?? []).map(globToRegExp);
+  // A file reached twice (named and found by a walk, or named twice) is loaded once; directories
+  // on the current walk are remembered so a symbolic-link loop ends instead of recursing.
+  const loaded = new Set<string>();
+  const walking = new Set<string>();
   const visit = (path: string, dataPath: string[], depth: number): void => {
     let stats: Stats;
+    let real: string;
     try {
       stats = statSync(path);
+      real = realpathSync(path);
     } catch (e) {
       problems.push({ file: path, message: fsMessage(e) });
       return;
@@ -73,6 +79,7 @@ export function loadPolicyFiles(paths: string[], options: LoadOptions = {}): Loa
     // As in OPA, ignore patterns apply to what a walk finds, never to a path named explicitly.
     if (depth > 0 && ignore.some((re) => re.test(basename(path)))) return;
     if (stats.isDirectory()) {
+      if (walking.has(real)) return;
       let entries: string[];
       try {
         entries = readdirSync(path).sort();
@@ -81,9 +88,15 @@ export function loadPolicyFiles(paths: string[], options: LoadOptions = {}): Loa
         return;
       }
       const below = depth > 0 ? [...dataPath, basename(path)] : dataPath;
+      walking.add(real);
       for (const entry of entries) visit(join(path, entry), below, depth + 1);
+      walking.delete(real);
       return;
     }
+    // A module is the same module wherever it is reached; a data file reached under two paths is two documents.
+    const key = kindOf(path) === 'rego' ? real : `${dataPath.join('\0')}\0${real}`;
+    if (loaded.has(key)) return;
+    loaded.add(key);
     const problem = loadFile(path, dataPath, depth === 0, options.regoOnly ?? false, result);
     if (problem) problems.push({ file: path, message: problem });
   };
