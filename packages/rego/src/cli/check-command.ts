@@ -2,7 +2,15 @@
 // unit; prints nothing and exits 0 when they compile, prints every error and exits 1 otherwise.
 import { loadPolicyFiles } from '../files/load.js';
 import { compileUnit } from '../files/unit.js';
-import { IGNORE_FLAG, V0_FLAG, V1_FLAG, regoVersionOf, type Command } from './command.js';
+import {
+  IGNORE_FLAG,
+  PRETTY_OR_JSON_FLAG,
+  STRICT_FLAG,
+  V0_FLAG,
+  V1_FLAG,
+  regoVersionOf,
+  type Command,
+} from './command.js';
 import { errorJSON, errorText } from './error-text.js';
 import { UsageError } from './flags.js';
 import { goJSON } from './go-json.js';
@@ -16,19 +24,7 @@ export const checkCommand: Command = {
 If the 'check' command succeeds in parsing and compiling the source file(s), no output
 is produced. If the parsing or compiling fails, 'check' will output the errors
 and exit with a non-zero exit code.`,
-  flags: [
-    { name: 'strict', short: 'S', kind: 'bool', help: 'enable compiler strict mode' },
-    {
-      name: 'format',
-      short: 'f',
-      kind: 'string',
-      choices: ['pretty', 'json'],
-      help: 'set output format (pretty, json)',
-    },
-    IGNORE_FLAG,
-    V0_FLAG,
-    V1_FLAG,
-  ],
+  flags: [STRICT_FLAG, PRETTY_OR_JSON_FLAG, IGNORE_FLAG, V0_FLAG, V1_FLAG],
   run(flags, paths, io) {
     if (paths.length === 0) throw new UsageError('specify at least one file');
     try {

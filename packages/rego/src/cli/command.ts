@@ -34,6 +34,19 @@ export const V1_FLAG: FlagSpec = {
   kind: 'bool',
   help: 'opt-in to OPA features and behaviors enabled by default in OPA v1.0 (the default)',
 };
+export const STRICT_FLAG: FlagSpec = {
+  name: 'strict',
+  short: 'S',
+  kind: 'bool',
+  help: 'enable compiler strict mode',
+};
+export const PRETTY_OR_JSON_FLAG: FlagSpec = {
+  name: 'format',
+  short: 'f',
+  kind: 'string',
+  choices: ['pretty', 'json'],
+  help: 'set output format (pretty, json)',
+};
 export const IGNORE_FLAG: FlagSpec = {
   name: 'ignore',
   kind: 'list',

@@ -5,7 +5,15 @@
 import { readFileSync } from 'node:fs';
 import { loadPolicyFiles, parseJSONOrYAML } from '../files/load.js';
 import { compileUnit } from '../files/unit.js';
-import { IGNORE_FLAG, V0_FLAG, V1_FLAG, regoVersionOf, type CliIO, type Command } from './command.js';
+import {
+  IGNORE_FLAG,
+  STRICT_FLAG,
+  V0_FLAG,
+  V1_FLAG,
+  regoVersionOf,
+  type CliIO,
+  type Command,
+} from './command.js';
 import { errorJSON, errorText } from './error-text.js';
 import { UsageError, type FlagValues } from './flags.js';
 import { goJSON, sortedKeys } from './go-json.js';
@@ -54,7 +62,7 @@ a data file in directory a/b below a directory given is loaded at data.a.b.`,
       kind: 'bool',
       help: 'treat the first built-in function error encountered as fatal',
     },
-    { name: 'strict', short: 'S', kind: 'bool', help: 'enable compiler strict mode' },
+    STRICT_FLAG,
     IGNORE_FLAG,
     V0_FLAG,
     V1_FLAG,

@@ -2,7 +2,14 @@
 // failed, errored or was skipped (unless -z), 1 when the files do not load or compile.
 import { loadPolicyFiles } from '../files/load.js';
 import { runTests, type TestResult } from '../testing/runner.js';
-import { IGNORE_FLAG, V0_FLAG, V1_FLAG, regoVersionOf, type Command } from './command.js';
+import {
+  IGNORE_FLAG,
+  PRETTY_OR_JSON_FLAG,
+  V0_FLAG,
+  V1_FLAG,
+  regoVersionOf,
+  type Command,
+} from './command.js';
 import { errorText } from './error-text.js';
 import { UsageError } from './flags.js';
 import { jsonReport, prettyReport } from './test-report.js';
@@ -21,13 +28,7 @@ files under the paths are loaded and compiled as one unit; a data file in direct
   flags: [
     { name: 'verbose', short: 'v', kind: 'bool', help: 'set verbose reporting mode' },
     { name: 'run', short: 'r', kind: 'string', help: 'run only test cases matching the regular expression' },
-    {
-      name: 'format',
-      short: 'f',
-      kind: 'string',
-      choices: ['pretty', 'json'],
-      help: 'set output format (pretty, json)',
-    },
+    PRETTY_OR_JSON_FLAG,
     { name: 'timeout', kind: 'duration', help: 'set test timeout (default 5s)' },
     { name: 'exit-zero-on-skipped', short: 'z', kind: 'bool', help: 'skipped tests return status 0' },
     { name: 'fail-on-empty', kind: 'bool', help: 'fail when no test was run' },
