@@ -90,7 +90,8 @@ a data file in directory a/b below a directory given is loaded at data.a.b.`,
       results = evalResultSet(unit.policy, query, unit.modules, {
         input,
         data,
-        timeoutMs: flags.timeout as number | undefined,
+        // `--timeout 0` is OPA's default: no limit.
+        timeoutMs: (flags.timeout as number | undefined) || undefined,
         strictBuiltinErrors: flags['strict-builtin-errors'] === true,
       });
     } catch (e) {

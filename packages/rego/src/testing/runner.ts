@@ -16,7 +16,7 @@ export interface TestRunOptions extends UnitOptions {
    * expression; a leading Go flag group such as `(?i)` is honoured.
    */
   run?: string | RegExp;
-  /** Wall-clock budget of each test in ms; default 5000, as `opa test --timeout`. */
+  /** Wall-clock budget of each test in ms; default (and when 0) 5000, as `opa test --timeout`. */
   timeoutMs?: number;
   /** Step budget of each test; default unlimited. */
   maxSteps?: number;
@@ -80,7 +80,8 @@ export function runTests(modules: ModuleSource[], options: TestRunOptions = {}):
     try {
       value = policy.evaluate(test.ref, {
         data: options.data,
-        timeoutMs: timeoutMs ?? DEFAULT_TEST_TIMEOUT_MS,
+        // 0 means unset, as `opa test --timeout 0`.
+        timeoutMs: timeoutMs || DEFAULT_TEST_TIMEOUT_MS,
         maxSteps,
         strictBuiltinErrors,
         print: (line) => output.push(line),
