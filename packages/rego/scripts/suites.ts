@@ -190,9 +190,10 @@ function main(): number {
   console.log(
     `check --strict gatekeeper-library/src: ${checkErrors === 0 ? 'ok' : `${checkErrors} error(s)`}`,
   );
-  console.log(`${passed} passed, ${failed} failed`);
   const clean = failed === 0 && checkErrors === 0 && a.compiled === a.units && b.compiled === b.units;
-  if (!clean && !strict) console.log('(exit status 0: set SUITES_STRICT=1 to fail on these figures)');
+  if (!clean && !strict) console.log('(exit status 0 whatever the figures: SUITES_STRICT=1 makes them fail)');
+  // The closing line, last, as test runners end.
+  console.log(`${passed} passed, ${failed} failed`);
   return clean || !strict ? 0 : 1;
 }
 
