@@ -107,8 +107,10 @@ function subResultsJSON(subs: SubResult[]): Record<string, unknown> {
   return out;
 }
 
+/** A test's error as OPA's JSON report writes a topdown error: code, message, location. */
 function errorObject(e: RegoError): Record<string, unknown> {
-  return errorJSON(e)[0] ?? { message: e.message };
+  const { code, message, location } = errorJSON(e)[0] ?? { message: e.message };
+  return location === undefined ? { code, message } : { code, message, location };
 }
 
 /** The JSON report: OPA's result objects, fields in OPA's order, ending with a newline. */
