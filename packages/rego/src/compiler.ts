@@ -832,10 +832,8 @@ class Compiler {
       args = rule.args.map((a) => this.compileTerm(a, scope, ctx));
     }
     if (rule.isDefault) {
-      const value = this.compileTerm(rule.value!, scope, ctx);
-      if (!evaluable(value, () => false)) {
-        this.problem(ctx.file, rule.pos, `default rule value cannot contain var`, 'rego_type_error');
-      }
+      // The parser has checked that the value is constant (closures aside).
+      const value: CTerm = rule.value ? this.compileTerm(rule.value, scope, ctx) : { t: 'const', v: true };
       return {
         nslots: frame.n,
         args,
