@@ -8,7 +8,16 @@ import { OperandTypeError, type BuiltinContext } from '../builtins/registry.js';
 import { compareStrings, equals } from '../compare.js';
 import { RegoError, RegoEvalError } from '../errors.js';
 import { regoText } from '../format.js';
-import type { CallTarget, CExpr, CTerm, CWith, RuleDef, RuleSet, TreeNode } from '../ir.js';
+import {
+  hasValue,
+  type CallTarget,
+  type CExpr,
+  type CTerm,
+  type CWith,
+  type RuleDef,
+  type RuleSet,
+  type TreeNode,
+} from '../ir.js';
 import { ObjectValue, SetValue, keyOf, type Value } from '../value.js';
 import type { Budget } from './budget.js';
 import { setPath, type Overrides, withOverride, EMPTY_OVERRIDES } from './overrides.js';
@@ -699,7 +708,12 @@ export class Evaluator {
           v = this.evalObject(rs);
           break;
         case 'function':
-          v = undefined;
+          if (hasValue(rs)) {
+            this.callFunction(rs, [], (r) => {
+              v = r;
+              return true;
+            });
+          }
           break;
       }
     } finally {
@@ -816,7 +830,7 @@ export class Evaluator {
     for (const [name, child] of node.children) {
       const existing = target.get(name);
       if (child.rs) {
-        if (child.rs.kind === 'function') continue;
+        if (!hasValue(child.rs)) continue;
         const v = this.ruleSetValue(child.rs);
         if (v === undefined) continue;
         if (existing !== undefined) {
@@ -919,7 +933,7 @@ export class Evaluator {
     ov: Overrides | undefined,
   ): Value | undefined {
     if (ov && ov.value !== undefined) return ov.value;
-    if (node?.rs) return node.rs.kind === 'function' ? undefined : this.ruleSetValue(node.rs);
+    if (node?.rs) return hasValue(node.rs) ? this.ruleSetValue(node.rs) : undefined;
     if (!node && !ov) return base;
     const canMemo = !ov;
     if (canMemo && node) {
@@ -929,7 +943,7 @@ export class Evaluator {
     const out = new ObjectValue();
     if (node) {
       for (const [name, child] of node.children) {
-        if (child.rs?.kind === 'function') continue;
+        if (child.rs && !hasValue(child.rs)) continue;
         const v = this.extent(child, childOf(base, name), ov?.children.get(name));
         if (v !== undefined) out.set(name, v);
       }
