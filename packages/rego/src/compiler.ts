@@ -9,6 +9,7 @@ import './builtins/index.js';
 import { equals } from './compare.js';
 import { RegoCompileError, type CompileProblem } from './errors.js';
 import { exprVarNames, hoistFromNegation, termVarNames } from './negation.js';
+import { slotOccurrences, unusedMessage, unusedNames, type Introduced } from './unused.js';
 import { buildIndex, constValueOf } from './rule-index.js';
 import { FrameLayout, Scope } from './scope.js';
 import {
@@ -46,6 +47,8 @@ interface Ctx {
   file: string;
   pkg: string[];
   imports: Map<string, { root: 'input' | 'data'; path: string[] }>;
+  /** Aliases of the imports the module's rules use. */
+  usedImports: Set<string>;
   pkgRules: Set<string>;
   deps: Set<RuleSet> | undefined;
   /**
@@ -90,6 +93,8 @@ class Compiler {
   readonly strict: boolean;
   /** Counter for the variables negations bind before themselves (see negation.ts). */
   freshVars = 0;
+  /** Variables the definition being compiled introduced (see unused.ts). */
+  introduced: Introduced[] = [];
   deps = new Map<RuleSet, Set<RuleSet>>();
   defaults = new Set<RuleSet>();
   pkgAnnotations = new Map<string, Annotations>();
@@ -214,7 +219,7 @@ class Compiler {
       if (note) this.noteData([], ctx);
       return { t: 'data', path: [], rule: undefined, at: 0 };
     }
-    const imp = ctx.imports.get(name);
+    const imp = this.importOf(name, ctx);
     if (imp) {
       const path: CTerm[] = imp.path.map((s) => ({ t: 'const', v: s }));
       return imp.root === 'input' ? { t: 'input', path } : this.dataRef(path, ctx, note);
@@ -380,6 +385,13 @@ class Compiler {
     }
   }
 
+  /** The import an alias names, marking it used (strict mode reports unused imports). */
+  importOf(alias: string, ctx: Ctx): { root: 'input' | 'data'; path: string[] } | undefined {
+    const imp = ctx.imports.get(alias);
+    if (imp) ctx.usedImports.add(alias);
+    return imp;
+  }
+
   resolveGlobalName(name: string, ctx: Ctx): boolean {
     return name === 'input' || name === 'data' || ctx.imports.has(name) || ctx.pkgRules.has(name);
   }
@@ -498,8 +510,8 @@ class Compiler {
       return { kind: 'unknown' };
     }
     if (head === 'data') dataPath = fn.slice(1);
-    else if (ctx.imports.has(head) && ctx.imports.get(head)!.root === 'data') {
-      dataPath = [...ctx.imports.get(head)!.path, ...fn.slice(1)];
+    else if (ctx.imports.get(head)?.root === 'data') {
+      dataPath = [...this.importOf(head, ctx)!.path, ...fn.slice(1)];
     } else if (ctx.pkgRules.has(head)) {
       const p = [...ctx.pkg, ...fn];
       const n = this.findNode(p);
@@ -653,6 +665,7 @@ class Compiler {
           const b = this.compileTerm(e.right, scope, ctx);
           declareAssigned(e.left, scope);
           const a = this.compileTerm(e.left, scope, ctx);
+          this.introduce(a, e.pos, 'assigned');
           return { ...base, e: 'unify', a, b };
         }
         const a = this.compileTerm(e.left, scope, ctx);
@@ -664,7 +677,15 @@ class Compiler {
         return { ...base, e: 'not', body: inner ? this.hoistRefs(inner, scope) : [] };
       }
       case 'some':
-        for (const v of e.vars) scope.declare(v.name);
+        for (const v of e.vars) {
+          this.introduced.push({
+            slot: scope.declare(v.name),
+            name: v.name,
+            line: e.pos.line,
+            col: e.pos.col,
+            how: 'declared',
+          });
+        }
         return undefined;
       case 'somein': {
         const domain = this.compileTerm(e.domain, scope, ctx);
@@ -722,7 +743,7 @@ class Compiler {
     }
     let head = segs[0]!;
     let rest = segs.slice(1);
-    const imp = ctx.imports.get(head);
+    const imp = this.importOf(head, ctx);
     if (imp) {
       rest = [...imp.path, ...rest];
       head = imp.root;
@@ -855,7 +876,37 @@ class Compiler {
 
   // ---- rules ----
 
+  /** Records the variables of a compiled `:=` target or argument pattern (see unused.ts). */
+  introduce(t: CTerm, pos: Pos, how: Introduced['how']): void {
+    if (t.t === 'local')
+      this.introduced.push({ slot: t.slot, name: t.name, line: pos.line, col: pos.col, how });
+    else if (t.t === 'array') for (const x of t.items) this.introduce(x, pos, how);
+    else if (t.t === 'object') for (const [, v] of t.entries) this.introduce(v, pos, how);
+  }
+
+  /** Reports a definition's unused names: `some` variables always, the rest in strict mode. */
+  checkUnused(def: RuleDef, file: string): void {
+    const found = unusedNames(this.introduced, slotOccurrences(def));
+    for (const v of found) {
+      if (v.how !== 'declared' && !this.strict) continue;
+      this.problems.push({
+        file,
+        line: v.line,
+        column: v.col,
+        message: unusedMessage(v),
+        code: 'rego_compile_error',
+      });
+    }
+  }
+
   compileRuleDef(rule: Rule, tail: Term[], ctx: Ctx): RuleDef | undefined {
+    const def = this.compileRuleDefinition(rule, tail, ctx);
+    if (def) this.checkUnused(def, ctx.file);
+    return def;
+  }
+
+  private compileRuleDefinition(rule: Rule, tail: Term[], ctx: Ctx): RuleDef | undefined {
+    this.introduced = [];
     const frame = new FrameLayout();
     const scope = new Scope(undefined, frame);
     const bound = new Set<number>();
@@ -891,6 +942,7 @@ class Compiler {
       };
       rule.args.forEach(declareArg);
       args = rule.args.map((a) => this.compileTerm(a, scope, ctx));
+      for (const a of args) this.introduce(a, rule.pos, 'argument');
     }
     if (rule.isDefault) {
       // The parser has checked that the value is constant (closures aside).
@@ -934,10 +986,9 @@ class Compiler {
 
   compileModules(mods: Module[]): void {
     const decls = this.declareRules(mods);
-    const ctxs = new Map<Module, Ctx>();
+    const ctxs = new Map<Module, Ctx>(mods.map((m) => [m, this.moduleCtx(m)]));
     for (const { rule, rs, mod, tail } of decls) {
-      let ctx = ctxs.get(mod);
-      if (!ctx) ctxs.set(mod, (ctx = this.moduleCtx(mod)));
+      const ctx = ctxs.get(mod)!;
       let deps = this.deps.get(rs);
       if (!deps) this.deps.set(rs, (deps = new Set()));
       ctx.deps = deps;
@@ -946,6 +997,16 @@ class Compiler {
       if (!def) continue;
       if (rule.isDefault) rs.defaultDef = def;
       else rs.defs.push(def);
+    }
+    if (this.strict) {
+      for (const [mod, ctx] of ctxs) {
+        for (const imp of mod.imports) {
+          const alias = imp.alias ?? imp.path[imp.path.length - 1]!;
+          if (ctx.imports.has(alias) && !ctx.usedImports.has(alias)) {
+            this.problem(mod.file, imp.pos, `${importText(imp)} unused`);
+          }
+        }
+      }
     }
     this.checkRecursion();
     for (const rs of this.ruleSets) {
@@ -992,6 +1053,7 @@ class Compiler {
       file: mod.file,
       pkg: mod.pkg,
       imports,
+      usedImports: new Set(),
       pkgRules: this.pkgRules.get(mod.pkg.join('.')) ?? new Set(),
       deps: undefined,
       v1Checks,
@@ -1087,7 +1149,14 @@ export function compileModules(mods: Module[], opts: CompilerOptions = {}): Comp
   }
   c.compileModules(mods);
   c.fail();
-  const queryCtx: Ctx = { file: 'query', pkg: [], imports: new Map(), pkgRules: new Set(), deps: undefined };
+  const queryCtx: Ctx = {
+    file: 'query',
+    pkg: [],
+    imports: new Map(),
+    usedImports: new Set(),
+    pkgRules: new Set(),
+    deps: undefined,
+  };
   return {
     root: c.root,
     packages,

@@ -360,11 +360,9 @@ class Parser {
           throw this.error('rule argument list must take at least one argument', start);
         }
         if (!rule.args && rule.ref.length === 1) throw this.error('var cannot be used for rule name', start);
-        if (this.v1) {
-          throw this.error(
-            `${rule.args ? 'function' : 'rule'} must have value assignment and/or body declaration`,
-            start,
-          );
+        // `f(x)` alone is a function returning true in v1 too; `p.q.r` alone only in v0.
+        if (this.v1 && !rule.args) {
+          throw this.error('rule must have value assignment and/or body declaration', start);
         }
       }
       if (this.v1 && rule.key)

@@ -137,3 +137,34 @@ f(x) if x == 1
   const out = p.evaluate('data.p', { input: { present: 1 } }) as Record<string, unknown>;
   assert.deepEqual(Object.keys(out).sort(), ['bare_ref', 'defined_arg', 'equality', 'local_arg']);
 });
+
+test('strict mode: unused imports, assignments and arguments (OPA strict-mode checks)', () => {
+  const src = `package p
+import data.used
+import data.unused.thing as alias
+import future.keywords
+f(x, y) := x
+g(_) := 1
+h(a) := 1 if { a > 0 } else := 2
+assigned if { x := 1; y := 2; y > 0 }
+in_compr := [z | z := 1; w := 2]
+ok := used.value
+`;
+  assert.doesNotThrow(() => compile([{ name: 'p.rego', source: src }], { regoVersion: 'v0' }));
+  const e = compileError(src, { regoVersion: 'v0', strict: true });
+  assert.deepEqual(e.errors.map((x) => `${x.line}: ${x.message}`).sort(), [
+    '3: import data.unused.thing as alias unused',
+    '5: unused argument y. (hint: use _ (wildcard variable) instead)',
+    '8: assigned var x unused',
+    '9: assigned var w unused',
+  ]);
+});
+
+test('a `some` variable that is never used is an error in every mode (OPA checkUnusedDeclaredVars)', () => {
+  const e = compileError('package p\nq if {\n  some u\n  true\n}\n');
+  assert.equal(e.errors[0]!.message, 'declared var u unused');
+  assert.equal(e.errors[0]!.line, 3);
+  assert.doesNotThrow(() =>
+    compile('package p\nq contains u if { some u; u = 1 }\nr contains k if { some k, _ in {"a": 1} }\n'),
+  );
+});

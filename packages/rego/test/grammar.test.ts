@@ -157,7 +157,7 @@ f(x) := {"k": x} if x == 2
 test('rule forms OPA rejects', () => {
   assert.match(parseFails('package p\np\n'), /var cannot be used for rule name/);
   assert.match(parseFails('package p\np.q.r\n'), /rule must have value assignment and\/or body declaration/);
-  assert.match(parseFails('package p\nf(x)\n'), /function must have value assignment/);
+  assert.match(parseFails('package p\nf()\n'), /rule argument list must take at least one argument/);
   assert.match(parseFails('package p\np[x]\n'), /`contains` keyword is required for partial set rules/);
   assert.match(parseFails('package p\np { }\n', 'v0'), /found empty body/);
   assert.match(parseFails('package p\np { true; }\n', 'v0'), /unexpected } token/);
