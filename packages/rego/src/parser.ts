@@ -50,7 +50,19 @@ let wildcardCounter = 0;
 const ALWAYS_KEYWORDS = new Set(['package', 'import', 'as', 'default', 'else', 'not', 'some', 'with']);
 
 /** A term the parser memoised at a token index: where it ended, or the error it raised. */
-type Memo = { term: Term; end: number } | { error: RegoParseError; end: number };
+type Memo = { term: Term; end: number } | { error: ParseFailure; end: number };
+
+/**
+ * A parse error before it is located. Failed attempts while backtracking raise these, so they
+ * are kept cheap (not an Error: no stack trace, no line scan); `Parser.run` turns the one that
+ * escapes into a RegoParseError.
+ */
+class ParseFailure {
+  constructor(
+    readonly message: string,
+    readonly offset: number,
+  ) {}
+}
 
 /** The head of a rule as written, before the body decides its kind. */
 interface Head {
@@ -70,7 +82,9 @@ class Parser {
   /** Rules follow Rego v1: a v1 module, or a v0 module that imports `rego.v1`. */
   v1: boolean;
   /** Terms already parsed at a token index, so backtracking never re-parses them (OPA does the same). */
-  private memo = new Map<number, Memo>();
+  private memo: Array<Memo | undefined>;
+  private starts: number[] | undefined;
+  private lexFailure: ParseFailure | undefined;
 
   constructor(
     private readonly src: string,
@@ -83,7 +97,20 @@ class Parser {
     try {
       this.toks = tokenize(src, this.comments);
     } catch (e) {
-      if (e instanceof LexError) throw this.errorAt(e.message, e.pos);
+      if (!(e instanceof LexError)) throw e;
+      this.toks = [];
+      this.lexFailure = this.errorAt(e.message, e.pos);
+    }
+    this.memo = new Array<Memo | undefined>(this.toks.length);
+  }
+
+  /** Runs a parse, reporting its failure as a located RegoParseError. */
+  run<T>(parse: () => T): T {
+    try {
+      if (this.lexFailure) throw this.lexFailure;
+      return parse();
+    } catch (e) {
+      if (e instanceof ParseFailure) throw this.located(e);
       throw e;
     }
   }
@@ -128,7 +155,8 @@ class Parser {
   }
 
   private isKw(text: string): boolean {
-    return this.keywordOf() === text;
+    const t = this.tok;
+    return t.kind === 'ident' && t.text === text && this.keywordOf(t) === text;
   }
 
   private expectOp(text: string, hint = `expected ${text}`): Token {
@@ -148,35 +176,50 @@ class Parser {
       if (r === undefined) this.i = at;
       return r;
     } catch (e) {
-      if (!(e instanceof RegoParseError)) throw e;
+      if (!(e instanceof ParseFailure)) throw e;
       this.i = at;
       return undefined;
     }
   }
 
-  errorAt(msg: string, offset: number): RegoParseError {
-    let line = 1;
-    let lineStart = 0;
-    for (let k = 0; k < offset && k < this.src.length; k++) {
-      if (this.src.charCodeAt(k) === 10) {
-        line++;
-        lineStart = k + 1;
-      }
+  errorAt(msg: string, offset: number): ParseFailure {
+    return new ParseFailure(msg, offset);
+  }
+
+  /** The error with its line, column and source line. */
+  private located(f: ParseFailure): RegoParseError {
+    const starts = this.lineStarts();
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid]! <= f.offset) lo = mid;
+      else hi = mid - 1;
     }
+    const lineStart = starts[lo]!;
     let lineEnd = this.src.indexOf('\n', lineStart);
     if (lineEnd < 0) lineEnd = this.src.length;
     return new RegoParseError(
-      msg,
-      { file: this.file, line, column: offset - lineStart + 1 },
+      f.message,
+      { file: this.file, line: lo + 1, column: f.offset - lineStart + 1 },
       this.src.slice(lineStart, lineEnd).replace(/\r$/, ''),
     );
   }
 
-  private error(msg: string, t: Token = this.tok): RegoParseError {
+  /** Offsets where the source's lines start (computed once). */
+  private lineStarts(): number[] {
+    if (!this.starts) {
+      this.starts = [0];
+      for (let k = this.src.indexOf('\n'); k >= 0; k = this.src.indexOf('\n', k + 1)) this.starts.push(k + 1);
+    }
+    return this.starts;
+  }
+
+  private error(msg: string, t: Token = this.tok): ParseFailure {
     return this.errorAt(msg, t.pos);
   }
 
-  private unexpected(hint?: string): RegoParseError {
+  private unexpected(hint?: string): ParseFailure {
     const t = this.tok;
     const kw = this.keywordOf(t);
     const what =
@@ -230,15 +273,7 @@ class Parser {
   }
 
   private offsetOf(p: Pos): number {
-    let line = 1;
-    let k = 0;
-    while (line < p.line && k < this.src.length) {
-      const nl = this.src.indexOf('\n', k);
-      if (nl < 0) break;
-      k = nl + 1;
-      line++;
-    }
-    return k + p.col - 1;
+    return (this.lineStarts()[p.line - 1] ?? this.src.length) + p.col - 1;
   }
 
   private parseImport(): Import {
@@ -270,7 +305,7 @@ class Parser {
       else throw this.errorAt('unexpected keyword, must be one of [contains every if in]', at);
       // `every x in xs` needs `in` (OPA enables both).
       if (this.kw.every) this.kw.in = true;
-      this.memo.clear();
+      this.memo = new Array<Memo | undefined>(this.toks.length);
     } else if (root === 'rego') {
       if (path.length !== 2 || path[1] !== 'v1') {
         throw this.errorAt(`invalid import \`${path.join('.')}\`, must be \`rego.v1\``, at);
@@ -280,7 +315,7 @@ class Parser {
         // A v0 module importing rego.v1 is parsed and compiled by v1's rules.
         Object.assign(this.kw, ALL_KEYWORDS);
         this.v1 = true;
-        this.memo.clear();
+        this.memo = new Array<Memo | undefined>(this.toks.length);
       }
     }
     return { path, alias, pos };
@@ -477,18 +512,59 @@ class Parser {
    * (so `if {}` and `if {"a": x | …}` are terms), unless it turns out to be a set literal.
    */
   private parseIfBody(): Expr[] {
+    if (this.isOp('{') && this.plainBlockAhead()) return this.parseBody();
     const at = this.i;
-    let failure: RegoParseError | undefined;
+    let failure: ParseFailure | undefined;
     try {
       const lit = this.parseLiteral();
       if (!(lit.kind === 'term' && lit.term.type === 'set')) return [lit];
     } catch (e) {
-      if (!(e instanceof RegoParseError)) throw e;
+      if (!(e instanceof ParseFailure)) throw e;
       failure = e;
     }
     this.i = at;
     if (!this.isOp('{')) throw failure ?? this.unexpected();
     return this.parseBody();
+  }
+
+  /**
+   * Whether the `{` here can only be read as a block, so trying it as a literal first (see
+   * parseIfBody) would end the same way: it opens with a keyword literal, or no `:` or `|`
+   * (what objects and comprehensions need) comes before the first `;`, `=` or `:=` at its level.
+   */
+  private plainBlockAhead(): boolean {
+    const first = this.peek();
+    if (this.isOp('}', first)) return false;
+    const kw = this.keywordOf(first);
+    if (kw === 'some' || kw === 'not' || kw === 'every') return true;
+    let depth = 0;
+    for (let k = this.i + 1; k < this.toks.length; k++) {
+      const t = this.toks[k]!;
+      if (t.kind !== 'op') continue;
+      switch (t.text) {
+        case '{':
+        case '[':
+        case '(':
+          depth++;
+          break;
+        case '}':
+        case ']':
+        case ')':
+          if (depth === 0) return true;
+          depth--;
+          break;
+        case ':':
+        case '|':
+          if (depth === 0) return false;
+          break;
+        case ';':
+        case '=':
+        case ':=':
+          if (depth === 0) return true;
+          break;
+      }
+    }
+    return true;
   }
 
   /** `{ literal (; | newline) ... }`; an empty body is an error, as in OPA. */
@@ -698,7 +774,7 @@ class Parser {
   /** A term with its ref/call suffixes, memoised by position. */
   parseTerm(): Term {
     const at = this.i;
-    const m = this.memo.get(at);
+    const m = this.memo[at];
     if (m) {
       this.i = m.end;
       if ('error' in m) throw m.error;
@@ -706,10 +782,10 @@ class Parser {
     }
     try {
       const term = this.parseFinish(this.parsePrimary());
-      this.memo.set(at, { term, end: this.i });
+      this.memo[at] = { term, end: this.i };
       return term;
     } catch (e) {
-      if (e instanceof RegoParseError) this.memo.set(at, { error: e, end: this.i });
+      if (e instanceof ParseFailure) this.memo[at] = { error: e, end: this.i };
       throw e;
     }
   }
@@ -927,7 +1003,7 @@ class Parser {
     try {
       return this.parseComprehensionBody(close);
     } catch (e) {
-      if (e instanceof RegoParseError && this.isOp(',')) return undefined;
+      if (e instanceof ParseFailure && this.isOp(',')) return undefined;
       throw e;
     }
   }
@@ -1053,7 +1129,7 @@ class Parser {
         try {
           term = sub.parseTemplateExpr();
         } catch (e) {
-          if (e instanceof RegoParseError) throw this.errorAt(e.detail, base + i + 1 + (e.column - 1));
+          if (e instanceof ParseFailure) throw this.errorAt(e.message, base + i + 1 + e.offset);
           throw e;
         }
         parts.push(term);
@@ -1068,6 +1144,7 @@ class Parser {
   }
 
   private parseTemplateExpr(): Term {
+    if (this.lexFailure) throw this.lexFailure;
     if (this.tok.kind === 'eof') throw this.error('empty template expression');
     const term = this.parseTermIn(true);
     if (this.isKw('with')) {
@@ -1084,7 +1161,7 @@ class Parser {
     return term;
   }
 }
-function decodeEscapes(s: string, fail: (m: string) => Error): string {
+function decodeEscapes(s: string, fail: (m: string) => ParseFailure): string {
   try {
     return readString(`"${s}"`, 0)[0];
   } catch (e) {
@@ -1174,20 +1251,23 @@ function appendRef(t: Term, seg: Term): RefTerm {
 
 /** Parses one module. The version picks v1 (default) or v0 syntax. */
 export function parseModule(source: string, file = 'module.rego', version: 'v0' | 'v1' = 'v1'): Module {
-  return new Parser(source, file, version).parseModule();
+  const p = new Parser(source, file, version);
+  return p.run(() => p.parseModule());
 }
 
 /** Parses a query (body literals), with all v1 keywords enabled. */
 export function parseQuery(source: string, file = 'query'): Expr[] {
   const p = new Parser(source, file, 'v1');
-  return p.parseQuery();
+  return p.run(() => p.parseQuery());
 }
 
 /** Parses a single term (used for `input_term` and refs). */
 export function parseTerm(source: string, file = 'term'): Term {
   const p = new Parser(source, file, 'v1');
-  const body = p.parseQuery();
-  const e = body[0]!;
-  if (body.length !== 1 || e.kind !== 'term') throw p.errorAt('expected a term', 0);
-  return e.term;
+  return p.run(() => {
+    const body = p.parseQuery();
+    const e = body[0]!;
+    if (body.length !== 1 || e.kind !== 'term') throw p.errorAt('expected a term', 0);
+    return e.term;
+  });
 }
