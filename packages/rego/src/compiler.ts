@@ -665,7 +665,7 @@ class Compiler {
           const b = this.compileTerm(e.right, scope, ctx);
           declareAssigned(e.left, scope);
           const a = this.compileTerm(e.left, scope, ctx);
-          this.introduce(a, e.pos, 'assigned');
+          this.introduce(a, e.pos, 'assigned', scope);
           return { ...base, e: 'unify', a, b };
         }
         const a = this.compileTerm(e.left, scope, ctx);
@@ -684,6 +684,7 @@ class Compiler {
             line: e.pos.line,
             col: e.pos.col,
             how: 'declared',
+            scope,
           });
         }
         return undefined;
@@ -877,18 +878,27 @@ class Compiler {
   // ---- rules ----
 
   /** Records the variables of a compiled `:=` target or argument pattern (see unused.ts). */
-  introduce(t: CTerm, pos: Pos, how: Introduced['how']): void {
+  introduce(t: CTerm, pos: Pos, how: Introduced['how'], scope: Scope): void {
     if (t.t === 'local')
-      this.introduced.push({ slot: t.slot, name: t.name, line: pos.line, col: pos.col, how });
-    else if (t.t === 'array') for (const x of t.items) this.introduce(x, pos, how);
-    else if (t.t === 'object') for (const [, v] of t.entries) this.introduce(v, pos, how);
+      this.introduced.push({ slot: t.slot, name: t.name, line: pos.line, col: pos.col, how, scope });
+    else if (t.t === 'array') for (const x of t.items) this.introduce(x, pos, how, scope);
+    else if (t.t === 'object') for (const [, v] of t.entries) this.introduce(v, pos, how, scope);
   }
 
-  /** Reports a definition's unused names: `some` variables always, the rest in strict mode. */
-  checkUnused(def: RuleDef, file: string): void {
-    const found = unusedNames(this.introduced, slotOccurrences(def));
+  /**
+   * Reports a definition's unused names: `some` variables always, the rest in strict mode.
+   * Like OPA, a scope is not checked once its body had errors: not after other errors in the
+   * definition, and not around a nested scope that reported unused names.
+   */
+  checkUnused(def: RuleDef, file: string, hadErrors: boolean): void {
+    if (hadErrors) return;
+    const found = unusedNames(this.introduced, slotOccurrences(def)).filter(
+      (v) => v.how === 'declared' || this.strict,
+    );
+    const enclosing = new Set<unknown>();
+    for (const v of found) for (let s = (v.scope as Scope).parent; s; s = s.parent) enclosing.add(s);
     for (const v of found) {
-      if (v.how !== 'declared' && !this.strict) continue;
+      if (enclosing.has(v.scope)) continue;
       this.problems.push({
         file,
         line: v.line,
@@ -900,8 +910,13 @@ class Compiler {
   }
 
   compileRuleDef(rule: Rule, tail: Term[], ctx: Ctx): RuleDef | undefined {
+    const before = this.problems.length;
     const def = this.compileRuleDefinition(rule, tail, ctx);
-    if (def) this.checkUnused(def, ctx.file);
+    // OPA checks unused names while rewriting local variables, which the declaration errors
+    // (rego_compile_error: `var x assigned above`, shadowing) stop; safety and type errors
+    // come from later stages.
+    const declErrors = this.problems.slice(before).some((p) => p.code === 'rego_compile_error');
+    if (def) this.checkUnused(def, ctx.file, declErrors);
     return def;
   }
 
@@ -942,7 +957,7 @@ class Compiler {
       };
       rule.args.forEach(declareArg);
       args = rule.args.map((a) => this.compileTerm(a, scope, ctx));
-      for (const a of args) this.introduce(a, rule.pos, 'argument');
+      for (const a of args) this.introduce(a, rule.pos, 'argument', scope);
     }
     if (rule.isDefault) {
       // The parser has checked that the value is constant (closures aside).

@@ -13,6 +13,8 @@ export interface Introduced {
   line: number;
   col: number;
   how: 'declared' | 'assigned' | 'argument';
+  /** The compile-time scope that introduced it (opaque here). */
+  scope: unknown;
 }
 
 /** How often each slot occurs in a rule definition (arguments, body, head and else links). */

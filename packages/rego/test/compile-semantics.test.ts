@@ -160,6 +160,21 @@ ok := used.value
   ]);
 });
 
+test('strict mode: like OPA, a scope is not checked around a nested scope that reported', () => {
+  // OPA's TestCompilerCheckUnusedAssignedVar, "nested set comprehension and unused inner var".
+  const e = compileError('package p\np if {\n  y := {a | a := 1; b := 2}\n}\n', { strict: true });
+  assert.deepEqual(
+    e.errors.map((x) => x.message),
+    ['assigned var b unused'],
+  );
+  // Declaration errors stop the unused checks of the definition.
+  const shadow = compileError('package p\np {\n  input := 1\n}\n', { regoVersion: 'v0', strict: true });
+  assert.deepEqual(
+    shadow.errors.map((x) => x.message),
+    ['variables must not shadow input (use a different variable name)'],
+  );
+});
+
 test('a `some` variable that is never used is an error in every mode (OPA checkUnusedDeclaredVars)', () => {
   const e = compileError('package p\nq if {\n  some u\n  true\n}\n');
   assert.equal(e.errors[0]!.message, 'declared var u unused');
