@@ -29,9 +29,13 @@ d := 3
   // Ref heads: a rule below another rule's path is not part of it.
   const q = compile(`package p
 x[k] := 1 if some k in ["a"]
+x.b := v if v := x.a
 y := x.a + 1
 `);
   assert.equal(q.evaluate('data.p.y'), 2);
+  // Reading a key of an object rule evaluates only what that key needs, as OPA does, so
+  // x.b may read its sibling x.a.
+  assert.deepEqual(q.evaluate('data.p.x'), { a: 1, b: 1 });
   // Real recursion is still found: direct, through the package's extent, and through a
   // variable segment (which may reach any rule below it).
   for (const src of [

@@ -205,3 +205,7 @@ test('`import rego.v1` makes a v0 module follow v1 rules', () => {
   assert.match(parseFails('package p\nimport rego.v1 as v\n', 'v0'), /`rego` imports cannot be aliased/);
   assert.match(parseFails('package p\nimport rego.v2\n', 'v0'), /must be `rego.v1`/);
 });
+
+test('a byte-order mark and CRLF line ends are whitespace', () => {
+  assert.equal(evalRule('\ufeffpackage p\r\nx := 1\r\ny if {\r\n  x == 1\r\n}\r\n', 'y'), true);
+});
