@@ -461,11 +461,24 @@ class Compiler {
       case 'objectcompr': {
         const child = new Scope(scope, scope.frame);
         const lo = scope.frame.n;
+        // Like OPA (RewriteExprTerms, RewriteComprehensionTerms), a head holding refs, calls or
+        // closures is computed by the body, so a ref in it may bind variables by iterating:
+        // [xs[i] | startswith(i, "a")].
+        const lifted: Expr[] = [];
+        const lift = (h: Term): Term => {
+          if (!needsEvaluation(h)) return h;
+          const v: Term = { type: 'var', name: `$c${this.freshVars++}`, pos: h.pos };
+          lifted.push({ kind: 'unify', left: v, right: h, with: [], pos: h.pos });
+          return v;
+        };
+        const headKey = t.key ? lift(t.key) : undefined;
+        const headTerm = lift(t.term);
+        const src = lifted.length > 0 ? [...t.body, ...lifted] : t.body;
         // Head vars first seen in the head are local to the comprehension too.
-        this.declareBody(t.body, child, ctx);
-        const body = this.compileBody(t.body, child, ctx, namesOf(t.key, t.term));
-        const key = t.key ? this.compileTerm(t.key, child, ctx) : undefined;
-        const term = this.compileTerm(t.term, child, ctx);
+        this.declareBody(src, child, ctx);
+        const body = this.compileBody(src, child, ctx, namesOf(headKey, headTerm));
+        const key = headKey ? this.compileTerm(headKey, child, ctx) : undefined;
+        const term = this.compileTerm(headTerm, child, ctx);
         const hi = scope.frame.n;
         const kind = t.type === 'arraycompr' ? 'array' : t.type === 'setcompr' ? 'set' : 'object';
         const c: CTerm = { t: 'compr', kind, key, term, body, lo, hi };
@@ -1121,6 +1134,22 @@ class Compiler {
 }
 
 const NO_NAMES: ReadonlySet<string> = new Set();
+
+/** Whether a term holds a ref, call, closure or template (OPA's requiresEval, plus calls). */
+function needsEvaluation(t: Term): boolean {
+  switch (t.type) {
+    case 'scalar':
+    case 'var':
+      return false;
+    case 'array':
+    case 'set':
+      return t.items.some(needsEvaluation);
+    case 'object':
+      return t.entries.some(([k, v]) => needsEvaluation(k) || needsEvaluation(v));
+    default:
+      return true;
+  }
+}
 
 /** The variable names in some terms. */
 function namesOf(...terms: Array<Term | undefined>): Set<string> {

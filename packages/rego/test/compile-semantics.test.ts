@@ -125,6 +125,17 @@ earlier_assign := xs if {
   assert.deepEqual(p.evaluate('data.p.earlier_assign'), []);
 });
 
+test('a comprehension head with refs or calls is computed by its body (OPA RewriteComprehensionTerms)', () => {
+  // The head ref binds i by iterating, so the body may use i (kubescape's regolibrary does).
+  const p = compile(`package p
+annotations := {"xa": 1, "yb": 2}
+picked := [annotations[i] | annotation = i; startswith(annotation, "x")]
+counts := {k: count(v) | some k, v in {"a": [1], "b": []}}
+`);
+  assert.deepEqual(p.evaluate('data.p.picked'), [1]);
+  assert.deepEqual(p.evaluate('data.p.counts'), { a: 1, b: 0 });
+});
+
 test('negation: call arguments and nested calls are evaluated before the `not` (OPA #1877)', () => {
   const p = compile(`package p
 ref_arg if not is_null(input.missing)
