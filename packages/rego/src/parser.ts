@@ -1,8 +1,13 @@
-// Recursive-descent parser for Rego modules and queries (v0 and v1 syntax).
+// Recursive-descent parser for Rego modules and queries (v0 and v1 syntax), following OPA's
+// parser (v1/ast/parser.go) production by production (see README.md, "Language"):
 //
-// Newlines matter: at the top level of a body literal they end the expression, while
-// inside brackets they are ignored (`depth` tracks that). Refs and calls continue only when
-// `.`, `[` or `(` follows without whitespace, so `x := a\n[b] = c` is two literals.
+// - A newline separates body literals, but an infix operator continues an expression on the
+//   next line, as in OPA. Refs and calls continue only when `.`, `[` or `(` follows without
+//   whitespace, so `x := a\n[b] = c` is two literals.
+// - Where OPA backtracks (`[x | y, z]` is an array, `{x: y | z,}` an object, `k, v in xs`
+//   versus a comma, a literal or a block after `if`, `some x in xs` versus `some x, y`), this
+//   parser restores the token position and reads it the other way. Terms are memoised by
+//   position so that retries stay linear.
 import {
   dottedName,
   type ComprehensionTerm,
