@@ -17,7 +17,12 @@ const quick = argv.includes('--quick');
 const runnerOptions = argv.filter((a) => a.startsWith('--') && a !== '--quick');
 const paths = argv.filter((a) => !a.startsWith('--'));
 const roots =
-  paths.length > 0 ? paths : readdirSync(join(root, 'packages')).map((p) => join('packages', p, 'test'));
+  paths.length > 0
+    ? paths
+    : [
+        ...readdirSync(join(root, 'packages')).map((p) => join('packages', p, 'test')),
+        join('scripts', 'test'),
+      ];
 
 /** Suites that spawn and kill real service processes: minutes, not seconds. */
 function isProcessSuite(file) {

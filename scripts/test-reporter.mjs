@@ -14,7 +14,7 @@ const fileCount = Number(process.env.LIFTOFF_TEST_FILE_COUNT ?? 0);
 const startedAt = Date.now();
 
 /** "1 min 05 s", "12.3 s". */
-export function formatDuration(ms) {
+function formatDuration(ms) {
   if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
   const seconds = Math.round(ms / 1000);
   return `${Math.floor(seconds / 60)} min ${String(seconds % 60).padStart(2, '0')} s`;
@@ -78,7 +78,7 @@ class ProgressReporter extends Transform {
       .slice(0, 3)
       .map((d) => `${d.name} ${formatDuration(d.ms)}`);
     const lines = [
-      `\n■ ${this.#finished} test files in ${formatDuration(Date.now() - startedAt)}` +
+      `\n■ ${this.#finished} test file${this.#finished === 1 ? '' : 's'} in ${formatDuration(Date.now() - startedAt)}` +
         (slowest.length > 0 ? `; slowest: ${slowest.join(', ')}` : ''),
     ];
     if (this.#failedFiles.length > 0) lines.push(`■ failed files: ${this.#failedFiles.join(', ')}`);
