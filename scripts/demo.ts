@@ -5,7 +5,7 @@
 //   --port / PORT (3000): Liftoff        --sim-port / SLACK_SIM_PORT (3001): the Slack simulator
 //   DEMO_DATA_DIR: keep the database there (default: a temporary directory, removed on every exit)
 //
-// A busy port is a one-line error naming it and the flag that picks another (README, "Slack, locally").
+// A busy port is a one-line error naming it and the flag that picks another (docs/slack.md, "The simulator").
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

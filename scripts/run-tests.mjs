@@ -1,4 +1,4 @@
-// Runs every `*.test.ts` under packages/*/test (or under the paths given) with Node's test runner.
+// Runs every `*.test.ts` under packages/*/test and scripts/test (or under the paths given) with Node's test runner.
 // TypeScript runs through tsx; `--conditions=source` makes workspace packages resolve to their sources.
 // scripts/test-reporter.mjs prints a line as each file starts and ends, and the total before the runner's summary.
 //
