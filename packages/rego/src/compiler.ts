@@ -2,12 +2,14 @@
 // checks safety and reorders bodies so every variable is bound before it is read, detects
 // conflicting rule kinds and recursion, and builds rule indexes.
 import type { Annotations } from './annotations.js';
-import { dottedName, type Expr, type Module, type Pos, type Rule, type Term } from './ast.js';
+import { dottedName, type Expr, type Import, type Module, type Pos, type Rule, type Term } from './ast.js';
 import { getBuiltin } from './builtins/registry.js';
 import { UNSUPPORTED_BUILTINS } from './builtins/unsupported.js';
 import './builtins/index.js';
 import { equals } from './compare.js';
 import { RegoCompileError, type CompileProblem } from './errors.js';
+import { exprVarNames, hoistFromNegation, termVarNames } from './negation.js';
+import { slotOccurrences, unusedMessage, unusedNames, type Introduced } from './unused.js';
 import { buildIndex, constValueOf } from './rule-index.js';
 import { FrameLayout, Scope } from './scope.js';
 import {
@@ -26,6 +28,8 @@ import { ObjectValue, SetValue, keyOf, type Value } from './value.js';
 /** Options of the compile step. */
 export interface CompilerOptions {
   disabledBuiltins?: readonly string[];
+  /** OPA's strict mode (`opa check --strict`): v1's checks for every module, plus unused-name checks. */
+  strict?: boolean;
 }
 
 /** Result of compiling a set of modules. */
@@ -43,10 +47,15 @@ interface Ctx {
   file: string;
   pkg: string[];
   imports: Map<string, { root: 'input' | 'data'; path: string[] }>;
+  /** Aliases of the imports the module's rules use. */
+  usedImports: Set<string>;
   pkgRules: Set<string>;
   deps: Set<RuleSet> | undefined;
-  /** Rego v1 modules reject deprecated builtins. */
-  v1?: boolean;
+  /**
+   * v1's module checks apply (a v1 module, or strict mode): no deprecated builtins, no rules,
+   * variables or duplicate imports shadowing `input`, `data` or one another.
+   */
+  v1Checks?: boolean;
   /** Values of rego.metadata.rule() and rego.metadata.chain() for the rule being compiled. */
   meta?: { rule: Value; chain: Value };
 }
@@ -81,6 +90,11 @@ class Compiler {
   problems: CompileProblem[] = [];
   pkgRules = new Map<string, Set<string>>();
   disabled: Set<string>;
+  readonly strict: boolean;
+  /** Counter for the variables negations bind before themselves (see negation.ts). */
+  freshVars = 0;
+  /** Variables the definition being compiled introduced (see unused.ts). */
+  introduced: Introduced[] = [];
   deps = new Map<RuleSet, Set<RuleSet>>();
   defaults = new Set<RuleSet>();
   pkgAnnotations = new Map<string, Annotations>();
@@ -88,6 +102,7 @@ class Compiler {
 
   constructor(opts: CompilerOptions) {
     this.disabled = new Set(opts.disabledBuiltins ?? []);
+    this.strict = opts.strict ?? false;
   }
 
   problem(file: string, pos: Pos, message: string, code = 'rego_compile_error'): void {
@@ -150,7 +165,7 @@ class Compiler {
         else kind = 'complete';
         // `a.b[x] contains y`: an object rule whose leaves are sets.
         if (kind === 'set' && tail.length > 0) kind = 'object';
-        if (mod.version === 'v1' && (name === 'input' || name === 'data') && rule.ref.length === 1) {
+        if ((mod.version === 'v1' || this.strict) && (name === 'input' || name === 'data')) {
           this.problem(mod.file, rule.pos, `rules must not shadow ${name} (use a different rule name)`);
         }
         const node = this.node(prefix);
@@ -193,24 +208,32 @@ class Compiler {
 
   // ---- name resolution ----
 
-  resolveGlobal(name: string, ctx: Ctx): CTerm | undefined {
+  /**
+   * A global name as a term: `input`, `data`, an import alias or a rule of the package.
+   * `note`: record the rule dependencies of the resulting ref (off when the caller extends
+   * the ref first, so that `a.b` depends on the rules at `a.b`, not on everything below `a`).
+   */
+  resolveGlobal(name: string, ctx: Ctx, note = true): CTerm | undefined {
     if (name === 'input') return { t: 'input', path: [] };
-    if (name === 'data') return { t: 'data', path: [], rule: undefined, at: 0 }; // noted once its path is known
-    const imp = ctx.imports.get(name);
+    if (name === 'data') {
+      if (note) this.noteData([], ctx);
+      return { t: 'data', path: [], rule: undefined, at: 0 };
+    }
+    const imp = this.importOf(name, ctx);
     if (imp) {
       const path: CTerm[] = imp.path.map((s) => ({ t: 'const', v: s }));
-      return imp.root === 'input' ? { t: 'input', path } : this.dataRef(path, ctx);
+      return imp.root === 'input' ? { t: 'input', path } : this.dataRef(path, ctx, note);
     }
     if (ctx.pkgRules.has(name)) {
       const path: CTerm[] = [...ctx.pkg, name].map((s) => ({ t: 'const', v: s }));
-      return this.dataRef(path, ctx);
+      return this.dataRef(path, ctx, note);
     }
     return undefined;
   }
 
   /** A `data` ref term: notes its dependencies and the rule set its constant prefix reaches. */
-  dataRef(path: CTerm[], ctx: Ctx): CTerm {
-    this.noteData(path, ctx);
+  dataRef(path: CTerm[], ctx: Ctx, note = true): CTerm {
+    if (note) this.noteData(path, ctx);
     let n: TreeNode | undefined = this.root;
     for (let i = 0; i < path.length; i++) {
       const seg = path[i]!;
@@ -222,28 +245,37 @@ class Compiler {
     return { t: 'data', path, rule: undefined, at: 0 };
   }
 
-  /** Records rule dependencies of a data ref (for the recursion check). */
+  /**
+   * Records the rule sets a data ref may read (for the recursion check), as OPA's
+   * GetRulesDynamic finds them: along constant segments, the rules on the way; at a variable
+   * segment, every child; at the end of the ref, everything below.
+   */
   noteData(path: CTerm[], ctx: Ctx): void {
-    if (!ctx.deps) return;
-    let n: TreeNode | undefined = this.root;
-    for (const seg of path) {
-      if (n.rs) {
-        ctx.deps.add(n.rs);
-        return;
+    const deps = ctx.deps;
+    if (!deps) return;
+    const below = (from: TreeNode): void => {
+      const stack: TreeNode[] = [from];
+      while (stack.length) {
+        const x = stack.pop()!;
+        if (x.rs) deps.add(x.rs);
+        stack.push(...x.children.values());
       }
-      if (seg.t !== 'const' || typeof seg.v !== 'string') break;
-      n = n.children.get(seg.v);
-      if (!n) return;
-    }
-    if (path.some((seg) => seg.t !== 'const')) return;
-    if (path.some((seg) => seg.t === 'const' && typeof seg.v !== 'string')) return;
-    // Prefix reference: depends on every rule below.
-    const stack: TreeNode[] = [n];
-    while (stack.length) {
-      const x = stack.pop()!;
-      if (x.rs) ctx.deps.add(x.rs);
-      stack.push(...x.children.values());
-    }
+    };
+    const walk = (n: TreeNode, i: number): void => {
+      if (i === path.length) return below(n);
+      const seg = path[i]!;
+      if (seg.t === 'const') {
+        const child = typeof seg.v === 'string' ? n.children.get(seg.v) : undefined;
+        if (!child) return;
+        if (child.rs) deps.add(child.rs);
+        return walk(child, i + 1);
+      }
+      for (const child of n.children.values()) {
+        if (child.rs) deps.add(child.rs);
+        walk(child, i + 1);
+      }
+    };
+    walk(this.root, 0);
   }
 
   /** Pre-pass: declares the body's local variables so closures can see outer vars. */
@@ -291,7 +323,7 @@ class Compiler {
           this.problem(ctx.file, pos, `var ${t.name} assigned above`);
           return;
         }
-        if (t.name === 'input' || t.name === 'data') {
+        if ((t.name === 'input' || t.name === 'data') && ctx.v1Checks) {
           this.problem(ctx.file, pos, `variables must not shadow ${t.name} (use a different variable name)`);
           return;
         }
@@ -317,8 +349,10 @@ class Compiler {
         case 'not':
           visitExpr(e.expr);
           break;
+        // `some` declares where it appears, like `:=`: a closure written before it has its
+        // own variable of that name, as in OPA.
         case 'some':
-          for (const v of e.vars) if (!scope.vars.has(v.name)) scope.declare(v.name);
+          for (const v of e.vars) declared.add(v.name);
           break;
         case 'somein':
           if (e.key) declareSome(e.key);
@@ -337,9 +371,8 @@ class Compiler {
       }
     };
     const declareSome = (t: Term): void => {
-      if (t.type === 'var') {
-        if (!scope.vars.has(t.name)) scope.declare(t.name);
-      } else if (t.type === 'array') t.items.forEach(declareSome);
+      if (t.type === 'var') declared.add(t.name);
+      else if (t.type === 'array') t.items.forEach(declareSome);
       else if (t.type === 'object') for (const [, v] of t.entries) declareSome(v);
       else visitTerm(t);
     };
@@ -352,14 +385,21 @@ class Compiler {
     }
   }
 
+  /** The import an alias names, marking it used (strict mode reports unused imports). */
+  importOf(alias: string, ctx: Ctx): { root: 'input' | 'data'; path: string[] } | undefined {
+    const imp = ctx.imports.get(alias);
+    if (imp) ctx.usedImports.add(alias);
+    return imp;
+  }
+
   resolveGlobalName(name: string, ctx: Ctx): boolean {
     return name === 'input' || name === 'data' || ctx.imports.has(name) || ctx.pkgRules.has(name);
   }
 
-  compileVar(name: string, scope: Scope, ctx: Ctx): CTerm {
+  compileVar(name: string, scope: Scope, ctx: Ctx, note = true): CTerm {
     const slot = scope.lookup(name);
     if (slot !== undefined) return { t: 'local', slot, name };
-    const g = this.resolveGlobal(name, ctx);
+    const g = this.resolveGlobal(name, ctx, note);
     if (g) return g;
     return { t: 'local', slot: scope.declare(name), name };
   }
@@ -371,7 +411,10 @@ class Compiler {
       case 'var':
         return this.compileVar(t.name, scope, ctx);
       case 'ref': {
-        const head = this.compileTerm(t.head, scope, ctx);
+        const head =
+          t.head.type === 'var'
+            ? this.compileVar(t.head.name, scope, ctx, false)
+            : this.compileTerm(t.head, scope, ctx);
         const path = t.path.map((p) => this.compileTerm(p, scope, ctx));
         if (head.t === 'input') return { t: 'input', path: [...head.path, ...path] };
         if (head.t === 'data') return this.dataRef([...head.path, ...path], ctx);
@@ -418,11 +461,24 @@ class Compiler {
       case 'objectcompr': {
         const child = new Scope(scope, scope.frame);
         const lo = scope.frame.n;
+        // Like OPA (RewriteExprTerms, RewriteComprehensionTerms), a head holding refs, calls or
+        // closures is computed by the body, so a ref in it may bind variables by iterating:
+        // [xs[i] | startswith(i, "a")].
+        const lifted: Expr[] = [];
+        const lift = (h: Term): Term => {
+          if (!needsEvaluation(h)) return h;
+          const v: Term = { type: 'var', name: `$c${this.freshVars++}`, pos: h.pos };
+          lifted.push({ kind: 'unify', left: v, right: h, with: [], pos: h.pos });
+          return v;
+        };
+        const headKey = t.key ? lift(t.key) : undefined;
+        const headTerm = lift(t.term);
+        const src = lifted.length > 0 ? [...t.body, ...lifted] : t.body;
         // Head vars first seen in the head are local to the comprehension too.
-        this.declareBody(t.body, child, ctx);
-        const body = this.compileBody(t.body, child, ctx);
-        const key = t.key ? this.compileTerm(t.key, child, ctx) : undefined;
-        const term = this.compileTerm(t.term, child, ctx);
+        this.declareBody(src, child, ctx);
+        const body = this.compileBody(src, child, ctx, namesOf(headKey, headTerm));
+        const key = headKey ? this.compileTerm(headKey, child, ctx) : undefined;
+        const term = this.compileTerm(headTerm, child, ctx);
         const hi = scope.frame.n;
         const kind = t.type === 'arraycompr' ? 'array' : t.type === 'setcompr' ? 'set' : 'object';
         const c: CTerm = { t: 'compr', kind, key, term, body, lo, hi };
@@ -467,8 +523,8 @@ class Compiler {
       return { kind: 'unknown' };
     }
     if (head === 'data') dataPath = fn.slice(1);
-    else if (ctx.imports.has(head) && ctx.imports.get(head)!.root === 'data') {
-      dataPath = [...ctx.imports.get(head)!.path, ...fn.slice(1)];
+    else if (ctx.imports.get(head)?.root === 'data') {
+      dataPath = [...this.importOf(head, ctx)!.path, ...fn.slice(1)];
     } else if (ctx.pkgRules.has(head)) {
       const p = [...ctx.pkg, ...fn];
       const n = this.findNode(p);
@@ -486,7 +542,7 @@ class Compiler {
       }
     }
     if (name === 'print') return { kind: 'print' };
-    if (ctx.v1 && DEPRECATED_BUILTINS.has(name)) {
+    if (ctx.v1Checks && DEPRECATED_BUILTINS.has(name)) {
       this.problem(
         ctx.file,
         pos,
@@ -515,12 +571,37 @@ class Compiler {
     return { kind: 'unknown' };
   }
 
-  compileBody(body: Expr[], scope: Scope, ctx: Ctx): CExpr[] {
+  /**
+   * Compiles a body's expressions in order. `outside`: variable names the body shares with
+   * what encloses it (rule head and arguments, comprehension head, `every` key and value).
+   */
+  compileBody(body: Expr[], scope: Scope, ctx: Ctx, outside: ReadonlySet<string> = NO_NAMES): CExpr[] {
     const out: CExpr[] = [];
-    for (const e of body) {
-      const c = this.compileExpr(e, scope, ctx);
-      if (c) out.push(...this.hoistRefs(c, scope));
-    }
+    let usedBy: Array<Set<string>> | undefined;
+    body.forEach((e, i) => {
+      let exprs = [e];
+      if (e.kind === 'not') {
+        usedBy ??= body.map((x) => {
+          const names = new Set<string>();
+          exprVarNames(x, names);
+          return names;
+        });
+        const others = usedBy;
+        const { before, not } = hoistFromNegation(e, {
+          fresh: (pos) => ({ type: 'var', name: `$n${this.freshVars++}`, pos }),
+          isGlobal: (name) => scope.lookup(name) === undefined && this.resolveGlobalName(name, ctx),
+          isShared: (name) =>
+            outside.has(name) ||
+            scope.parent?.lookup(name) !== undefined ||
+            others.some((names, j) => j !== i && names.has(name)),
+        });
+        exprs = [...before, not];
+      }
+      for (const x of exprs) {
+        const c = this.compileExpr(x, scope, ctx);
+        if (c) out.push(...this.hoistRefs(c, scope));
+      }
+    });
     return out;
   }
 
@@ -597,6 +678,7 @@ class Compiler {
           const b = this.compileTerm(e.right, scope, ctx);
           declareAssigned(e.left, scope);
           const a = this.compileTerm(e.left, scope, ctx);
+          this.introduce(a, e.pos, 'assigned', scope);
           return { ...base, e: 'unify', a, b };
         }
         const a = this.compileTerm(e.left, scope, ctx);
@@ -608,9 +690,21 @@ class Compiler {
         return { ...base, e: 'not', body: inner ? this.hoistRefs(inner, scope) : [] };
       }
       case 'some':
+        for (const v of e.vars) {
+          this.introduced.push({
+            slot: scope.declare(v.name),
+            name: v.name,
+            line: e.pos.line,
+            col: e.pos.col,
+            how: 'declared',
+            scope,
+          });
+        }
         return undefined;
       case 'somein': {
         const domain = this.compileTerm(e.domain, scope, ctx);
+        if (e.key) declareAssigned(e.key, scope);
+        declareAssigned(e.value, scope);
         const key = e.key ? this.compileTerm(e.key, scope, ctx) : undefined;
         const value = this.compileTerm(e.value, scope, ctx);
         return { ...base, e: 'somein', key, value, domain };
@@ -630,7 +724,7 @@ class Compiler {
         const key = e.key ? this.compileTerm(e.key, child, ctx) : undefined;
         const value = this.compileTerm(e.value, child, ctx);
         this.declareBody(e.body, child, ctx);
-        const body = this.compileBody(e.body, child, ctx);
+        const body = this.compileBody(e.body, child, ctx, namesOf(e.key, e.value));
         const hi = scope.frame.n;
         this.reorder(body, lo, hi, bound, ctx.file, e.pos, []);
         return { ...base, e: 'every', key, value, domain, body, lo, hi };
@@ -663,7 +757,7 @@ class Compiler {
     }
     let head = segs[0]!;
     let rest = segs.slice(1);
-    const imp = ctx.imports.get(head);
+    const imp = this.importOf(head, ctx);
     if (imp) {
       rest = [...imp.path, ...rest];
       head = imp.root;
@@ -796,7 +890,51 @@ class Compiler {
 
   // ---- rules ----
 
+  /** Records the variables of a compiled `:=` target or argument pattern (see unused.ts). */
+  introduce(t: CTerm, pos: Pos, how: Introduced['how'], scope: Scope): void {
+    if (t.t === 'local')
+      this.introduced.push({ slot: t.slot, name: t.name, line: pos.line, col: pos.col, how, scope });
+    else if (t.t === 'array') for (const x of t.items) this.introduce(x, pos, how, scope);
+    else if (t.t === 'object') for (const [, v] of t.entries) this.introduce(v, pos, how, scope);
+  }
+
+  /**
+   * Reports a definition's unused names: `some` variables always, the rest in strict mode.
+   * Like OPA, a scope is not checked once its body had errors: not after other errors in the
+   * definition, and not around a nested scope that reported unused names.
+   */
+  checkUnused(def: RuleDef, file: string, hadErrors: boolean): void {
+    if (hadErrors) return;
+    const found = unusedNames(this.introduced, slotOccurrences(def)).filter(
+      (v) => v.how === 'declared' || this.strict,
+    );
+    const enclosing = new Set<unknown>();
+    for (const v of found) for (let s = (v.scope as Scope).parent; s; s = s.parent) enclosing.add(s);
+    for (const v of found) {
+      if (enclosing.has(v.scope)) continue;
+      this.problems.push({
+        file,
+        line: v.line,
+        column: v.col,
+        message: unusedMessage(v),
+        code: 'rego_compile_error',
+      });
+    }
+  }
+
   compileRuleDef(rule: Rule, tail: Term[], ctx: Ctx): RuleDef | undefined {
+    const before = this.problems.length;
+    const def = this.compileRuleDefinition(rule, tail, ctx);
+    // OPA checks unused names while rewriting local variables, which the declaration errors
+    // (rego_compile_error: `var x assigned above`, shadowing) stop; safety and type errors
+    // come from later stages.
+    const declErrors = this.problems.slice(before).some((p) => p.code === 'rego_compile_error');
+    if (def) this.checkUnused(def, ctx.file, declErrors);
+    return def;
+  }
+
+  private compileRuleDefinition(rule: Rule, tail: Term[], ctx: Ctx): RuleDef | undefined {
+    this.introduced = [];
     const frame = new FrameLayout();
     const scope = new Scope(undefined, frame);
     const bound = new Set<number>();
@@ -824,18 +962,19 @@ class Compiler {
     if (rule.args) {
       const declareArg = (t: Term): void => {
         if (t.type === 'var') {
-          if (!scope.vars.has(t.name)) bound.add(scope.declare(t.name));
+          if (t.name === 'input' || t.name === 'data') {
+            this.problem(ctx.file, t.pos, `args must not shadow ${t.name} (use a different variable name)`);
+          } else if (!scope.vars.has(t.name)) bound.add(scope.declare(t.name));
         } else if (t.type === 'array') t.items.forEach(declareArg);
         else if (t.type === 'object') for (const [, v] of t.entries) declareArg(v);
       };
       rule.args.forEach(declareArg);
       args = rule.args.map((a) => this.compileTerm(a, scope, ctx));
+      for (const a of args) this.introduce(a, rule.pos, 'argument', scope);
     }
     if (rule.isDefault) {
-      const value = this.compileTerm(rule.value!, scope, ctx);
-      if (!evaluable(value, () => false)) {
-        this.problem(ctx.file, rule.pos, `default rule value cannot contain var`, 'rego_type_error');
-      }
+      // The parser has checked that the value is constant (closures aside).
+      const value: CTerm = rule.value ? this.compileTerm(rule.value, scope, ctx) : { t: 'const', v: true };
       return {
         nslots: frame.n,
         args,
@@ -850,7 +989,12 @@ class Compiler {
     }
     this.declareBody(rule.body, scope, ctx);
     // Head vars not bound anywhere still need slots (they will be reported unsafe).
-    const body = this.compileBody(rule.body, scope, ctx);
+    const body = this.compileBody(
+      rule.body,
+      scope,
+      ctx,
+      namesOf(...tail, rule.key, rule.value, ...(rule.args ?? [])),
+    );
     const refTail = tail.length > 0 ? tail.map((t) => this.compileTerm(t, scope, ctx)) : undefined;
     const key = rule.key ? this.compileTerm(rule.key, scope, ctx) : undefined;
     const value: CTerm = rule.value ? this.compileTerm(rule.value, scope, ctx) : { t: 'const', v: true };
@@ -860,7 +1004,7 @@ class Compiler {
       const child = new Scope(scope, frame);
       const lo = frame.n;
       this.declareBody(el.body, child, ctx);
-      const b = this.compileBody(el.body, child, ctx);
+      const b = this.compileBody(el.body, child, ctx, namesOf(el.value));
       const v: CTerm = el.value ? this.compileTerm(el.value, child, ctx) : { t: 'const', v: true };
       this.reorder(b, lo, Number.MAX_SAFE_INTEGER, new Set(bound), ctx.file, el.pos, [v]);
       return { value: v, body: b };
@@ -870,10 +1014,9 @@ class Compiler {
 
   compileModules(mods: Module[]): void {
     const decls = this.declareRules(mods);
-    const ctxs = new Map<Module, Ctx>();
+    const ctxs = new Map<Module, Ctx>(mods.map((m) => [m, this.moduleCtx(m)]));
     for (const { rule, rs, mod, tail } of decls) {
-      let ctx = ctxs.get(mod);
-      if (!ctx) ctxs.set(mod, (ctx = this.moduleCtx(mod)));
+      const ctx = ctxs.get(mod)!;
       let deps = this.deps.get(rs);
       if (!deps) this.deps.set(rs, (deps = new Set()));
       ctx.deps = deps;
@@ -882,6 +1025,16 @@ class Compiler {
       if (!def) continue;
       if (rule.isDefault) rs.defaultDef = def;
       else rs.defs.push(def);
+    }
+    if (this.strict) {
+      for (const [mod, ctx] of ctxs) {
+        for (const imp of mod.imports) {
+          const alias = imp.alias ?? imp.path[imp.path.length - 1]!;
+          if (ctx.imports.has(alias) && !ctx.usedImports.has(alias)) {
+            this.problem(mod.file, imp.pos, `${importText(imp)} unused`);
+          }
+        }
+      }
     }
     this.checkRecursion();
     for (const rs of this.ruleSets) {
@@ -912,23 +1065,26 @@ class Compiler {
   }
 
   moduleCtx(mod: Module): Ctx {
+    const v1Checks = mod.version === 'v1' || this.strict;
     const imports = new Map<string, { root: 'input' | 'data'; path: string[] }>();
+    const byName = new Map<string, Import>();
     for (const imp of mod.imports) {
+      const alias = imp.alias ?? imp.path[imp.path.length - 1]!;
+      const first = byName.get(alias);
+      if (first && v1Checks) this.problem(mod.file, imp.pos, `import must not shadow ${importText(first)}`);
+      if (!first) byName.set(alias, imp);
       const root = imp.path[0];
       if (root !== 'input' && root !== 'data') continue;
-      const alias = imp.alias ?? imp.path[imp.path.length - 1]!;
-      if (imports.has(alias) && mod.version === 'v1') {
-        this.problem(mod.file, imp.pos, `import must not shadow import ${alias}`);
-      }
       imports.set(alias, { root, path: imp.path.slice(1) });
     }
     return {
       file: mod.file,
       pkg: mod.pkg,
       imports,
+      usedImports: new Set(),
       pkgRules: this.pkgRules.get(mod.pkg.join('.')) ?? new Set(),
       deps: undefined,
-      v1: mod.version === 'v1',
+      v1Checks,
     };
   }
 
@@ -977,7 +1133,37 @@ class Compiler {
   }
 }
 
-/** Declares the variables of a `:=` target in the current scope (shadowing outer ones). */
+const NO_NAMES: ReadonlySet<string> = new Set();
+
+/** Whether a term holds a ref, call, closure or template (OPA's requiresEval, plus calls). */
+function needsEvaluation(t: Term): boolean {
+  switch (t.type) {
+    case 'scalar':
+    case 'var':
+      return false;
+    case 'array':
+    case 'set':
+      return t.items.some(needsEvaluation);
+    case 'object':
+      return t.entries.some(([k, v]) => needsEvaluation(k) || needsEvaluation(v));
+    default:
+      return true;
+  }
+}
+
+/** The variable names in some terms. */
+function namesOf(...terms: Array<Term | undefined>): Set<string> {
+  const out = new Set<string>();
+  for (const t of terms) if (t) termVarNames(t, out);
+  return out;
+}
+
+/** An import as OPA prints it in messages: `import data.a.b as c`. */
+function importText(imp: Import): string {
+  return `import ${imp.path.join('.')}${imp.alias ? ` as ${imp.alias}` : ''}`;
+}
+
+/** Declares the variables of a `:=` target or `some` pattern in the current scope (shadowing outer ones). */
 function declareAssigned(t: Term, scope: Scope): void {
   if (t.type === 'var') {
     if (!scope.vars.has(t.name)) scope.declare(t.name);
@@ -1007,7 +1193,14 @@ export function compileModules(mods: Module[], opts: CompilerOptions = {}): Comp
   }
   c.compileModules(mods);
   c.fail();
-  const queryCtx: Ctx = { file: 'query', pkg: [], imports: new Map(), pkgRules: new Set(), deps: undefined };
+  const queryCtx: Ctx = {
+    file: 'query',
+    pkg: [],
+    imports: new Map(),
+    usedImports: new Set(),
+    pkgRules: new Set(),
+    deps: undefined,
+  };
   return {
     root: c.root,
     packages,

@@ -28,6 +28,12 @@ export interface CompileOptions {
   disabledBuiltins?: string[];
   /** Default for `EvalOptions.strictBuiltinErrors`; default false. */
   strictBuiltinErrors?: boolean;
+  /**
+   * OPA's compiler strict mode (`opa check --strict`): v1's checks for every module (no
+   * shadowing of input/data, duplicate imports or deprecated builtins) plus unused imports,
+   * unused local assignments and unused function arguments are errors. Default false.
+   */
+  strict?: boolean;
 }
 
 /** Per-evaluation options. */
@@ -162,7 +168,7 @@ export function compile(modules: ModuleSource[] | string, options: CompileOption
   });
   let compiled: CompiledModules;
   try {
-    compiled = compileModules(parsed, { disabledBuiltins: options.disabledBuiltins });
+    compiled = compileModules(parsed, { disabledBuiltins: options.disabledBuiltins, strict: options.strict });
   } catch (e) {
     throw located(
       tooDeep(e, list[0]?.name ?? 'policy.rego', 'rego_compile_error'),

@@ -158,6 +158,15 @@ export interface RuleSet {
   node: TreeNode;
 }
 
+/**
+ * Whether a reference to the rule set (not a call) has a value: every kind except functions
+ * with arguments. OPA evaluates a function of no arguments named without `()` like a complete
+ * rule, and includes it in its package's extent.
+ */
+export function hasValue(rs: RuleSet): boolean {
+  return rs.kind !== 'function' || rs.arity === 0;
+}
+
 /** A node of the rule tree (one path segment below `data`). */
 export interface TreeNode {
   path: string[];

@@ -89,6 +89,8 @@ export function tokenize(src: string, comments?: Comment[]): Token[] {
   let nl = false;
   let ws = false;
   const n = src.length;
+  // A byte-order mark (editors on Windows write one) is skipped, as OPA's scanner does.
+  if (src.charCodeAt(0) === 0xfeff) i = 1;
   let start = 0;
   let col = 0;
   // One closure for the whole scan (not one per token).

@@ -8,7 +8,16 @@ import { OperandTypeError, type BuiltinContext } from '../builtins/registry.js';
 import { compareStrings, equals } from '../compare.js';
 import { RegoError, RegoEvalError } from '../errors.js';
 import { regoText } from '../format.js';
-import type { CallTarget, CExpr, CTerm, CWith, RuleDef, RuleSet, TreeNode } from '../ir.js';
+import {
+  hasValue,
+  type CallTarget,
+  type CExpr,
+  type CTerm,
+  type CWith,
+  type RuleDef,
+  type RuleSet,
+  type TreeNode,
+} from '../ir.js';
 import { ObjectValue, SetValue, keyOf, type Value } from '../value.js';
 import type { Budget } from './budget.js';
 import { setPath, type Overrides, withOverride, EMPTY_OVERRIDES } from './overrides.js';
@@ -31,6 +40,15 @@ export interface EvalSettings {
 const UNDEF = Symbol('undefined');
 type Memo = Value | typeof UNDEF;
 
+/** What a `with` replaces for one expression and restores afterwards. */
+type State = [
+  Value | undefined,
+  Overrides | undefined,
+  Map<string, Mock> | undefined,
+  Map<object, Memo>,
+  Map<RuleSet, Map<string, Memo>>,
+];
+
 interface Mock {
   value: Value | undefined;
   target: CallTarget | undefined;
@@ -46,6 +64,10 @@ export class Evaluator {
   private overrides: Overrides | undefined = EMPTY_OVERRIDES;
   private mocks: Map<string, Mock> | undefined;
   private readonly active = new Set<RuleSet>();
+  /** Object rule entries being evaluated (see objectEntry). */
+  private readonly activeEntries = new Set<string>();
+  /** Object rule entries by rule set and key; reset with `memo` under `with`. */
+  private entryMemo = new Map<RuleSet, Map<string, Memo>>();
   private depth = 0;
   private readonly bctx: BuiltinContext;
   private readonly printer: ((message: string) => void) | undefined;
@@ -211,6 +233,7 @@ export class Evaluator {
     }
     this.mocks = mocks;
     this.memo = new Map();
+    this.entryMemo = new Map();
     const inner = this.saveState();
     try {
       return this.evalPlain(e, f, () => {
@@ -226,19 +249,12 @@ export class Evaluator {
     }
   }
 
-  private saveState(): [
-    Value | undefined,
-    Overrides | undefined,
-    Map<string, Mock> | undefined,
-    Map<object, Memo>,
-  ] {
-    return [this.input, this.overrides, this.mocks, this.memo];
+  private saveState(): State {
+    return [this.input, this.overrides, this.mocks, this.memo, this.entryMemo];
   }
 
-  private restoreState(
-    s: [Value | undefined, Overrides | undefined, Map<string, Mock> | undefined, Map<object, Memo>],
-  ): void {
-    [this.input, this.overrides, this.mocks, this.memo] = s;
+  private restoreState(s: State): void {
+    [this.input, this.overrides, this.mocks, this.memo, this.entryMemo] = s;
   }
 
   // ---- terms ----
@@ -255,6 +271,14 @@ export class Evaluator {
         return this.input === undefined ? false : this.evalRefPath(this.input, t.path, 0, f, k);
       case 'data':
         if (t.rule !== undefined && this.overrides === undefined) {
+          if (t.rule.kind === 'object' && t.at < t.path.length) {
+            const seg = t.path[t.at]!;
+            const key = seg.t === 'const' ? seg.v : seg.t === 'local' ? f[seg.slot] : undefined;
+            if (key !== undefined) {
+              const e = this.objectEntry(t.rule, key);
+              return e === undefined ? false : this.evalRefPath(e, t.path, t.at + 1, f, k);
+            }
+          }
           const v = this.ruleSetValue(t.rule);
           return v === undefined ? false : this.evalRefPath(v, t.path, t.at, f, k);
         }
@@ -699,7 +723,12 @@ export class Evaluator {
           v = this.evalObject(rs);
           break;
         case 'function':
-          v = undefined;
+          if (hasValue(rs)) {
+            this.callFunction(rs, [], (r) => {
+              v = r;
+              return true;
+            });
+          }
           break;
       }
     } finally {
@@ -746,13 +775,20 @@ export class Evaluator {
     return out;
   }
 
-  private evalObject(rs: RuleSet): Value {
+  /**
+   * The value of an object rule set, or with `only`, just its entry for that first key: then
+   * only definitions whose first key unifies with it and the child rules named by it are
+   * evaluated, as OPA evaluates a ref with a ground key. A rule below the object rule's path
+   * may thus read a sibling key of it (`x.b := data.p.x.a` beside `x[k] := …`).
+   */
+  private evalObject(rs: RuleSet, only?: Value): Value | undefined {
     const out = new ObjectValue();
     // Objects created for ref-head paths may be merged; values produced by rules may not.
     const owned = new WeakSet<ObjectValue>([out]);
     for (const def of this.candidates(rs)) {
       const f: Frame = new Array(def.nslots);
       const tail = def.refTail!;
+      if (only !== undefined && !this.unifyValue(tail[0]!, only, f, () => true)) continue;
       const insert = (keys: Value[], v: Value, leafSet: boolean): boolean => {
         let obj = out;
         for (let i = 0; i < keys.length - 1; i++) {
@@ -787,23 +823,54 @@ export class Evaluator {
             ? this.evalTerm(def.key, f, (v) => insert(keys, v, true))
             : this.evalTerm(valueTerm, f, (v) => insert(keys, v, false)),
         );
-      let found = false;
-      this.evalBody(def.body, 0, f, () => {
-        found = true;
-        return onSolution(def.value);
-      });
-      if (!found) {
-        for (const el of def.elses) {
-          this.evalBody(el.body, 0, f, () => {
-            found = true;
-            return onSolution(el.value);
-          });
-          if (found) break;
+      const run = (): boolean => {
+        let found = false;
+        this.evalBody(def.body, 0, f, () => {
+          found = true;
+          return onSolution(def.value);
+        });
+        if (!found) {
+          for (const el of def.elses) {
+            this.evalBody(el.body, 0, f, () => {
+              found = true;
+              return onSolution(el.value);
+            });
+            if (found) break;
+          }
         }
-      }
+        return false;
+      };
+      if (only === undefined) run();
+      else this.unifyValue(tail[0]!, only, f, run);
     }
-    this.mergeChildren(out, rs.node, owned, rs.defs[0]);
-    return out;
+    this.mergeChildren(out, rs.node, owned, rs.defs[0], only);
+    return only === undefined ? out : out.get(only);
+  }
+
+  /** `data…rule[key]` for an object rule set, evaluating only what that key needs (memoised). */
+  private objectEntry(rs: RuleSet, key: Value): Value | undefined {
+    let byKey = this.entryMemo.get(rs);
+    if (!byKey) this.entryMemo.set(rs, (byKey = new Map()));
+    const k = keyOf(key);
+    const memo = byKey.get(k);
+    if (memo !== undefined) return memo === UNDEF ? undefined : memo;
+    const active = `${rs.name}\u0000${k}`;
+    if (this.activeEntries.has(active)) {
+      throw new RegoEvalError('eval_cancel_error', `rule ${rs.name} is recursive (evaluation cancelled)`);
+    }
+    if (++this.depth > 2000) {
+      throw new RegoEvalError('eval_cancel_error', 'evaluation exceeded the maximum call depth');
+    }
+    this.activeEntries.add(active);
+    let v: Value | undefined;
+    try {
+      v = this.evalObject(rs, key);
+    } finally {
+      this.depth--;
+      this.activeEntries.delete(active);
+    }
+    byKey.set(k, v === undefined ? UNDEF : v);
+    return v;
   }
 
   /** Merges the values of rules below an object rule's node into its object. */
@@ -812,11 +879,13 @@ export class Evaluator {
     node: TreeNode,
     owned: WeakSet<ObjectValue>,
     def: RuleDef | undefined,
+    only?: Value,
   ): void {
     for (const [name, child] of node.children) {
+      if (only !== undefined && name !== only) continue;
       const existing = target.get(name);
       if (child.rs) {
-        if (child.rs.kind === 'function') continue;
+        if (!hasValue(child.rs)) continue;
         const v = this.ruleSetValue(child.rs);
         if (v === undefined) continue;
         if (existing !== undefined) {
@@ -919,7 +988,7 @@ export class Evaluator {
     ov: Overrides | undefined,
   ): Value | undefined {
     if (ov && ov.value !== undefined) return ov.value;
-    if (node?.rs) return node.rs.kind === 'function' ? undefined : this.ruleSetValue(node.rs);
+    if (node?.rs) return hasValue(node.rs) ? this.ruleSetValue(node.rs) : undefined;
     if (!node && !ov) return base;
     const canMemo = !ov;
     if (canMemo && node) {
@@ -929,7 +998,7 @@ export class Evaluator {
     const out = new ObjectValue();
     if (node) {
       for (const [name, child] of node.children) {
-        if (child.rs?.kind === 'function') continue;
+        if (child.rs && !hasValue(child.rs)) continue;
         const v = this.extent(child, childOf(base, name), ov?.children.get(name));
         if (v !== undefined) out.set(name, v);
       }

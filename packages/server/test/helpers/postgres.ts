@@ -1,7 +1,9 @@
 // PostgreSQL for tests: each test file gets its own schema (test_<random>) through search_path, dropped at the end.
-// Unreachable PostgreSQL: skipped with a printed reason outside CI, a failure with CI=true.
+// Unreachable PostgreSQL: skipped with a printed reason outside CI, a failure with CI=true. LIFTOFF_TEST_SKIP=postgres
+// (npm run test:quick) skips them on purpose.
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { requestedSkip } from './requested-skips.js';
 
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
@@ -14,6 +16,11 @@ export interface PgSchema {
 
 /** Creates a schema, or returns a skip reason (outside CI only). */
 export async function createPgSchema(): Promise<PgSchema | { skip: string }> {
+  const requested = requestedSkip('postgres');
+  if (requested) {
+    console.log(`# skipping PostgreSQL tests: ${requested}`);
+    return { skip: requested };
+  }
   const schema = `test_${randomBytes(6).toString('hex')}`;
   const client = new pg.Client({ connectionString: TEST_DATABASE_URL, connectionTimeoutMillis: 3000 });
   try {

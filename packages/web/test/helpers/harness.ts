@@ -8,6 +8,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { seedDemo, startSlackSim, type DemoWorkspace, type SlackSim } from '@liftoff/slack-sim';
 import { build } from 'vite';
 import { createLiftoff, type Liftoff } from '../../../server/src/app.js';
+import { requestedSkip } from '../../../server/test/helpers/requested-skips.js';
 import { loadConfig } from '../../../server/src/config.js';
 import { createLogger } from '../../../server/src/logger.js';
 
@@ -15,8 +16,13 @@ export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const ADMIN_TOKEN = 'ui-test-admin-token-0123456789';
 export const WEB_DIR = resolve(import.meta.dirname, '../..');
 
-/** Why browser tests cannot run here, or null. With CI=true a missing browser is a failure, not a skip. */
+/**
+ * Why browser tests cannot run here, or null. With CI=true a missing browser is a failure, not a skip;
+ * LIFTOFF_TEST_SKIP=browser (npm run test:quick) skips them on purpose.
+ */
 export function browserUnavailable(): string | null {
+  const requested = requestedSkip('browser');
+  if (requested) return requested;
   if (existsSync(CHROMIUM)) return null;
   const reason = `${CHROMIUM} not found (apt-get install chromium)`;
   if (process.env.CI === 'true') throw new Error(`browser tests need Chromium in CI: ${reason}`);
