@@ -2,8 +2,7 @@
 // text, Rego's `String()` form (sprintf, print, string templates, messages) and OPA's JSON
 // encoding (json.marshal and friends).
 import { BigNum, decimalOfDouble, type RegoNumber } from './number.js';
-import { ObjectValue, SetValue, type Value } from './value.js';
-import { compareStrings } from './compare.js';
+import { ObjectValue, SetValue, compareStrings, type Value } from './value.js';
 
 /** Plain decimal text of a number (`1`, `0.25`, `1e400` only when enormous). */
 export function numberText(n: RegoNumber): string {

@@ -12,7 +12,9 @@
 // observable (`json.marshal(1.0) == "1.0"`). Such a BigNum carries `num`, its canonical JS
 // number, which equality and hashing use.
 
-import { floatOp } from './bigfloat.js';
+import { floatOp, type Decimal } from './bigfloat.js';
+
+export type { Decimal };
 
 /** An exact decimal `m × 10^e` (`m` has no trailing zeros), optionally with its literal text. */
 export class BigNum {
@@ -38,12 +40,6 @@ export function canonical(v: RegoNumber): RegoNumber {
 
 /** A Rego number value. */
 export type RegoNumber = number | BigNum;
-
-/** Exact decimal `m × 10^e`. */
-export interface Decimal {
-  m: bigint;
-  e: number;
-}
 
 /** Largest decimal exponent accepted in literals (OPA rejects "number too big"). */
 export const MAX_EXPONENT = 100_000;

@@ -8,9 +8,9 @@
 //
 // Objects and sets are hash maps keyed on a canonical string of the key (`keyOf`), so
 // `{1: "a"}[1.0]` works and `{3.5, 3.50}` has one element. Iteration is always in Rego's
-// sorted order, which OPA makes observable (comprehensions, `walk`, results).
-import { BigNum, fromBigInt, numberKey, type RegoNumber } from './number.js';
-import { compare } from './compare.js';
+// sorted order, which OPA makes observable (comprehensions, `walk`, results): the total order
+// (`compare`, OPA's `ast.Compare`) is defined here with the collections that iterate in it.
+import { BigNum, compareNumbers, fromBigInt, numberKey, type RegoNumber } from './number.js';
 import { RegoEvalError } from './errors.js';
 
 /** Any Rego runtime value. */
@@ -297,4 +297,85 @@ export function toJSON(v: Value): JsonValue {
     else out[key] = toJSON(val);
   }
   return out;
+}
+
+// ---- Rego's total order (OPA `ast.Compare`): null < boolean < number < string < array < object < set.
+
+function rank(v: Value): number {
+  switch (typeof v) {
+    case 'boolean':
+      return 1;
+    case 'number':
+      return 2;
+    case 'string':
+      return 3;
+  }
+  if (v === null) return 0;
+  if (v instanceof BigNum) return 2;
+  if (Array.isArray(v)) return 4;
+  if (v instanceof ObjectValue) return 5;
+  return 6;
+}
+
+/** Compares strings by Unicode code point (Go compares UTF-8 bytes; JS `<` compares UTF-16 units). */
+export function compareStrings(a: string, b: string): number {
+  if (a === b) return 0;
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    let x = a.charCodeAt(i);
+    let y = b.charCodeAt(i);
+    if (x === y) continue;
+    // Surrogates (astral code points) must sort after U+E000..U+FFFF.
+    if (x >= 0xd800 && y >= 0xd800) {
+      x = x >= 0xe000 ? x - 0x800 : x + 0x2000;
+      y = y >= 0xe000 ? y - 0x800 : y + 0x2000;
+    }
+    return x < y ? -1 : 1;
+  }
+  return a.length < b.length ? -1 : a.length > b.length ? 1 : 0;
+}
+
+/** Three-way comparison in Rego's total order. */
+export function compare(a: Value, b: Value): number {
+  if (a === b) return 0;
+  const ra = rank(a);
+  const rb = rank(b);
+  if (ra !== rb) return ra < rb ? -1 : 1;
+  switch (ra) {
+    case 0:
+      return 0;
+    case 1:
+      return a === b ? 0 : a === false ? -1 : 1;
+    case 2:
+      return compareNumbers(a as number | BigNum, b as number | BigNum);
+    case 3:
+      return compareStrings(a as string, b as string);
+    case 4:
+      return compareLists(a as Value[], b as Value[]);
+    case 5: {
+      const x = a as ObjectValue;
+      const y = b as ObjectValue;
+      const kx = x.keys();
+      const ky = y.keys();
+      const n = Math.min(kx.length, ky.length);
+      for (let i = 0; i < n; i++) {
+        const c = compare(kx[i]!, ky[i]!);
+        if (c !== 0) return c;
+        const d = compare(x.get(kx[i]!)!, y.get(ky[i]!)!);
+        if (d !== 0) return d;
+      }
+      return kx.length < ky.length ? -1 : kx.length > ky.length ? 1 : 0;
+    }
+    default:
+      return compareLists((a as SetValue).values(), (b as SetValue).values());
+  }
+}
+
+function compareLists(a: readonly Value[], b: readonly Value[]): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const c = compare(a[i]!, b[i]!);
+    if (c !== 0) return c;
+  }
+  return a.length < b.length ? -1 : a.length > b.length ? 1 : 0;
 }

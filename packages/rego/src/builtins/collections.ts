@@ -9,7 +9,6 @@ import {
   expectObject,
   expectSet,
   operandError,
-  registerBuiltins,
   type BuiltinContext,
   type BuiltinDef,
 } from './registry.js';
@@ -448,7 +447,8 @@ function walkValue(v: Value, path: Value[], out: Value[]): void {
   else if (v instanceof SetValue) for (const x of v.values()) walkValue(x, [...path, x], out);
 }
 
-const defs: BuiltinDef[] = [
+/** The `collections` builtins. */
+export const collectionBuiltins: BuiltinDef[] = [
   {
     name: 'object.union',
     arity: 2,
@@ -673,5 +673,3 @@ const defs: BuiltinDef[] = [
     },
   },
 ];
-
-registerBuiltins(defs);

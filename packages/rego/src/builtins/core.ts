@@ -1,5 +1,5 @@
 // Core builtins: operators, rounding, aggregates and type checks.
-import { compare, equals } from '../compare.js';
+import { equals } from '../compare.js';
 import {
   add,
   sub,
@@ -15,15 +15,8 @@ import {
   canonical,
   type RegoNumber,
 } from '../number.js';
-import { ObjectValue, SetValue, isNumber, typeName, type Value } from '../value.js';
-import {
-  BuiltinError,
-  OperandTypeError,
-  operandError,
-  registerBuiltins,
-  expectNumber,
-  type BuiltinDef,
-} from './registry.js';
+import { ObjectValue, SetValue, compare, isNumber, typeName, type Value } from '../value.js';
+import { BuiltinError, OperandTypeError, operandError, expectNumber, type BuiltinDef } from './registry.js';
 
 function arith(name: string, op: (a: RegoNumber, b: RegoNumber) => RegoNumber): BuiltinDef {
   return { name, arity: 2, fn: (args) => op(expectNumber(args, 0), expectNumber(args, 1)) };
@@ -128,7 +121,8 @@ const typeCheck = (name: string, t: string): BuiltinDef => ({
   fn: (args) => typeName(args[0]!) === t,
 });
 
-registerBuiltins([
+/** The `core` builtins. */
+export const coreBuiltins: BuiltinDef[] = [
   arith('plus', add),
   arith('mul', mul),
   {
@@ -273,4 +267,4 @@ registerBuiltins([
       return false;
     },
   },
-]);
+];

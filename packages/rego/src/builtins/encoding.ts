@@ -11,7 +11,6 @@ import {
   expectObject,
   expectString,
   operandError,
-  registerBuiltins,
   type BuiltinDef,
 } from './registry.js';
 
@@ -212,7 +211,8 @@ function queryUnescape(s: string): string {
   return Buffer.from(bytes).toString('utf8');
 }
 
-const defs: BuiltinDef[] = [
+/** The `encoding` builtins. */
+export const encodingBuiltins: BuiltinDef[] = [
   { name: 'json.marshal', arity: 1, fn: (args) => jsonMarshal(args[0]!) },
   {
     // prefix/indent imply pretty printing unless `pretty` says otherwise (OPA semantics).
@@ -405,8 +405,6 @@ const defs: BuiltinDef[] = [
   },
 ];
 
-registerBuiltins(defs);
-
 // json.verify_schema / json.match_schema (OPA `jsonschema.go`).
 function schemaOperand(v: Value, pos: number): Json {
   if (typeof v === 'string') {
@@ -420,7 +418,7 @@ function schemaOperand(v: Value, pos: number): Json {
   throw operandError(pos, 'one of {string, object, boolean}', v);
 }
 
-registerBuiltins([
+encodingBuiltins.push(
   {
     name: 'json.verify_schema',
     arity: 1,
@@ -462,4 +460,4 @@ registerBuiltins([
       }
     },
   },
-]);
+);

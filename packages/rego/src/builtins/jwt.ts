@@ -16,14 +16,7 @@ import { compareNumbers, fromDouble, toDouble } from '../number.js';
 import { ObjectValue, isNumber, type Value } from '../value.js';
 import { parseJSON } from './encoding.js';
 import { jsonMarshal } from '../format.js';
-import {
-  BuiltinError,
-  expectObject,
-  expectString,
-  operandError,
-  registerBuiltins,
-  type BuiltinDef,
-} from './registry.js';
+import { BuiltinError, expectObject, expectString, operandError, type BuiltinDef } from './registry.js';
 
 const ALGORITHMS = new Set([
   'RS256',
@@ -465,7 +458,8 @@ function encodeSign(headerText: string, payloadText: string, jwkText: string): s
   return `${signingInput}.${sig.toString('base64url')}`;
 }
 
-const defs: BuiltinDef[] = [
+/** The `jwt` builtins. */
+export const jwtBuiltins: BuiltinDef[] = [
   { name: 'io.jwt.decode', arity: 1, fn: (args) => decode(args[0]!) },
   {
     name: 'io.jwt.decode_verify',
@@ -499,5 +493,3 @@ const defs: BuiltinDef[] = [
     fn: (args) => encodeSign(jsonMarshal(args[0]!), jsonMarshal(args[1]!), jsonMarshal(args[2]!)),
   },
 ];
-
-registerBuiltins(defs);

@@ -9,7 +9,6 @@ import {
   expectNumber,
   expectString,
   operandError,
-  registerBuiltins,
   type BuiltinContext,
   type BuiltinDef,
 } from './registry.js';
@@ -59,7 +58,8 @@ function toNumber(v: Value): Value {
   throw new BuiltinError(`strconv.ParseFloat: parsing ${JSON.stringify(v)}: invalid syntax`);
 }
 
-const defs: BuiltinDef[] = [
+/** The `numbers` builtins. */
+export const numberBuiltins: BuiltinDef[] = [
   {
     name: 'numbers.range',
     arity: 2,
@@ -123,5 +123,3 @@ const defs: BuiltinDef[] = [
     },
   },
 ];
-
-registerBuiltins(defs);

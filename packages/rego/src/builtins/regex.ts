@@ -4,14 +4,7 @@ import { typeName, type Value } from '../value.js';
 import { compileRe2, expandTemplate, findAll, Re2Error, type Matcher } from '../kernels/regex/re2.js';
 import { compileGlob, GlobError, quoteMeta } from '../kernels/regex/glob.js';
 import { globsIntersect, GlobIntersectionError } from '../kernels/regex/glob-intersection.js';
-import {
-  BuiltinError,
-  OperandTypeError,
-  expectString,
-  operandError,
-  registerBuiltins,
-  type BuiltinDef,
-} from './registry.js';
+import { BuiltinError, OperandTypeError, expectString, operandError, type BuiltinDef } from './registry.js';
 import { intOperand } from './operands.js';
 
 function re(pattern: string): Matcher {
@@ -113,7 +106,8 @@ function delimitersOperand(v: Value): string[] {
   return out.length === 0 ? ['.'] : out;
 }
 
-const defs: BuiltinDef[] = [
+/** The `regex` builtins. */
+export const regexBuiltins: BuiltinDef[] = [
   { name: 'regex.match', arity: 2, fn: (args) => matches(expectString(args, 0), expectString(args, 1)) },
   { name: 're_match', arity: 2, fn: (args) => matches(expectString(args, 0), expectString(args, 1)) },
   {
@@ -213,5 +207,3 @@ const defs: BuiltinDef[] = [
   },
   { name: 'glob.quote_meta', arity: 1, fn: (args) => quoteMeta(expectString(args, 0)) },
 ];
-
-registerBuiltins(defs);

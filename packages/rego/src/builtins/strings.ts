@@ -1,8 +1,7 @@
 // String builtins (OPA `strings.go`). Go strings are UTF-8, so every index and length here
 // counts code points, never UTF-16 units.
-import { compareStrings } from '../compare.js';
 import { BigNum, isInteger, toBigInt, toDecimal, type RegoNumber } from '../number.js';
-import { ObjectValue, SetValue, isNumber, toJSON, typeName, type Value } from '../value.js';
+import { ObjectValue, SetValue, compareStrings, isNumber, toJSON, typeName, type Value } from '../value.js';
 import { renderTemplate, TemplateError } from '../kernels/go-template.js';
 import { goSprintf, type GoArg } from '../kernels/go-fmt.js';
 import { numberText, regoText } from '../format.js';
@@ -12,7 +11,6 @@ import {
   expectNumber,
   expectString,
   operandError,
-  registerBuiltins,
   type BuiltinDef,
 } from './registry.js';
 import { intOperand } from './operands.js';
@@ -129,7 +127,8 @@ function replaceMany(s: string, pairs: Array<[string, string]>): string {
   return out;
 }
 
-const defs: BuiltinDef[] = [
+/** The `strings` builtins. */
+export const stringBuiltins: BuiltinDef[] = [
   {
     name: 'concat',
     arity: 2,
@@ -341,22 +340,18 @@ const defs: BuiltinDef[] = [
   { name: 'trim_space', arity: 1, fn: (args) => expectString(args, 0).replace(GO_SPACE, '') },
 ];
 
-registerBuiltins(defs);
-
-registerBuiltins([
-  {
-    name: 'strings.render_template',
-    arity: 2,
-    fn: (args) => {
-      const tmpl = expectString(args, 0);
-      const vars = args[1]!;
-      if (!(vars instanceof ObjectValue)) throw operandError(2, 'object', vars);
-      try {
-        return renderTemplate(tmpl, toJSON(vars));
-      } catch (e) {
-        if (e instanceof TemplateError) throw new BuiltinError(e.message);
-        throw e;
-      }
-    },
+stringBuiltins.push({
+  name: 'strings.render_template',
+  arity: 2,
+  fn: (args) => {
+    const tmpl = expectString(args, 0);
+    const vars = args[1]!;
+    if (!(vars instanceof ObjectValue)) throw operandError(2, 'object', vars);
+    try {
+      return renderTemplate(tmpl, toJSON(vars));
+    } catch (e) {
+      if (e instanceof TemplateError) throw new BuiltinError(e.message);
+      throw e;
+    }
   },
-]);
+});

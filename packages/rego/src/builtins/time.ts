@@ -17,14 +17,7 @@ import {
   WEEKDAYS,
   type GoTime,
 } from '../kernels/go-time.js';
-import {
-  BuiltinError,
-  expectString,
-  operandError,
-  OperandTypeError,
-  registerBuiltins,
-  type BuiltinDef,
-} from './registry.js';
+import { BuiltinError, expectString, operandError, OperandTypeError, type BuiltinDef } from './registry.js';
 import { intOperand } from './operands.js';
 
 // The layout names OPA accepts in place of a layout string.
@@ -89,7 +82,8 @@ function nsValue(t: GoTime): Value {
   return fromBigInt(wrap(() => toUnixNano(t)));
 }
 
-const defs: BuiltinDef[] = [
+/** The `time` builtins. */
+export const timeBuiltins: BuiltinDef[] = [
   { name: 'time.now_ns', arity: 0, fn: (_args, ctx) => fromBigInt(ctx.nowNs()) },
   {
     name: 'time.parse_ns',
@@ -172,5 +166,3 @@ const defs: BuiltinDef[] = [
     },
   },
 ];
-
-registerBuiltins(defs);

@@ -4,7 +4,7 @@
 import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { toDouble } from '../number.js';
 import { ObjectValue, isNumber, type Value } from '../value.js';
-import { BuiltinError, expectString, operandError, registerBuiltins, type BuiltinDef } from './registry.js';
+import { BuiltinError, expectString, operandError, type BuiltinDef } from './registry.js';
 
 // ---------------------------------------------------------------------------------------------
 // DER
@@ -234,7 +234,8 @@ function verifyChain(text: string, opts: VerifyOptions): Value {
   return [true, chain.map((c) => c.obj)];
 }
 
-const defs: BuiltinDef[] = [
+/** The `x509` builtins. */
+export const x509Builtins: BuiltinDef[] = [
   {
     name: 'crypto.x509.parse_certificates',
     arity: 1,
@@ -358,5 +359,3 @@ const defs: BuiltinDef[] = [
     },
   },
 ];
-
-registerBuiltins(defs);

@@ -5,11 +5,11 @@
 // needs one solution), and that `true` propagates back to the caller unchanged.
 import type { Pos } from '../ast.js';
 import { OperandTypeError, type BuiltinContext } from '../builtins/registry.js';
-import { compareStrings, equals } from '../compare.js';
+import { equals } from '../compare.js';
 import { RegoError, RegoEvalError } from '../errors.js';
 import { regoText } from '../format.js';
 import type { CallTarget, CExpr, CTerm, CWith, RuleDef, RuleSet, TreeNode } from '../ir.js';
-import { ObjectValue, SetValue, keyOf, type Value } from '../value.js';
+import { ObjectValue, SetValue, compareStrings, keyOf, type Value } from '../value.js';
 import type { Budget } from './budget.js';
 import { setPath, type Overrides, withOverride, EMPTY_OVERRIDES } from './overrides.js';
 
@@ -564,6 +564,7 @@ export class Evaluator {
           return this.builtinFailure(err, target.def.name, t.file, t.pos);
         }
         if (r === undefined) return false;
+        chargeResult(this.budget, r);
         if (target.def.relation && Array.isArray(r)) {
           for (const x of r) {
             this.budget.step();
@@ -965,6 +966,15 @@ class Context implements BuiltinContext {
   charge(n: number): void {
     this.budget.charge(n);
   }
+  allocate(bytes: number): void {
+    this.budget.allocate(bytes);
+  }
+  checkTime(): void {
+    this.budget.checkTime();
+  }
+  expectWork(ms: number): void {
+    this.budget.expectWork(ms);
+  }
   nowNs(): bigint {
     if (this.now === undefined) this.now = BigInt(Date.now()) * 1_000_000n;
     return this.now;
@@ -972,6 +982,17 @@ class Context implements BuiltinContext {
   get cache(): Map<string, unknown> {
     return (this.scratch ??= new Map());
   }
+}
+
+/**
+ * Charges the size budget for a large string or array a builtin returned, so results that grow
+ * with their arguments (`concat`, `sprintf` widths, `array.concat` in a loop) are bounded even
+ * where the builtin does not charge itself. Small results are free: the step budget bounds them.
+ */
+function chargeResult(budget: Budget, r: Value): void {
+  if (typeof r === 'string') {
+    if (r.length > 4096) budget.allocate(2 * r.length);
+  } else if (Array.isArray(r) && r.length > 1024) budget.allocate(8 * r.length);
 }
 
 function loc(def: RuleDef): { file: string; line: number; column: number } {
