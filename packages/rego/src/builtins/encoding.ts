@@ -1,10 +1,9 @@
-// Encoding builtins (OPA `encoding.go`): json.*, yaml.*, base64*, hex.*, urlquery.*.
+// Encoding builtins (OPA `encoding.go`): json.*, base64*, hex.*, urlquery.* (yaml.* is yaml.ts).
 // JSON is parsed here rather than with JSON.parse so that numbers keep their exact value.
-import { numberFromText, type RegoNumber } from '../number.js';
-import { ObjectValue, SetValue, isNumber, toJSON, type Value } from '../value.js';
+import { numberFromText } from '../number.js';
+import { ObjectValue, SetValue, toJSON, type Value } from '../value.js';
 import { checkSchema, SchemaError, validateSchema, type Json } from '../kernels/json-schema.js';
-import { parseYaml, stringifyYaml, YamlError, YamlNumber, type YamlValue } from '../kernels/yaml.js';
-import { jsonMarshal, jsonMarshalIndent, numberText, regoText } from '../format.js';
+import { jsonMarshal, jsonMarshalIndent, regoText } from '../format.js';
 import {
   BuiltinError,
   OperandTypeError,
@@ -135,33 +134,6 @@ export function parseJSON(text: string): Value {
   return v;
 }
 
-function fromYaml(y: YamlValue): Value {
-  if (y instanceof YamlNumber) {
-    // go-yaml decodes floats to float64, which JSON then prints in shortest form (1.50 → 1.5).
-    if (/[.eE]/.test(y.text)) {
-      const x = Number(y.text);
-      return Number.isFinite(x) ? (numberFromText(String(x)) ?? x) : (numberFromText(y.text) ?? 0);
-    }
-    return numberFromText(y.text) ?? Number(y.text);
-  }
-  if (Array.isArray(y)) return y.map(fromYaml);
-  if (y !== null && typeof y === 'object')
-    return ObjectValue.from(Object.entries(y).map(([k, v]) => [k, fromYaml(v)] as const));
-  return y;
-}
-
-function toYaml(v: Value): YamlValue {
-  if (isNumber(v)) return new YamlNumber(numberText(v as RegoNumber));
-  if (Array.isArray(v)) return v.map(toYaml);
-  if (v instanceof SetValue) return v.values().map(toYaml);
-  if (v instanceof ObjectValue) {
-    const o: { [k: string]: YamlValue } = {};
-    for (const [k, x] of v.entries()) o[typeof k === 'string' ? k : jsonMarshal(k)] = toYaml(x);
-    return o;
-  }
-  return v;
-}
-
 // Go's encoding/base64 StdEncoding / URLEncoding: strict alphabet and padding, newlines ignored.
 function base64Decode(s: string, url: boolean): string {
   const clean = s.replace(/[\r\n]/g, '');
@@ -263,33 +235,6 @@ export const encodingBuiltins: BuiltinDef[] = [
       if (typeof args[0] !== 'string') return false;
       try {
         parseJSON(args[0]);
-        return true;
-      } catch {
-        return false;
-      }
-    },
-  },
-  { name: 'yaml.marshal', arity: 1, fn: (args) => stringifyYaml(toYaml(args[0]!)) },
-  {
-    name: 'yaml.unmarshal',
-    arity: 1,
-    fn: (args) => {
-      const s = expectString(args, 0);
-      try {
-        return fromYaml(parseYaml(s));
-      } catch (e) {
-        if (e instanceof YamlError) throw new BuiltinError(`yaml: ${e.message}`);
-        throw e;
-      }
-    },
-  },
-  {
-    name: 'yaml.is_valid',
-    arity: 1,
-    fn: (args) => {
-      if (typeof args[0] !== 'string') return false;
-      try {
-        parseYaml(args[0]);
         return true;
       } catch {
         return false;

@@ -18,6 +18,7 @@ import { stringBuiltins } from './strings.js';
 import { timeBuiltins } from './time.js';
 import { unitsBuiltins } from './units.js';
 import { x509Builtins } from './x509.js';
+import { yamlBuiltins } from './yaml.js';
 
 const NAMESPACES: ReadonlyArray<readonly BuiltinDef[]> = [
   coreBuiltins,
@@ -28,6 +29,7 @@ const NAMESPACES: ReadonlyArray<readonly BuiltinDef[]> = [
   unitsBuiltins,
   semverBuiltins,
   encodingBuiltins,
+  yamlBuiltins,
   collectionBuiltins,
   numberBuiltins,
   cryptoBuiltins,
