@@ -10,15 +10,35 @@ import {
   expectObject,
   expectString,
   operandError,
+  type BuiltinContext,
   type BuiltinDef,
 } from './registry.js';
 
 /** A JSON syntax error. */
 class JsonSyntaxError extends Error {}
 
-/** Parses JSON text into a Rego value with exact numbers. Throws JsonSyntaxError. */
-export function parseJSON(text: string): Value {
+/** What parsing charges: the evaluation's budget (see registry.ts). */
+type ParseBudget = Pick<BuiltinContext, 'allocate' | 'checkTime'>;
+
+/** Bytes charged per parsed value, beyond the characters of its strings. */
+const BYTES_PER_VALUE = 32;
+
+/**
+ * Parses JSON text into a Rego value with exact numbers. Throws JsonSyntaxError. Nesting is
+ * limited to Go's 10000 levels; the budget is charged every few thousand values.
+ */
+export function parseJSON(text: string, budget?: ParseBudget): Value {
   let i = 0;
+  let values = 0;
+  let pending = 0;
+  const charge = (bytes: number): void => {
+    pending += bytes;
+    if ((++values & 4095) === 0 && budget) {
+      budget.allocate(pending);
+      pending = 0;
+      budget.checkTime();
+    }
+  };
   const fail = (msg: string): never => {
     throw new JsonSyntaxError(msg);
   };
@@ -28,6 +48,7 @@ export function parseJSON(text: string): Value {
   };
   const value = (depth: number): Value => {
     if (depth > 10000) fail('exceeded max depth');
+    charge(BYTES_PER_VALUE);
     ws();
     const c = text[i];
     if (c === '{') {
@@ -121,6 +142,7 @@ export function parseJSON(text: string): Value {
     if (i >= text.length) fail('unexpected end of JSON input');
     i++;
     const raw = text.slice(start, i);
+    charge(2 * raw.length);
     if (simple) return raw.slice(1, -1);
     try {
       return JSON.parse(raw) as string;
@@ -131,6 +153,7 @@ export function parseJSON(text: string): Value {
   const v = value(0);
   ws();
   if (i < text.length) fail(`invalid character ${JSON.stringify(text[i])} after top-level value`);
+  budget?.allocate(pending);
   return v;
 }
 
@@ -218,10 +241,10 @@ export const encodingBuiltins: BuiltinDef[] = [
   {
     name: 'json.unmarshal',
     arity: 1,
-    fn: (args) => {
+    fn: (args, ctx) => {
       const s = expectString(args, 0);
       try {
-        return parseJSON(s);
+        return parseJSON(s, ctx);
       } catch (e) {
         if (e instanceof JsonSyntaxError) throw new BuiltinError(e.message);
         throw e;
@@ -231,10 +254,10 @@ export const encodingBuiltins: BuiltinDef[] = [
   {
     name: 'json.is_valid',
     arity: 1,
-    fn: (args) => {
+    fn: (args, ctx) => {
       if (typeof args[0] !== 'string') return false;
       try {
-        parseJSON(args[0]);
+        parseJSON(args[0], ctx);
         return true;
       } catch {
         return false;
