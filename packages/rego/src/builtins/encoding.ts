@@ -406,7 +406,7 @@ encodingBuiltins.push(
   {
     name: 'json.match_schema',
     arity: 2,
-    fn: (args) => {
+    fn: (args, ctx) => {
       const docArg = args[0]!;
       let doc: Json;
       if (typeof docArg === 'string') {
@@ -420,7 +420,7 @@ encodingBuiltins.push(
       const schema = schemaOperand(args[1]!, 2);
       try {
         checkSchema(schema);
-        const errs = validateSchema(doc, schema);
+        const errs = validateSchema(doc, schema, () => ctx.checkTime());
         return [errs.length === 0, errs.map((e) => ObjectValue.from(Object.entries(e)))];
       } catch (e) {
         if (e instanceof SchemaError) throw new BuiltinError(e.message);
