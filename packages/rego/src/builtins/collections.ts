@@ -409,7 +409,7 @@ function reachablePaths(graph: ObjectValue, start: Value[], ctx: BuiltinContext)
   const out = new SetValue();
   const build = (root: Value, path: Value[], reached: SetValue): void => {
     // The number of paths can grow exponentially with the graph: bill each step.
-    ctx.charge?.(1);
+    ctx.charge(1);
     const edges = graph.get(root);
     if (edges === undefined) {
       out.add(path);
@@ -668,7 +668,7 @@ export const collectionBuiltins: BuiltinDef[] = [
     fn: (args, ctx) => {
       const out: Value[] = [];
       walkValue(args[0]!, [], out);
-      ctx.charge?.(out.length);
+      ctx.charge(out.length);
       return out;
     },
   },

@@ -78,7 +78,7 @@ export const netBuiltins: BuiltinDef[] = [
       // Charged to the evaluation budget up front; the cap guards evaluations without a budget.
       if (bits - n.prefix > 24)
         throw new BuiltinError('CIDR too large to expand (more than 16777216 addresses)');
-      ctx.charge?.(2 ** (bits - n.prefix));
+      ctx.charge(2 ** (bits - n.prefix));
       return SetValue.from(expand(n));
     },
   },
