@@ -240,17 +240,7 @@ export function fromJS(x: unknown): Value {
       return null;
   }
   if (x === null) return null;
-  if (Array.isArray(x)) {
-    // Arrays of primitives are already valid Rego arrays: no copy needed.
-    for (let i = 0; i < x.length; i++) {
-      const e = x[i];
-      const t = typeof e;
-      if (e !== null && t !== 'string' && t !== 'boolean' && !(t === 'number' && Number.isFinite(e))) {
-        return x.map(fromJS);
-      }
-    }
-    return x as Value[];
-  }
+  if (Array.isArray(x)) return fromJSArray(x);
   if (typeof x === 'object') {
     // Plain objects (parsed JSON) first: they are what inputs are made of.
     const proto = Object.getPrototypeOf(x);
@@ -264,6 +254,41 @@ export function fromJS(x: unknown): Value {
     return ObjectValue.fromJSON(x as Record<string, unknown>);
   }
   throw new RegoEvalError('eval_type_error', `cannot convert ${typeof x} to a Rego value`);
+}
+
+/** True when every element is already a valid Rego value (primitives): no copy needed. */
+function isPrimitiveArray(x: unknown[]): boolean {
+  for (let i = 0; i < x.length; i++) {
+    const e = x[i];
+    const t = typeof e;
+    if (e !== null && t !== 'string' && t !== 'boolean' && !(t === 'number' && Number.isFinite(e)))
+      return false;
+  }
+  return true;
+}
+
+/**
+ * Converts a JS array, nested arrays with an explicit stack: a deeply nested input (a JSON
+ * document of 100000 `[`) must not overflow the JS stack before evaluation even starts.
+ */
+function fromJSArray(root: unknown[]): Value[] {
+  if (isPrimitiveArray(root)) return root as Value[];
+  const out: Value[] = new Array(root.length);
+  const stack: Array<{ src: unknown[]; dst: Value[]; i: number }> = [{ src: root, dst: out, i: 0 }];
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1]!;
+    if (top.i === top.src.length) {
+      stack.pop();
+      continue;
+    }
+    const e = top.src[top.i];
+    if (Array.isArray(e) && !isPrimitiveArray(e)) {
+      const dst: Value[] = new Array(e.length);
+      top.dst[top.i++] = dst;
+      stack.push({ src: e, dst, i: 0 });
+    } else top.dst[top.i++] = Array.isArray(e) ? (e as Value[]) : fromJS(e);
+  }
+  return out;
 }
 
 /** JSON form of a value, as OPA returns results. */

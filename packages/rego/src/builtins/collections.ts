@@ -440,11 +440,14 @@ function reachablePaths(graph: ObjectValue, start: Value[], ctx: BuiltinContext)
 // ---------------------------------------------------------------------------------------------
 // walk
 
-function walkValue(v: Value, path: Value[], out: Value[]): void {
+/** Every [path, value] pair of `v`, charging the budget per pair: documents can be huge. */
+function walkValue(v: Value, path: Value[], out: Value[], ctx: BuiltinContext): void {
+  ctx.charge(1);
+  ctx.allocate(8 * path.length + 64);
   out.push([path, v]);
-  if (Array.isArray(v)) v.forEach((x, i) => walkValue(x, [...path, i], out));
-  else if (v instanceof ObjectValue) for (const [k, x] of v.entries()) walkValue(x, [...path, k], out);
-  else if (v instanceof SetValue) for (const x of v.values()) walkValue(x, [...path, x], out);
+  if (Array.isArray(v)) v.forEach((x, i) => walkValue(x, [...path, i], out, ctx));
+  else if (v instanceof ObjectValue) for (const [k, x] of v.entries()) walkValue(x, [...path, k], out, ctx);
+  else if (v instanceof SetValue) for (const x of v.values()) walkValue(x, [...path, x], out, ctx);
 }
 
 /** The `collections` builtins. */
@@ -553,7 +556,12 @@ export const collectionBuiltins: BuiltinDef[] = [
   {
     name: 'array.concat',
     arity: 2,
-    fn: (args) => [...expectArray(args, 0), ...expectArray(args, 1)],
+    fn: (args, ctx) => {
+      const a = expectArray(args, 0);
+      const b = expectArray(args, 1);
+      ctx.allocate(8 * (a.length + b.length));
+      return a.concat(b);
+    },
   },
   {
     name: 'array.slice',
@@ -667,8 +675,7 @@ export const collectionBuiltins: BuiltinDef[] = [
     relation: true,
     fn: (args, ctx) => {
       const out: Value[] = [];
-      walkValue(args[0]!, [], out);
-      ctx.charge(out.length);
+      walkValue(args[0]!, [], out, ctx);
       return out;
     },
   },

@@ -22,6 +22,7 @@ function range(a: bigint, b: bigint, step: bigint, ctx: BuiltinContext): Value[]
   const count = (a > b ? a - b : b - a) / step;
   ctx.charge(Number(count > MAX_RANGE ? MAX_RANGE : count) + 1);
   if (count > MAX_RANGE) throw new BuiltinError('range too large (more than 10000000 numbers)');
+  ctx.allocate(8 * Number(count));
   const out: Value[] = [];
   if (a <= b) for (let x = a; x <= b; x += step) out.push(fromBigInt(x));
   else for (let x = a; x >= b; x -= step) out.push(fromBigInt(x));

@@ -204,11 +204,11 @@ export const regexBuiltins: BuiltinDef[] = [
   {
     name: 'regex.globs_match',
     arity: 2,
-    fn: (args) => {
+    fn: (args, ctx) => {
       const a = expectString(args, 0);
       const b = expectString(args, 1);
       try {
-        return globsIntersect(a, b);
+        return globsIntersect(a, b, ctx);
       } catch (e) {
         if (e instanceof GlobIntersectionError) throw new BuiltinError(e.message);
         throw e;

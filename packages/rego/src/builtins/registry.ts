@@ -28,10 +28,10 @@
 //     proportional to an argument call `ctx.charge(elements)` and/or `ctx.allocate(bytes)`;
 //     in a loop over a large input call `ctx.checkTime()` every few thousand iterations;
 //     before an uninterruptible library call on a large input call `ctx.expectWork(ms)` with
-//     an estimate of its duration. The evaluator also charges the size of every large string
-//     or array a builtin returns. These throw `eval_cancel_error` (a RegoError: let it
-//     propagate). Regular expressions run on RE2 (linear time), never on JS RegExp with a
-//     pattern from policy or input.
+//     an estimate of its duration. The evaluator charges the size of every large string a
+//     builtin returns; arrays and objects are charged by the builtin that builds them.
+//     These throw `eval_cancel_error` (a RegoError: let it propagate). Regular expressions
+//     run on RE2 (linear time), never on JS RegExp with a pattern from policy or input.
 //   - Nondeterministic builtins (`time.now_ns`, `rand.*`) read `ctx.nowNs()` / use `ctx.cache`
 //     so that results are stable within one evaluation.
 //   - Names must be unique: the registration list throws at import time on a duplicate.

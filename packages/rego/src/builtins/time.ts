@@ -82,15 +82,19 @@ function nsValue(t: GoTime): Value {
   return fromBigInt(wrap(() => toUnixNano(t)));
 }
 
+// Layouts are interpreted chunk by chunk without interruption: ~1 µs per character (measured).
+const LAYOUT_NS_PER_CHAR = 2000;
+
 /** The `time` builtins. */
 export const timeBuiltins: BuiltinDef[] = [
   { name: 'time.now_ns', arity: 0, fn: (_args, ctx) => fromBigInt(ctx.nowNs()) },
   {
     name: 'time.parse_ns',
     arity: 2,
-    fn: (args) => {
+    fn: (args, ctx) => {
       const layout = layoutOf(expectString(args, 0));
       const value = expectString(args, 1);
+      ctx.expectWork(((layout.length + value.length) * LAYOUT_NS_PER_CHAR) / 1e6);
       return nsValue(wrap(() => parseTime(layout, value)));
     },
   },
@@ -113,8 +117,9 @@ export const timeBuiltins: BuiltinDef[] = [
   {
     name: 'time.format',
     arity: 1,
-    fn: (args) => {
+    fn: (args, ctx) => {
       const { t, layout } = tzTime(args[0]!);
+      ctx.expectWork((layout.length * LAYOUT_NS_PER_CHAR) / 1e6);
       return formatTime(t, layout === '' ? NAMED_LAYOUTS.RFC3339Nano! : layoutOf(layout));
     },
   },

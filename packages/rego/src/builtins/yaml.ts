@@ -106,9 +106,7 @@ function marshal(v: Value, ctx: BuiltinContext): string {
     sortMapEntries: true,
     customTags: [numberTag],
   });
-  const text = doc.toString({ indentSeq: false, lineWidth: 0, nullStr: 'null' });
-  ctx.allocate(2 * text.length);
-  return text;
+  return doc.toString({ indentSeq: false, lineWidth: 0, nullStr: 'null' });
 }
 
 /** The `yaml` builtins. */

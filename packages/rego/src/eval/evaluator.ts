@@ -985,14 +985,13 @@ class Context implements BuiltinContext {
 }
 
 /**
- * Charges the size budget for a large string or array a builtin returned, so results that grow
- * with their arguments (`concat`, `sprintf` widths, `array.concat` in a loop) are bounded even
- * where the builtin does not charge itself. Small results are free: the step budget bounds them.
+ * Charges the size budget for a large string a builtin returned, so strings that grow with
+ * their arguments (`concat`, `sprintf`, `strings.replace_n` in a loop) are bounded even where
+ * the builtin does not charge itself. Builtins that build large arrays or objects charge those
+ * before building them (see builtins/registry.ts); small results are bounded by the steps.
  */
 function chargeResult(budget: Budget, r: Value): void {
-  if (typeof r === 'string') {
-    if (r.length > 4096) budget.allocate(2 * r.length);
-  } else if (Array.isArray(r) && r.length > 1024) budget.allocate(8 * r.length);
+  if (typeof r === 'string' && r.length > 4096) budget.allocate(2 * r.length);
 }
 
 function loc(def: RuleDef): { file: string; line: number; column: number } {
