@@ -53,6 +53,11 @@ export class Budget {
     }
   }
 
+  /** Bytes charged so far. */
+  get bytesCharged(): number {
+    return this.bytes;
+  }
+
   /** Throws when the wall-clock budget is exhausted; cheap enough to call in a builtin's loop. */
   checkTime(): void {
     if (this.deadline !== Infinity && Date.now() > this.deadline) this.timeExceeded();

@@ -558,13 +558,14 @@ export class Evaluator {
     switch (target.kind) {
       case 'builtin': {
         let r: Value | undefined;
+        const charged = this.budget.bytesCharged;
         try {
           r = target.def.fn(args, this.bctx);
         } catch (err) {
           return this.builtinFailure(err, target.def.name, t.file, t.pos);
         }
         if (r === undefined) return false;
-        chargeResult(this.budget, r);
+        chargeResult(this.budget, r, this.budget.bytesCharged - charged);
         if (target.def.relation && Array.isArray(r)) {
           for (const x of r) {
             this.budget.step();
@@ -985,13 +986,14 @@ class Context implements BuiltinContext {
 }
 
 /**
- * Charges the size budget for a large string a builtin returned, so strings that grow with
- * their arguments (`concat`, `sprintf`, `strings.replace_n` in a loop) are bounded even where
- * the builtin does not charge itself. Builtins that build large arrays or objects charge those
- * before building them (see builtins/registry.ts); small results are bounded by the steps.
+ * Charges the size budget for a large string a builtin returned (less what the builtin charged
+ * itself), so strings that grow with their arguments (`concat`, `sprintf`, `strings.replace_n`
+ * in a loop) are bounded even where the builtin does not charge. Builtins that build large
+ * arrays or objects charge those before building them (see builtins/registry.ts); small
+ * results are bounded by the steps.
  */
-function chargeResult(budget: Budget, r: Value): void {
-  if (typeof r === 'string' && r.length > 4096) budget.allocate(2 * r.length);
+function chargeResult(budget: Budget, r: Value, prepaid: number): void {
+  if (typeof r === 'string' && r.length > 4096) budget.allocate(2 * r.length - prepaid);
 }
 
 function loc(def: RuleDef): { file: string; line: number; column: number } {
