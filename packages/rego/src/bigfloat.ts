@@ -2,6 +2,8 @@
 // (Go `big.Float`, precision 64, round half to even), and Go's shortest decimal rendering
 // of such a float (`Text('g', -1)`). This is why OPA gives `1/3 == 0.33333333333333333334`
 // and `0.1 + 0.2 == 0.3`, where doubles give `0.3333333333333333` and `0.30000000000000004`.
+// Hand-written: decimal.js / big.js are decimal, not binary, floats, so they round differently
+// from Go's big.Float at precision 64 (they would give 0.33333333333333333333).
 
 /** An exact decimal `m × 10^e`; the representation number.ts builds Rego numbers from. */
 export interface Decimal {

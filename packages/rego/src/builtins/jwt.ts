@@ -1,6 +1,11 @@
 // io.jwt.* builtins (OPA `tokens.go`): JWS compact tokens signed with HS*, RS*, PS*, ES* and
 // EdDSA, verified and produced with node:crypto. Keys come as PEM certificates, PEM public keys,
 // JWKs or JWK sets.
+//
+// Why not `jose`: its verification and signing are asynchronous (WebCrypto), and builtins are
+// synchronous; node:crypto verifies and signs synchronously with the same primitives and
+// imports JWKs itself. What remains here is OPA's own token rules (constraints, `cty: JWT`
+// nesting, its error messages), which no JOSE library implements.
 import {
   X509Certificate,
   constants,

@@ -3,6 +3,9 @@
  * `if`/`else if`/`else`, `range` (with `$i, $v :=`), `with`, comments, trim markers, pipelines
  * and the common functions (len, index, eq/ne/lt/le/gt/ge, and/or/not, print/printf/println).
  * Works on plain JSON-like values; a missing key renders as `<undefined>` like OPA.
+ *
+ * Hand-written: no JS port of Go's text/template exists; Handlebars/Mustache differ in syntax
+ * and in how missing keys and pipelines behave.
  */
 import { goSprintf, type GoArg } from './go-fmt.js';
 

@@ -3,6 +3,9 @@
  * for formatting and parsing, `ParseDuration`, calendar arithmetic (`AddDate`, `Date`, `Clock`) and
  * IANA time zones through `Intl`. Instants are Unix seconds (a safe JS integer for any year Go's
  * int64 nanoseconds can express) plus a nanosecond part, so nothing is rounded to doubles.
+ *
+ * Hand-written: JS date libraries (date-fns, Luxon, dayjs) use token layouts, not Go's
+ * reference-time layouts, and cannot carry int64 nanoseconds.
  */
 
 /** A failure message for the builtin; the caller prefixes the builtin name. */

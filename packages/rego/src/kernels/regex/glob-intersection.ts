@@ -3,6 +3,8 @@
  * `regex.globs_match` (yashtewari/glob-intersection semantics). Supported syntax: literal
  * characters, `\` escapes, `.`, character classes `[a-z]` / `[^…]`, and the quantifiers `*`, `+`
  * (and `?`). Decided on the product of the two token automata.
+ *
+ * Hand-written: the Go library OPA uses (yashtewari/glob-intersection) has no JS counterpart.
  */
 
 /** An invalid pattern. */
