@@ -241,6 +241,31 @@ const cases: Case[] = [
     rule: 'x := strings.render_template("{{range .x}}{{range $.x}}{{range $.x}}ab{{end}}{{end}}{{end}}", {"x": numbers.range(1, 1000)})',
     expect: CANCEL,
   },
+  // Whole-document builtins on large inputs
+  {
+    name: 'sort of 300k objects',
+    rule: 'x := count(sort(input))',
+    input: () => Array.from({ length: 300_000 }, (_, i) => ({ k: i % 1000, s: `x${i}` })),
+    expect: CANCEL,
+  },
+  {
+    name: 'json.marshal of 300k objects',
+    rule: 'x := count(json.marshal(input))',
+    input: () => Array.from({ length: 300_000 }, (_, i) => ({ k: i % 1000, s: `x${i}` })),
+    expect: CANCEL,
+  },
+  {
+    name: 'sprintf %v of 300k objects',
+    rule: 'x := count(sprintf("%v", [input]))',
+    input: () => Array.from({ length: 300_000 }, (_, i) => ({ k: i % 1000, s: `x${i}` })),
+    expect: CANCEL,
+  },
+  {
+    name: 'yaml.marshal of 300k objects',
+    rule: 'x := count(yaml.marshal(input))',
+    input: () => Array.from({ length: 300_000 }, (_, i) => ({ k: i % 1000, s: `x${i}` })),
+    expect: CANCEL,
+  },
   // Numbers
   { name: 'units.parse of 1e1000000000', rule: 'x := units.parse("1e1000000000")', expect: BUILTIN },
   {

@@ -249,10 +249,17 @@ export const coreBuiltins: BuiltinDef[] = [
   {
     name: 'sort',
     arity: 1,
-    fn: (args) => {
+    fn: (args, ctx) => {
       const v = args[0]!;
       if (v instanceof SetValue) return [...v.values()];
-      if (Array.isArray(v)) return [...v].sort(compare);
+      if (Array.isArray(v)) {
+        // Comparing documents is costly: a million of them take seconds, so check the clock.
+        let comparisons = 0;
+        return [...v].sort((a, b) => {
+          if (++comparisons % 4096 === 0) ctx.checkTime();
+          return compare(a, b);
+        });
+      }
       throw operandError(1, 'one of {set, array}', v);
     },
   },

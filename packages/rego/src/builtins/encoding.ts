@@ -3,7 +3,7 @@
 import { numberFromText } from '../number.js';
 import { ObjectValue, SetValue, toJSON, type Value } from '../value.js';
 import { checkSchema, SchemaError, validateSchema, type Json } from '../kernels/json-schema.js';
-import { jsonMarshal, jsonMarshalIndent, regoText } from '../format.js';
+import { boundedJsonMarshal, jsonMarshal, jsonMarshalIndent, regoText } from '../format.js';
 import {
   BuiltinError,
   OperandTypeError,
@@ -208,12 +208,13 @@ function queryUnescape(s: string): string {
 
 /** The `encoding` builtins. */
 export const encodingBuiltins: BuiltinDef[] = [
-  { name: 'json.marshal', arity: 1, fn: (args) => jsonMarshal(args[0]!) },
+  { name: 'json.marshal', arity: 1, fn: (args, ctx) => boundedJsonMarshal(args[0]!, () => ctx.charge(1)) },
   {
     // prefix/indent imply pretty printing unless `pretty` says otherwise (OPA semantics).
     name: 'json.marshal_with_options',
     arity: 2,
-    fn: (args) => {
+    fn: (args, ctx) => {
+      const tick = (): void => ctx.charge(1);
       const opts = expectObject(args, 1);
       let prefix = '';
       let indent = '\t';
@@ -234,8 +235,8 @@ export const encodingBuiltins: BuiltinDef[] = [
           explicit = v;
         } else throw new OperandTypeError(`operand 2 object contained unknown key ${k}`);
       });
-      if (!(explicit ?? implicit)) return jsonMarshal(args[0]!);
-      return prefix + jsonMarshalIndent(args[0]!, prefix, indent);
+      if (!(explicit ?? implicit)) return boundedJsonMarshal(args[0]!, tick);
+      return prefix + jsonMarshalIndent(args[0]!, prefix, indent, tick);
     },
   },
   {

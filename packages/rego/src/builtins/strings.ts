@@ -4,7 +4,7 @@ import { BigNum, isInteger, toBigInt, toDecimal, type RegoNumber } from '../numb
 import { ObjectValue, SetValue, compareStrings, isNumber, toJSON, typeName, type Value } from '../value.js';
 import { renderTemplate, TemplateError } from '../kernels/go-template.js';
 import { goSprintf, type GoArg } from '../kernels/go-fmt.js';
-import { numberText, regoText } from '../format.js';
+import { boundedRegoText, numberText, regoText, type Tick } from '../format.js';
 import {
   BuiltinError,
   OperandTypeError,
@@ -105,7 +105,7 @@ function mapCase(s: string, upper: boolean, ctx: BuiltinContext): string {
 }
 
 /** Converts a Rego value to the Go operand OPA passes to fmt. */
-export function toGoArg(v: Value): GoArg {
+export function toGoArg(v: Value, tick?: Tick): GoArg {
   if (typeof v === 'string') return { kind: 'string', value: v };
   if (isNumber(v)) {
     // OPA decides on the number's text: integer digits → int64/*big.Int, anything else that
@@ -116,7 +116,7 @@ export function toGoArg(v: Value): GoArg {
     if (Number.isFinite(x)) return { kind: 'float', value: x };
     return { kind: 'string', value: text };
   }
-  return { kind: 'string', value: regoText(v) };
+  return { kind: 'string', value: tick ? boundedRegoText(v, tick) : regoText(v) };
 }
 
 function formatInt(n: RegoNumber, base: bigint): string {
@@ -299,11 +299,14 @@ export const stringBuiltins: BuiltinDef[] = [
   {
     name: 'sprintf',
     arity: 2,
-    fn: (args) => {
+    fn: (args, ctx) => {
       const f = expectString(args, 0);
       const a = args[1]!;
       if (!Array.isArray(a)) throw operandError(2, 'array', a);
-      return goSprintf(f, a.map(toGoArg));
+      return goSprintf(
+        f,
+        a.map((x) => toGoArg(x, () => ctx.charge(1))),
+      );
     },
   },
   {
