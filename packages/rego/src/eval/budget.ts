@@ -14,7 +14,8 @@ export interface BudgetLimits {
 /** Counts steps, time and built bytes; throws `eval_cancel_error` when a limit is exceeded. */
 export class Budget {
   private steps = 0;
-  private bytes = 0;
+  /** Bytes charged so far (read on every builtin call: a plain field, not a getter). */
+  bytesCharged = 0;
   private readonly maxSteps: number;
   private readonly maxBytes: number;
   private readonly deadline: number;
@@ -44,18 +45,13 @@ export class Budget {
   /** Records `n` bytes of values about to be built; throws when the size budget is exhausted. */
   allocate(n: number): void {
     if (!(n > 0)) return;
-    this.bytes += n;
-    if (this.bytes > this.maxBytes) {
+    this.bytesCharged += n;
+    if (this.bytesCharged > this.maxBytes) {
       throw new RegoEvalError(
         'eval_cancel_error',
         `evaluation exceeded the memory budget (${this.maxBytes} bytes of built values)`,
       );
     }
-  }
-
-  /** Bytes charged so far. */
-  get bytesCharged(): number {
-    return this.bytes;
   }
 
   /** Throws when the wall-clock budget is exhausted; cheap enough to call in a builtin's loop. */

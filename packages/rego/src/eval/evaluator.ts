@@ -565,7 +565,8 @@ export class Evaluator {
           return this.builtinFailure(err, target.def.name, t.file, t.pos);
         }
         if (r === undefined) return false;
-        chargeResult(this.budget, r, this.budget.bytesCharged - charged);
+        if (typeof r === 'string' && r.length > 4096)
+          chargeString(this.budget, r, this.budget.bytesCharged - charged);
         if (target.def.relation && Array.isArray(r)) {
           for (const x of r) {
             this.budget.step();
@@ -992,8 +993,8 @@ class Context implements BuiltinContext {
  * arrays or objects charge those before building them (see builtins/registry.ts); small
  * results are bounded by the steps.
  */
-function chargeResult(budget: Budget, r: Value, prepaid: number): void {
-  if (typeof r === 'string' && r.length > 4096) budget.allocate(2 * r.length - prepaid);
+function chargeString(budget: Budget, r: string, prepaid: number): void {
+  budget.allocate(2 * r.length - prepaid);
 }
 
 function loc(def: RuleDef): { file: string; line: number; column: number } {
