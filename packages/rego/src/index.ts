@@ -78,11 +78,7 @@ class Policy implements CompiledPolicy {
 
   private evaluator(options: EvalOptions | undefined): Evaluator {
     // The clock starts before the input is converted: the caller's budget covers it too.
-    const budget = new Budget({
-      maxSteps: options?.maxSteps,
-      timeoutMs: options?.timeoutMs,
-      maxBytes: options?.maxBytes,
-    });
+    const budget = new Budget(options?.maxSteps, options?.timeoutMs, options?.maxBytes);
     return new Evaluator(this.compiled.root, {
       input: options?.input === undefined ? undefined : fromJS(options.input),
       data: options?.data === undefined || options.data === null ? EMPTY_DATA : fromJS(options.data),

@@ -4,13 +4,6 @@
 // `eval_cancel_error` at the budget instead of exhausting memory or blocking the event loop.
 import { RegoEvalError } from '../errors.js';
 
-/** Limits of one evaluation; each defaults to unbounded. */
-export interface BudgetLimits {
-  maxSteps?: number;
-  timeoutMs?: number;
-  maxBytes?: number;
-}
-
 /** Counts steps, time and built bytes; throws `eval_cancel_error` when a limit is exceeded. */
 export class Budget {
   private steps = 0;
@@ -20,10 +13,11 @@ export class Budget {
   private readonly maxBytes: number;
   private readonly deadline: number;
 
-  constructor(limits: BudgetLimits = {}) {
-    this.maxSteps = limits.maxSteps ?? Infinity;
-    this.maxBytes = limits.maxBytes ?? Infinity;
-    this.deadline = limits.timeoutMs !== undefined ? Date.now() + limits.timeoutMs : Infinity;
+  /** Each limit defaults to unbounded. (Positional: one is made per evaluation, on the hot path.) */
+  constructor(maxSteps = Infinity, timeoutMs?: number, maxBytes = Infinity) {
+    this.maxSteps = maxSteps;
+    this.maxBytes = maxBytes;
+    this.deadline = timeoutMs !== undefined ? Date.now() + timeoutMs : Infinity;
   }
 
   /** Records one step; throws when the step or time budget is exhausted. */
