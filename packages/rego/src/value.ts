@@ -240,7 +240,18 @@ export function fromJS(x: unknown): Value {
       return null;
   }
   if (x === null) return null;
-  if (Array.isArray(x)) return fromJSArray(x);
+  if (Array.isArray(x)) {
+    // Arrays of primitives are already valid Rego arrays: no copy needed. (This check stays
+    // inline, not a call to isPrimitiveArray: fromJS is hot, and the call cost ~8% in bench (c).)
+    for (let i = 0; i < x.length; i++) {
+      const e = x[i];
+      const t = typeof e;
+      if (e !== null && t !== 'string' && t !== 'boolean' && !(t === 'number' && Number.isFinite(e))) {
+        return fromJSArray(x);
+      }
+    }
+    return x as Value[];
+  }
   if (typeof x === 'object') {
     // Plain objects (parsed JSON) first: they are what inputs are made of.
     const proto = Object.getPrototypeOf(x);
