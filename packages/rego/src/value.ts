@@ -313,26 +313,47 @@ export type JsonValue = null | boolean | number | string | JsonValue[] | { [k: s
  */
 export function toJSON(v: Value): JsonValue {
   if (v === null || typeof v === 'string' || typeof v === 'boolean' || typeof v === 'number') return v;
-  if (v instanceof BigNum) {
-    const d = Number(`${v.m}e${v.e}`);
-    return Number.isFinite(d) ? d : d > 0 ? Number.MAX_VALUE : -Number.MAX_VALUE;
+  if (v instanceof BigNum) return bigNumToJSON(v);
+  // Containers with an explicit stack: a result nested thousands deep (json.unmarshal allows
+  // 10000 levels) must not overflow the JS stack after the evaluation has succeeded.
+  type Slot = JsonValue[] | { [k: string]: JsonValue };
+  const root: { [k: string]: JsonValue } = {};
+  const stack: Array<[Slot, string | number, Value]> = [[root, 'v', v]];
+  while (stack.length > 0) {
+    const [target, key, x] = stack.pop()!;
+    let out: JsonValue;
+    if (x === null || typeof x === 'string' || typeof x === 'boolean' || typeof x === 'number') out = x;
+    else if (x instanceof BigNum) out = bigNumToJSON(x);
+    else if (Array.isArray(x) || x instanceof SetValue) {
+      const items = Array.isArray(x) ? x : x.values();
+      const arr: JsonValue[] = new Array<JsonValue>(items.length);
+      for (let i = items.length - 1; i >= 0; i--) stack.push([arr, i, items[i]!]);
+      out = arr;
+    } else {
+      const obj: { [k: string]: JsonValue } = {};
+      const entries = x.entries();
+      // Keys first, in order (placeholders), then their values from the stack.
+      const keys = entries.map(([k]) => (typeof k === 'string' ? k : JSON.stringify(toJSON(k))));
+      for (const k of keys) setOwn(obj, k, null);
+      for (let i = entries.length - 1; i >= 0; i--) stack.push([obj, keys[i]!, entries[i]![1]]);
+      out = obj;
+    }
+    if (Array.isArray(target)) target[key as number] = out;
+    else setOwn(target, key as string, out);
   }
-  if (Array.isArray(v)) return v.map(toJSON);
-  if (v instanceof SetValue) return v.values().map(toJSON);
-  const out: { [k: string]: JsonValue } = {};
-  for (const [k, val] of v.entries()) {
-    const key = typeof k === 'string' ? k : JSON.stringify(toJSON(k));
-    // `__proto__` must become an own property, not the prototype.
-    if (key === '__proto__')
-      Object.defineProperty(out, key, {
-        value: toJSON(val),
-        enumerable: true,
-        writable: true,
-        configurable: true,
-      });
-    else out[key] = toJSON(val);
-  }
-  return out;
+  return root.v!;
+}
+
+function bigNumToJSON(v: BigNum): number {
+  const d = Number(`${v.m}e${v.e}`);
+  return Number.isFinite(d) ? d : d > 0 ? Number.MAX_VALUE : -Number.MAX_VALUE;
+}
+
+/** Sets an own property; `__proto__` must become an own property, not the prototype. */
+function setOwn(o: { [k: string]: JsonValue }, key: string, value: JsonValue): void {
+  if (key === '__proto__')
+    Object.defineProperty(o, key, { value, enumerable: true, writable: true, configurable: true });
+  else o[key] = value;
 }
 
 // ---- Rego's total order (OPA `ast.Compare`): null < boolean < number < string < array < object < set.
