@@ -150,7 +150,14 @@ export function parseJSON(text: string, budget?: ParseBudget): Value {
       return fail('invalid escape in string literal');
     }
   };
-  const v = value(0);
+  let v: Value;
+  try {
+    v = value(0);
+  } catch (e) {
+    // Nesting deeper than the JS stack allows is Go's depth error too (it stops at 10000).
+    if (e instanceof RangeError && /call stack/i.test(e.message)) return fail('exceeded max depth');
+    throw e;
+  }
   ws();
   if (i < text.length) fail(`invalid character ${JSON.stringify(text[i])} after top-level value`);
   budget?.allocate(pending);
