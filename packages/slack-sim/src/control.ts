@@ -249,7 +249,7 @@ export class Control {
   /** Forget what happened (messages, calls, response_urls, deliveries), keep the workspaces. */
   clearHistory(): void {
     const s = this.sim.store;
-    for (const id of s.messages.keys()) s.messages.set(id, []);
+    s.clearMessages();
     s.ephemerals = [];
     s.responseUrls.clear();
     s.apiCalls = [];

@@ -18,6 +18,8 @@ export const METHOD_TIERS: Record<string, Tier> = {
   'team.info': 3,
   'users.info': 4,
   'conversations.info': 3,
+  'conversations.history': 3,
+  'conversations.replies': 3,
   'chat.update': 3,
   'chat.postEphemeral': 4,
   'oauth.v2.access': 4,

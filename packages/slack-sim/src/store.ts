@@ -104,6 +104,8 @@ export class Store {
   tokens = new Map<string, Token>();
   refreshTokens = new Map<string, RefreshToken>();
   messages = new Map<string, Message[]>();
+  /** Messages by channel and ts, so lookups stay cheap in channels with thousands of messages. */
+  private messageIndex = new Map<string, Message>();
   ephemerals: Ephemeral[] = [];
   responseUrls = new Map<string, ResponseUrl>();
   apiCalls: ApiCall[] = [];
@@ -137,11 +139,18 @@ export class Store {
     ]) {
       m.clear();
     }
+    this.messageIndex.clear();
     this.ephemerals = [];
     this.apiCalls = [];
     this.deliveries = [];
     this.oauthApproval = { decision: 'approve' };
     this.seq = 0;
+  }
+
+  /** Forget every channel's messages, keep the channels. */
+  clearMessages(): void {
+    for (const id of this.messages.keys()) this.messages.set(id, []);
+    this.messageIndex.clear();
   }
 
   // ---- workspaces -------------------------------------------------------------------------------
@@ -353,8 +362,13 @@ export class Store {
     return list;
   }
 
+  addMessage(m: Message): void {
+    this.channelMessages(m.channel).push(m);
+    this.messageIndex.set(`${m.channel}|${m.ts}`, m);
+  }
+
   findMessage(channelId: string, ts: string): Message | undefined {
-    return this.messages.get(channelId)?.find((m) => m.ts === ts);
+    return this.messageIndex.get(`${channelId}|${ts}`);
   }
 
   findEphemeral(ts: string): Ephemeral | undefined {

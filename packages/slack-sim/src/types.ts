@@ -120,7 +120,20 @@ export interface RefreshToken {
 }
 
 export type MessageSource =
-  'chat.postMessage' | 'chat.update' | 'response_url' | 'command_ack' | 'chat.postEphemeral';
+  | 'chat.postMessage'
+  | 'chat.update'
+  | 'response_url'
+  | 'command_ack'
+  | 'chat.postEphemeral'
+  | 'files.completeUploadExternal'
+  /** A person typed it (driver.postMessage). */
+  | 'user';
+
+/** Slack's message metadata: how apps leave structured data on the messages they post. */
+export interface MessageMetadata {
+  event_type: string;
+  event_payload: Record<string, unknown>;
+}
 
 export interface MessageContent {
   text: string;
@@ -142,8 +155,13 @@ export interface Message extends MessageContent {
   user: string;
   botId: string | null;
   appId: string | null;
+  /** For a reply: the ts of its thread's parent. Null for top-level messages. */
   threadTs: string | null;
-  metadata: unknown;
+  /** A reply also shown in the channel (`reply_broadcast`). */
+  replyBroadcast: boolean;
+  /** For a parent: the ts of its replies, oldest first. */
+  replies: string[];
+  metadata: MessageMetadata | null;
   deleted: boolean;
   edited: { user: string; ts: string } | null;
   source: MessageSource;

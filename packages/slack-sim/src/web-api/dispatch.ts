@@ -4,6 +4,7 @@ import { chatMethods } from './chat.js';
 import { authenticate } from './context.js';
 import { conversationMethods } from './conversations.js';
 import { SlackApiError } from './errors.js';
+import { historyMethods } from './history.js';
 import { decodeRequest } from './params.js';
 import { teamMethods } from './team.js';
 import { userMethods } from './users.js';
@@ -20,6 +21,7 @@ const METHODS: Record<string, MethodSpec> = {
   ...teamMethods,
   ...userMethods,
   ...conversationMethods,
+  ...historyMethods,
   ...chatMethods,
 };
 

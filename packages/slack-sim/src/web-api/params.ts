@@ -1,6 +1,6 @@
 import { SlackApiError } from './errors.js';
 import { attachmentBlockErrors, blockErrors } from '../block-kit-limits.js';
-import type { Attachment, Block } from '../types.js';
+import type { Attachment, Block, MessageMetadata } from '../types.js';
 
 // Decoding of Web API arguments. Slack accepts the same arguments as query string, urlencoded form
 // (where structured values like `blocks` arrive as JSON-encoded strings) or a JSON body.
@@ -112,4 +112,50 @@ export function attachmentsParam(params: Record<string, unknown>): Attachment[] 
   const errors = attachmentBlockErrors(attachments);
   if (errors.length > 0) throw invalidBlocks(errors);
   return attachments as Attachment[];
+}
+
+/**
+ * `thread_ts`: a message timestamp ("1700000000.000100"). Anything else is `invalid_thread_ts`;
+ * a well-formed ts is accepted even when it names no message, as Slack does.
+ */
+export function threadTsParam(params: Record<string, unknown>): string | undefined {
+  const v = optionalString(params, 'thread_ts');
+  if (v === undefined) return undefined;
+  if (!/^\d{1,12}\.\d{1,6}$/.test(v) || /^0+\.0+$/.test(v)) {
+    throw new SlackApiError('invalid_thread_ts', {
+      response_metadata: { messages: [`[ERROR] ${v} is not a valid thread_ts`] },
+    });
+  }
+  return v;
+}
+
+/**
+ * `metadata` ({event_type, event_payload}, JSON-encoded in forms). Undefined when absent; null for
+ * an empty object, which chat.update takes as "remove the metadata".
+ */
+export function metadataParam(params: Record<string, unknown>): MessageMetadata | null | undefined {
+  let v = params.metadata;
+  if (v === undefined || v === null || v === '') return undefined;
+  if (typeof v === 'string') {
+    try {
+      v = JSON.parse(v);
+    } catch {
+      throw new SlackApiError('invalid_metadata_format');
+    }
+  }
+  if (v === null || typeof v !== 'object' || Array.isArray(v))
+    throw new SlackApiError('invalid_metadata_format');
+  const m = v as Record<string, unknown>;
+  if (Object.keys(m).length === 0) return null;
+  const payload = m.event_payload;
+  if (
+    typeof m.event_type !== 'string' ||
+    m.event_type === '' ||
+    payload === null ||
+    typeof payload !== 'object' ||
+    Array.isArray(payload)
+  ) {
+    throw new SlackApiError('invalid_metadata_schema');
+  }
+  return { event_type: m.event_type, event_payload: payload as Record<string, unknown> };
 }

@@ -1,3 +1,4 @@
+import { threadParent, threadSummary } from '../threads.js';
 import type { Store } from '../store.js';
 import type { Channel, Ephemeral, Message, Team, User } from '../types.js';
 
@@ -159,11 +160,25 @@ export function renderChannel(c: Channel, viewerUserId: string | null): Record<s
   };
 }
 
-/** A message as chat.* methods return it and as `block_actions` payloads carry it. */
-export function renderMessage(store: Store, m: Message | Ephemeral): Record<string, unknown> {
+export interface MessageRenderOptions {
+  /**
+   * How much of the metadata to show: `all` (what the poster gets back, and history with
+   * include_all_metadata) or `event_type` (history and replies without it).
+   */
+  metadata?: 'all' | 'event_type';
+}
+
+/** A message as chat.* methods return it, as history lists it and as `block_actions` payloads carry it. */
+export function renderMessage(
+  store: Store,
+  m: Message | Ephemeral,
+  options: MessageRenderOptions = {},
+): Record<string, unknown> {
   const out: Record<string, unknown> = { type: 'message', text: m.text };
+  const broadcast = 'replyBroadcast' in m && m.replyBroadcast;
+  if (broadcast) out.subtype = 'thread_broadcast';
   if (m.botId) {
-    out.subtype = 'bot_message';
+    if (!broadcast) out.subtype = 'bot_message';
     out.bot_id = m.botId;
     if (m.appId) out.app_id = m.appId;
     const app = m.appId ? store.apps.get(m.appId) : undefined;
@@ -183,8 +198,24 @@ export function renderMessage(store: Store, m: Message | Ephemeral): Record<stri
   out.team = m.teamId;
   if (m.blocks) out.blocks = m.blocks;
   if (m.attachments) out.attachments = m.attachments;
-  if ('threadTs' in m && m.threadTs) out.thread_ts = m.threadTs;
+  if ('threadTs' in m) Object.assign(out, threadFields(store, m, broadcast));
   if ('edited' in m && m.edited) out.edited = m.edited;
-  if ('metadata' in m && m.metadata) out.metadata = m.metadata;
+  if ('metadata' in m && m.metadata) {
+    out.metadata = options.metadata === 'event_type' ? { event_type: m.metadata.event_type } : m.metadata;
+  }
   return out;
+}
+
+/** A reply names its thread and parent's author; a parent with replies summarizes its thread. */
+function threadFields(store: Store, m: Message, broadcast: boolean): Record<string, unknown> {
+  if (m.threadTs) {
+    const parent = threadParent(store, m);
+    const out: Record<string, unknown> = { thread_ts: m.threadTs };
+    if (parent) out.parent_user_id = parent.user;
+    if (broadcast && parent) out.root = renderMessage(store, parent);
+    return out;
+  }
+  const summary = threadSummary(store, m);
+  if (!summary) return {};
+  return { thread_ts: m.ts, ...summary, is_locked: false, subscribed: false };
 }
