@@ -4,8 +4,23 @@ import type { InstallInput } from './installations.js';
 import type { FaultSpec } from './faults.js';
 import type { RateLimitConfig } from './rate-limits.js';
 import type { SimServices } from './services.js';
-import type { CreateAppInput, CreateChannelInput, CreateTeamInput, CreateUserInput } from './store.js';
-import type { App, Channel, Enterprise, Installation, OAuthApproval, Team, User } from './types.js';
+import type {
+  CreateAppInput,
+  CreateChannelInput,
+  CreateTeamInput,
+  CreateUserGroupInput,
+  CreateUserInput,
+} from './store.js';
+import type {
+  App,
+  Channel,
+  Enterprise,
+  Installation,
+  OAuthApproval,
+  Team,
+  User,
+  UserGroup,
+} from './types.js';
 
 /** What a direct install hands back: the same things an app learns from oauth.v2.access. */
 export interface InstallSummary {
@@ -106,6 +121,32 @@ export class Control {
     return Object.assign(this.sim.store.channel(channelId), { isArchived: false });
   }
 
+  /** A user group (`@handle`, id S…) with members, as usergroups.list will show it. */
+  createUserGroup(input: CreateUserGroupInput): UserGroup {
+    return this.sim.store.createUserGroup(input);
+  }
+  /** Change a group: members (replaced), name, description, or `disabled`. */
+  updateUserGroup(
+    id: string,
+    patch: Partial<Pick<UserGroup, 'name' | 'description' | 'members' | 'disabled'>>,
+  ): UserGroup {
+    const { store, clock } = this.sim;
+    const g = store.userGroup(id);
+    const now = clock.nowSeconds();
+    if (patch.members) g.members = store.teamMembers(g.teamId, patch.members);
+    if (patch.name !== undefined) g.name = patch.name;
+    if (patch.description !== undefined) g.description = patch.description;
+    if (patch.disabled !== undefined && patch.disabled !== g.disabled) {
+      g.disabled = patch.disabled;
+      g.disabledAt = patch.disabled ? now : 0;
+    }
+    g.updatedAt = now;
+    return g;
+  }
+  userGroups(teamId?: string): UserGroup[] {
+    return [...this.sim.store.userGroups.values()].filter((g) => !teamId || g.teamId === teamId);
+  }
+
   // ---- apps and installs ------------------------------------------------------------------------
 
   createApp(input: CreateAppInput = {}): App {
@@ -195,6 +236,7 @@ export class Control {
       teams: [...s.teams.values()],
       users: [...s.users.values()],
       channels: [...s.channels.values()],
+      userGroups: [...s.userGroups.values()],
       apps: [...s.apps.values()],
       installations: [...s.installations.values()],
       tokens: [...s.tokens.values()],

@@ -17,6 +17,8 @@ export const METHOD_TIERS: Record<string, Tier> = {
   'auth.revoke': 3,
   'team.info': 3,
   'users.info': 4,
+  'usergroups.list': 2,
+  'usergroups.users.list': 2,
   'conversations.info': 3,
   'conversations.history': 3,
   'conversations.replies': 3,

@@ -16,6 +16,7 @@ import type {
   Team,
   Token,
   User,
+  UserGroup,
 } from './types.js';
 
 export interface CreateTeamInput {
@@ -54,6 +55,18 @@ export interface CreateChannelInput {
   creator?: string;
   topic?: string;
   purpose?: string;
+  id?: string;
+}
+
+export interface CreateUserGroupInput {
+  teamId: string;
+  /** What people type after @, unique in the workspace (e.g. `security`). */
+  handle: string;
+  name?: string;
+  description?: string;
+  members?: string[];
+  createdBy?: string;
+  disabled?: boolean;
   id?: string;
 }
 
@@ -99,6 +112,7 @@ export class Store {
   teams = new Map<string, Team>();
   users = new Map<string, User>();
   channels = new Map<string, Channel>();
+  userGroups = new Map<string, UserGroup>();
   apps = new Map<string, App>();
   installations = new Map<string, Installation>();
   tokens = new Map<string, Token>();
@@ -129,6 +143,7 @@ export class Store {
       this.teams,
       this.users,
       this.channels,
+      this.userGroups,
       this.apps,
       this.installations,
       this.tokens,
@@ -262,6 +277,49 @@ export class Store {
     this.channels.set(c.id, c);
     this.messages.set(c.id, []);
     return c;
+  }
+
+  createUserGroup(input: CreateUserGroupInput): UserGroup {
+    const team = this.team(input.teamId);
+    const handle = input.handle.replace(/^@/, '');
+    if (!/^[a-z0-9][a-z0-9._-]{0,79}$/.test(handle))
+      throw new Error(`bad handle "${input.handle}": lower-case letters, digits, . _ - (Slack's rule)`);
+    for (const g of this.userGroups.values()) {
+      if (g.teamId === team.id && g.handle === handle)
+        throw new Error(`name_already_exists: @${handle} exists in ${team.id}`);
+    }
+    const members = this.teamMembers(team.id, input.members ?? []);
+    const now = this.clock.nowSeconds();
+    const g: UserGroup = {
+      id: input.id ?? this.ids.next('S'),
+      teamId: team.id,
+      handle,
+      name: input.name ?? handle,
+      description: input.description ?? '',
+      members,
+      createdBy: input.createdBy ?? members[0] ?? 'USLACKBOT',
+      createdAt: now,
+      updatedAt: now,
+      disabled: input.disabled ?? false,
+      disabledAt: input.disabled ? now : 0,
+    };
+    this.userGroups.set(g.id, g);
+    return g;
+  }
+
+  /** Distinct user ids, each a user of the workspace. */
+  teamMembers(teamId: string, ids: string[]): string[] {
+    const members = [...new Set(ids)];
+    for (const id of members) {
+      if (this.user(id).teamId !== teamId) throw new Error(`${id} is not a user of ${teamId}`);
+    }
+    return members;
+  }
+
+  userGroup(id: string): UserGroup {
+    const g = this.userGroups.get(id);
+    if (!g) throw new NotFoundError('user group', id);
+    return g;
   }
 
   createApp(input: CreateAppInput = {}): App {

@@ -63,6 +63,23 @@ export interface Channel {
   purpose: string;
 }
 
+/** A user group (Slack calls them subteams, ids S…): a handle people mention, and its members. */
+export interface UserGroup {
+  id: string;
+  teamId: string;
+  handle: string;
+  name: string;
+  description: string;
+  members: string[];
+  createdBy: string;
+  /** Seconds, as Slack reports date_create/date_update/date_delete. */
+  createdAt: number;
+  updatedAt: number;
+  /** Disabled groups keep their members but are left out of lists unless asked for. */
+  disabled: boolean;
+  disabledAt: number;
+}
+
 export interface App {
   id: string;
   name: string;

@@ -1,5 +1,7 @@
+import { esc, mrkdwn, renderBlocks, textOf } from './ui-markup.js';
 import type { Control } from './control.js';
 import type { Driver } from './driver.js';
+import type { Names } from './ui-markup.js';
 import type { Block, Channel, Ephemeral, Message, User } from './types.js';
 
 // A small read-and-click view of the simulated workspace for people running the demo: pick who you
@@ -15,58 +17,6 @@ export interface UiAnswer {
   body: string;
 }
 
-function esc(s: unknown): string {
-  return String(s ?? '').replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
-}
-
-/** Slack's mrkdwn, just enough to read: links, bold, code, mentions, dates. */
-function mrkdwn(text: string, users: Map<string, User>): string {
-  return esc(text)
-    .replace(/&#60;!date\^\d+\^[^|]*\|([^&]*)&#62;/g, '$1')
-    .replace(/&#60;@(U[A-Z0-9]+)&#62;/g, (_m, id: string) => `<b>@${esc(users.get(id)?.name ?? id)}</b>`)
-    .replace(/&#60;(https?:[^|&]*)\|([^&]*)&#62;/g, '<a href="$1">$2</a>')
-    .replace(/\*([^*\n]+)\*/g, '<b>$1</b>')
-    .replace(/`([^`\n]+)`/g, '<code>$1</code>')
-    .replace(/\n/g, '<br>');
-}
-
-function textOf(t: unknown, users: Map<string, User>): string {
-  if (!t || typeof t !== 'object') return '';
-  const o = t as { type?: string; text?: string };
-  return o.type === 'mrkdwn' ? mrkdwn(o.text ?? '', users) : esc(o.text);
-}
-
-function renderBlocks(
-  blocks: Block[] | null,
-  click: (block: Block, el: Record<string, unknown>) => string,
-  users: Map<string, User>,
-): string {
-  return (blocks ?? [])
-    .map((b) => {
-      const parts: string[] = [];
-      if (b.type === 'header') parts.push(`<h3>${textOf(b.text, users)}</h3>`);
-      if (b.text && b.type === 'section') parts.push(`<div>${textOf(b.text, users)}</div>`);
-      if (Array.isArray(b.fields))
-        parts.push(
-          `<div class="fields">${b.fields.map((f) => `<div>${textOf(f, users)}</div>`).join('')}</div>`,
-        );
-      if (b.type === 'context' && Array.isArray(b.elements))
-        parts.push(`<div class="ctx">${b.elements.map((e) => textOf(e, users)).join(' · ')}</div>`);
-      if (b.type === 'divider') parts.push('<hr>');
-      const buttons = [
-        ...(b.type === 'actions' && Array.isArray(b.elements) ? b.elements : []),
-        ...(b.accessory ? [b.accessory] : []),
-      ].filter(
-        (e): e is Record<string, unknown> =>
-          !!e && typeof e === 'object' && (e as { type?: string }).type === 'button',
-      );
-      if (buttons.length)
-        parts.push(`<div class="buttons">${buttons.map((el) => click(b, el)).join(' ')}</div>`);
-      return parts.join('');
-    })
-    .join('');
-}
-
 function clock(ts: string): string {
   return new Date(Number(ts) * 1000).toISOString().slice(11, 19);
 }
@@ -74,10 +24,11 @@ function clock(ts: string): string {
 function renderMessage(
   m: Message | Ephemeral,
   me: User,
-  users: Map<string, User>,
+  names: Names,
   apps: Map<string, string>,
   ephemeral: boolean,
 ): string {
+  const users = names.users;
   // An ephemeral's `user` is its recipient; the author is the app.
   const author =
     m.appId && apps.has(m.appId) ? `${apps.get(m.appId)} APP` : (users.get(m.user)?.realName ?? m.user);
@@ -86,20 +37,51 @@ function renderMessage(
     `<input type="hidden" name="user" value="${esc(me.id)}"><input type="hidden" name="channel" value="${esc(m.channel)}">` +
     `<input type="hidden" name="ts" value="${esc(m.ts)}"><input type="hidden" name="action_id" value="${esc(el.action_id)}">` +
     `<input type="hidden" name="block_id" value="${esc(block.block_id)}">` +
-    `<button class="${esc(el.style)}">${textOf(el.text, users)}</button></form>`;
+    `<button class="${esc(el.style)}">${textOf(el.text, names)}</button></form>`;
   const attachments = (m.attachments ?? [])
     .map(
       (a) =>
-        `<div class="att" style="border-color:${esc(a.color ?? '#ddd')}">${a.text ? mrkdwn(String(a.text), users) : ''}${renderBlocks((a.blocks as Block[]) ?? null, click, users)}</div>`,
+        `<div class="att" style="border-color:${esc(a.color ?? '#ddd')}">${a.text ? mrkdwn(String(a.text), names) : ''}${renderBlocks((a.blocks as Block[]) ?? null, click, names)}</div>`,
     )
     .join('');
-  const body = m.blocks ? renderBlocks(m.blocks, click, users) : mrkdwn(m.text, users);
-  const thread = 'threadTs' in m && m.threadTs ? ` · reply in thread ${clock(m.threadTs)}` : '';
+  const body = m.blocks ? renderBlocks(m.blocks, click, names) : mrkdwn(m.text, names);
+  const broadcast = 'replyBroadcast' in m && m.replyBroadcast ? ' · also sent to the channel' : '';
   const edited = m.history.length > 1 ? ` <span class="meta">(edited ${m.history.length - 1}×)</span>` : '';
   return (
-    `<div class="msg${ephemeral ? ' eph' : ''}"><div class="meta"><b>${esc(author)}</b> ${clock(m.ts)} UTC${thread}${edited}` +
+    `<div class="msg${ephemeral ? ' eph' : ''}"><div class="meta"><b>${esc(author)}</b> ${clock(m.ts)} UTC${broadcast}${edited}` +
     `${ephemeral ? ' · only visible to you' : ''}</div>${body}${attachments}</div>`
   );
+}
+
+/** A channel as a person sees it: the timeline, each parent followed by its thread, and their ephemerals. */
+function renderFeed(
+  control: Control,
+  channel: Channel,
+  me: User,
+  names: Names,
+  apps: Map<string, string>,
+): string {
+  const messages = control.messages(channel.id);
+  const byTs = new Map(messages.map((m) => [m.ts, m]));
+  const timeline = messages.filter((m) => m.threadTs === null || m.replyBroadcast);
+  const entries = [
+    ...timeline.map((m) => {
+      const replies = m.replies
+        .map((ts) => byTs.get(ts))
+        .filter((r): r is Message => r !== undefined)
+        .map((r) => renderMessage(r, me, names, apps, false))
+        .join('');
+      const thread = replies ? `<div class="thread">${replies}</div>` : '';
+      return { ts: m.ts, html: renderMessage(m, me, names, apps, false) + thread };
+    }),
+    ...control
+      .ephemerals({ channel: channel.id, user: me.id })
+      .map((e) => ({ ts: e.ts, html: renderMessage(e, me, names, apps, true) })),
+  ];
+  return entries
+    .sort((a, b) => Number(a.ts) - Number(b.ts))
+    .map((x) => x.html)
+    .join('');
 }
 
 function renderPage(control: Control, query: URLSearchParams, notice: string | null): string {
@@ -115,25 +97,18 @@ function renderPage(control: Control, query: URLSearchParams, notice: string | n
   const channel: Channel | undefined = visible.find((c) => c.id === query.get('channel')) ?? visible[0];
   const link = (u: string, c: string | undefined) =>
     `/_sim/ui?user=${encodeURIComponent(u)}${c ? `&channel=${encodeURIComponent(c)}` : ''}`;
-  const feed = channel
-    ? [
-        ...control
-          .messages(channel.id)
-          .map((m) => ({ ts: m.ts, html: renderMessage(m, me, users, apps, false) })),
-        ...control
-          .ephemerals({ channel: channel.id, user: me.id })
-          .map((e) => ({ ts: e.ts, html: renderMessage(e, me, users, apps, true) })),
-      ]
-        .sort((a, b) => Number(a.ts) - Number(b.ts))
-        .map((x) => x.html)
-        .join('')
-    : '';
+  const names: Names = {
+    users,
+    groups: new Map(state.userGroups.map((g) => [g.id, g])),
+    channels: new Map(state.channels.map((c) => [c.id, c])),
+  };
+  const feed = channel ? renderFeed(control, channel, me, names, apps) : '';
   return `<!doctype html><html><head><meta charset="utf-8"><title>slack-sim</title><style>
 body{font:14px system-ui,sans-serif;margin:0;display:flex;height:100vh}nav{width:15rem;background:#3f0e40;color:#fff;padding:1rem;overflow:auto}
 nav a{color:#ddd;display:block;padding:.2rem 0;text-decoration:none}nav a.on{color:#fff;font-weight:bold}main{flex:1;display:flex;flex-direction:column}
 #feed{flex:1;overflow:auto;padding:1rem}.msg{padding:.5rem 0;border-bottom:1px solid #eee}.eph{background:#f6f6ff}.meta{color:#888;font-size:12px}
 .att{border-left:4px solid;padding-left:.6rem;margin:.3rem 0}.fields{display:grid;grid-template-columns:1fr 1fr;gap:.3rem;margin:.3rem 0}
-.ctx{color:#666;font-size:12px}button{margin:.2rem .2rem 0 0;padding:.3rem .8rem;border:1px solid #bbb;border-radius:4px;background:#fff;cursor:pointer}
+.ctx{color:#666;font-size:12px}.thread{margin-left:2rem;border-left:2px solid #eee;padding-left:.6rem}.mention{color:#1264a3;background:#e8f5fa}button{margin:.2rem .2rem 0 0;padding:.3rem .8rem;border:1px solid #bbb;border-radius:4px;background:#fff;cursor:pointer}
 button.primary{background:#007a5a;color:#fff;border-color:#007a5a}button.danger{background:#e01e5a;color:#fff;border-color:#e01e5a}
 form.cmd{display:flex;padding:1rem;border-top:1px solid #ddd}form.cmd input[name=command]{flex:1;padding:.5rem}.notice{padding:.5rem 1rem;background:#fff4d6}
 </style></head><body><nav><b>${esc(state.teams.find((t) => t.id === me.teamId)?.name)}</b><p>You are:</p>

@@ -7,6 +7,7 @@ import { SlackApiError } from './errors.js';
 import { historyMethods } from './history.js';
 import { decodeRequest } from './params.js';
 import { teamMethods } from './team.js';
+import { userGroupMethods } from './usergroups.js';
 import { userMethods } from './users.js';
 import { oauthMethods } from '../oauth.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -20,6 +21,7 @@ const METHODS: Record<string, MethodSpec> = {
   ...authMethods,
   ...teamMethods,
   ...userMethods,
+  ...userGroupMethods,
   ...conversationMethods,
   ...historyMethods,
   ...chatMethods,
