@@ -17,6 +17,7 @@ import type {
   Enterprise,
   Installation,
   OAuthApproval,
+  SimFile,
   Team,
   User,
   UserGroup,
@@ -287,11 +288,40 @@ export class Control {
   deliveries() {
     return this.sim.store.deliveries;
   }
+  /** Uploaded files (reserved, uploaded, completed), optionally only those shared in a channel. */
+  files(filter: { channel?: string } = {}): SimFile[] {
+    return [...this.sim.store.files.values()].filter(
+      (f) => !filter.channel || f.shares.some((s) => s.channel === filter.channel),
+    );
+  }
+  /** What was uploaded for a file: as text (UTF-8) and base64, for binary files. */
+  fileContent(id: string): {
+    id: string;
+    name: string;
+    title: string;
+    size: number;
+    text: string;
+    base64: string;
+  } {
+    const f = this.sim.store.files.get(id);
+    if (!f) throw new NotFoundError('file', id);
+    const bytes = this.sim.store.fileContents.get(id) ?? Buffer.alloc(0);
+    return {
+      id,
+      name: f.filename,
+      title: f.title,
+      size: bytes.length,
+      text: bytes.toString('utf8'),
+      base64: bytes.toString('base64'),
+    };
+  }
 
   /** Forget what happened (messages, calls, response_urls, deliveries), keep the workspaces. */
   clearHistory(): void {
     const s = this.sim.store;
     s.clearMessages();
+    s.files.clear();
+    s.fileContents.clear();
     s.ephemerals = [];
     s.responseUrls.clear();
     s.apiCalls = [];

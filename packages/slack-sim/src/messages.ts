@@ -26,6 +26,8 @@ export interface PostOptions {
   /** A reply that is also shown in the channel. */
   replyBroadcast?: boolean;
   metadata?: MessageMetadata | null;
+  /** Ids of files shared with the message. */
+  files?: string[];
 }
 
 export function postMessage(
@@ -53,6 +55,7 @@ export function postMessage(
     replyBroadcast: threadTs !== null && extra.replyBroadcast === true,
     replies: [],
     metadata: extra.metadata ?? null,
+    files: extra.files ?? [],
     deleted: false,
     edited: null,
     source,

@@ -13,6 +13,7 @@ import type {
   OAuthCode,
   RefreshToken,
   ResponseUrl,
+  SimFile,
   Team,
   Token,
   User,
@@ -125,6 +126,9 @@ export class Store {
   apiCalls: ApiCall[] = [];
   deliveries: Delivery[] = [];
   oauthCodes = new Map<string, OAuthCode>();
+  files = new Map<string, SimFile>();
+  /** File contents, apart from the JSON-able records. */
+  fileContents = new Map<string, Buffer>();
   oauthApproval: OAuthApproval = { decision: 'approve' };
   private seq = 0;
 
@@ -151,6 +155,8 @@ export class Store {
       this.messages,
       this.responseUrls,
       this.oauthCodes,
+      this.files,
+      this.fileContents,
     ]) {
       m.clear();
     }

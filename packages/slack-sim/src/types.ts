@@ -80,6 +80,35 @@ export interface UserGroup {
   disabledAt: number;
 }
 
+/**
+ * A file uploaded through Slack's external upload: reserved by files.getUploadURLExternal, its bytes
+ * POSTed to the upload URL, then completed (and shared) by files.completeUploadExternal.
+ */
+export interface SimFile {
+  id: string;
+  teamId: string;
+  appId: string | null;
+  /** The uploader: the bot user for bot tokens. */
+  userId: string;
+  filename: string;
+  title: string;
+  /** The `length` the app announced; `size` is what it actually sent. */
+  declaredLength: number;
+  size: number;
+  snippetType: string | null;
+  altText: string | null;
+  /** The secret part of the upload URL. */
+  uploadTicket: string;
+  /** Where the file's bytes are served (`url_private`), with a token of its workspace. */
+  urlPrivate: string;
+  /** Seconds, as Slack's `created`. */
+  created: number;
+  uploaded: boolean;
+  completed: boolean;
+  /** Where it was shared: one message per conversation. */
+  shares: { channel: string; ts: string }[];
+}
+
 export interface App {
   id: string;
   name: string;
@@ -179,6 +208,8 @@ export interface Message extends MessageContent {
   /** For a parent: the ts of its replies, oldest first. */
   replies: string[];
   metadata: MessageMetadata | null;
+  /** Ids of the files shared with this message (files.completeUploadExternal). */
+  files: string[];
   deleted: boolean;
   edited: { user: string; ts: string } | null;
   source: MessageSource;

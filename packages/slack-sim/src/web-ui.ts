@@ -2,7 +2,7 @@ import { esc, mrkdwn, renderBlocks, textOf } from './ui-markup.js';
 import type { Control } from './control.js';
 import type { Driver } from './driver.js';
 import type { Names } from './ui-markup.js';
-import type { Block, Channel, Ephemeral, Message, User } from './types.js';
+import type { Block, Channel, Ephemeral, Message, SimFile, User } from './types.js';
 
 // A small read-and-click view of the simulated workspace for people running the demo: pick who you
 // are and a channel, see the messages the app posted (with their buttons) and your ephemeral
@@ -21,13 +21,27 @@ function clock(ts: string): string {
   return new Date(Number(ts) * 1000).toISOString().slice(11, 19);
 }
 
-function renderMessage(
-  m: Message | Ephemeral,
-  me: User,
-  names: Names,
-  apps: Map<string, string>,
-  ephemeral: boolean,
-): string {
+/** What rendering needs besides the message: who is looking, and names of everything it refers to. */
+interface Viewer {
+  me: User;
+  names: Names;
+  apps: Map<string, string>;
+  files: Map<string, SimFile>;
+}
+
+function renderFiles(ids: string[], files: Map<string, SimFile>): string {
+  return ids
+    .map((id) => files.get(id))
+    .filter((f): f is SimFile => f !== undefined)
+    .map(
+      (f) =>
+        `<div class="file">📎 <a href="/_sim/files/${esc(f.id)}/content">${esc(f.title)}</a> <span class="meta">${esc(f.filename)}, ${f.size} bytes</span></div>`,
+    )
+    .join('');
+}
+
+function renderMessage(m: Message | Ephemeral, viewer: Viewer, ephemeral: boolean): string {
+  const { me, names, apps } = viewer;
   const users = names.users;
   // An ephemeral's `user` is its recipient; the author is the app.
   const author =
@@ -44,7 +58,9 @@ function renderMessage(
         `<div class="att" style="border-color:${esc(a.color ?? '#ddd')}">${a.text ? mrkdwn(String(a.text), names) : ''}${renderBlocks((a.blocks as Block[]) ?? null, click, names)}</div>`,
     )
     .join('');
-  const body = m.blocks ? renderBlocks(m.blocks, click, names) : mrkdwn(m.text, names);
+  const body =
+    (m.blocks ? renderBlocks(m.blocks, click, names) : mrkdwn(m.text, names)) +
+    ('files' in m ? renderFiles(m.files, viewer.files) : '');
   const broadcast = 'replyBroadcast' in m && m.replyBroadcast ? ' · also sent to the channel' : '';
   const edited = m.history.length > 1 ? ` <span class="meta">(edited ${m.history.length - 1}×)</span>` : '';
   return (
@@ -54,13 +70,7 @@ function renderMessage(
 }
 
 /** A channel as a person sees it: the timeline, each parent followed by its thread, and their ephemerals. */
-function renderFeed(
-  control: Control,
-  channel: Channel,
-  me: User,
-  names: Names,
-  apps: Map<string, string>,
-): string {
+function renderFeed(control: Control, channel: Channel, viewer: Viewer): string {
   const messages = control.messages(channel.id);
   const byTs = new Map(messages.map((m) => [m.ts, m]));
   const timeline = messages.filter((m) => m.threadTs === null || m.replyBroadcast);
@@ -69,14 +79,14 @@ function renderFeed(
       const replies = m.replies
         .map((ts) => byTs.get(ts))
         .filter((r): r is Message => r !== undefined)
-        .map((r) => renderMessage(r, me, names, apps, false))
+        .map((r) => renderMessage(r, viewer, false))
         .join('');
       const thread = replies ? `<div class="thread">${replies}</div>` : '';
-      return { ts: m.ts, html: renderMessage(m, me, names, apps, false) + thread };
+      return { ts: m.ts, html: renderMessage(m, viewer, false) + thread };
     }),
     ...control
-      .ephemerals({ channel: channel.id, user: me.id })
-      .map((e) => ({ ts: e.ts, html: renderMessage(e, me, names, apps, true) })),
+      .ephemerals({ channel: channel.id, user: viewer.me.id })
+      .map((e) => ({ ts: e.ts, html: renderMessage(e, viewer, true) })),
   ];
   return entries
     .sort((a, b) => Number(a.ts) - Number(b.ts))
@@ -102,13 +112,14 @@ function renderPage(control: Control, query: URLSearchParams, notice: string | n
     groups: new Map(state.userGroups.map((g) => [g.id, g])),
     channels: new Map(state.channels.map((c) => [c.id, c])),
   };
-  const feed = channel ? renderFeed(control, channel, me, names, apps) : '';
+  const viewer: Viewer = { me, names, apps, files: new Map(control.files().map((f) => [f.id, f])) };
+  const feed = channel ? renderFeed(control, channel, viewer) : '';
   return `<!doctype html><html><head><meta charset="utf-8"><title>slack-sim</title><style>
 body{font:14px system-ui,sans-serif;margin:0;display:flex;height:100vh}nav{width:15rem;background:#3f0e40;color:#fff;padding:1rem;overflow:auto}
 nav a{color:#ddd;display:block;padding:.2rem 0;text-decoration:none}nav a.on{color:#fff;font-weight:bold}main{flex:1;display:flex;flex-direction:column}
 #feed{flex:1;overflow:auto;padding:1rem}.msg{padding:.5rem 0;border-bottom:1px solid #eee}.eph{background:#f6f6ff}.meta{color:#888;font-size:12px}
 .att{border-left:4px solid;padding-left:.6rem;margin:.3rem 0}.fields{display:grid;grid-template-columns:1fr 1fr;gap:.3rem;margin:.3rem 0}
-.ctx{color:#666;font-size:12px}.thread{margin-left:2rem;border-left:2px solid #eee;padding-left:.6rem}.mention{color:#1264a3;background:#e8f5fa}button{margin:.2rem .2rem 0 0;padding:.3rem .8rem;border:1px solid #bbb;border-radius:4px;background:#fff;cursor:pointer}
+.ctx{color:#666;font-size:12px}.file{margin:.3rem 0}.thread{margin-left:2rem;border-left:2px solid #eee;padding-left:.6rem}.mention{color:#1264a3;background:#e8f5fa}button{margin:.2rem .2rem 0 0;padding:.3rem .8rem;border:1px solid #bbb;border-radius:4px;background:#fff;cursor:pointer}
 button.primary{background:#007a5a;color:#fff;border-color:#007a5a}button.danger{background:#e01e5a;color:#fff;border-color:#e01e5a}
 form.cmd{display:flex;padding:1rem;border-top:1px solid #ddd}form.cmd input[name=command]{flex:1;padding:.5rem}.notice{padding:.5rem 1rem;background:#fff4d6}
 </style></head><body><nav><b>${esc(state.teams.find((t) => t.id === me.teamId)?.name)}</b><p>You are:</p>

@@ -4,6 +4,7 @@ import { chatMethods } from './chat.js';
 import { authenticate } from './context.js';
 import { conversationMethods } from './conversations.js';
 import { SlackApiError } from './errors.js';
+import { fileMethods } from './files.js';
 import { historyMethods } from './history.js';
 import { decodeRequest } from './params.js';
 import { teamMethods } from './team.js';
@@ -25,6 +26,7 @@ const METHODS: Record<string, MethodSpec> = {
   ...conversationMethods,
   ...historyMethods,
   ...chatMethods,
+  ...fileMethods,
 };
 
 interface Answer {
@@ -61,7 +63,7 @@ export async function handleWebApi(
   method: string,
   req: IncomingMessage,
   res: ServerResponse,
-  rawBody: string,
+  rawBody: Buffer,
   query: URLSearchParams,
 ): Promise<void> {
   const call: ApiCall = {
@@ -123,7 +125,7 @@ async function run(
   sim: SimServices,
   method: string,
   req: IncomingMessage,
-  rawBody: string,
+  rawBody: Buffer,
   query: URLSearchParams,
   decoded: ReturnType<typeof decodeRequest> | null,
   call: ApiCall,

@@ -1,9 +1,10 @@
-import { SlackApiError } from './errors.js';
+import { SlackApiError, invalidArguments } from './errors.js';
 import { attachmentBlockErrors, blockErrors } from '../block-kit-limits.js';
+import { multipartBoundary, parseMultipart } from '../multipart.js';
 import type { Attachment, Block, MessageMetadata } from '../types.js';
 
-// Decoding of Web API arguments. Slack accepts the same arguments as query string, urlencoded form
-// (where structured values like `blocks` arrive as JSON-encoded strings) or a JSON body.
+// Decoding of Web API arguments. Slack accepts the same arguments as query string, urlencoded or
+// multipart form (where structured values like `blocks` arrive as JSON-encoded strings) or a JSON body.
 
 export interface DecodedRequest {
   params: Record<string, unknown>;
@@ -15,14 +16,25 @@ export interface DecodedRequest {
 
 export function decodeRequest(
   contentType: string | undefined,
-  rawBody: string,
+  body: Buffer,
   query: URLSearchParams,
   authorization: string | undefined,
 ): DecodedRequest {
   const params: Record<string, unknown> = Object.fromEntries(query);
   const type = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+  const boundary = multipartBoundary(contentType);
+  const rawBody = boundary ? '' : body.toString('utf8');
   let bodyToken: string | null = null;
-  if (type === 'application/json' && rawBody.trim() !== '') {
+  if (boundary) {
+    let parts;
+    try {
+      parts = parseMultipart(body, boundary);
+    } catch {
+      throw new SlackApiError('invalid_form_data');
+    }
+    for (const p of parts) params[p.name] = p.data.toString('utf8');
+    if (typeof params.token === 'string') bodyToken = params.token;
+  } else if (type === 'application/json' && rawBody.trim() !== '') {
     let parsed: unknown;
     try {
       parsed = JSON.parse(rawBody);
@@ -63,9 +75,7 @@ export function optionalString(params: Record<string, unknown>, name: string): s
   if (v === undefined || v === null || v === '') return undefined;
   if (typeof v === 'string') return v;
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
-  throw new SlackApiError('invalid_arguments', {
-    response_metadata: { messages: [`[ERROR] ${name} must be a string`] },
-  });
+  throw invalidArguments(`${name} must be a string`);
 }
 
 export function booleanParam(params: Record<string, unknown>, name: string): boolean {

@@ -1,6 +1,7 @@
+import { fileType } from '../files.js';
 import { threadParent, threadSummary } from '../threads.js';
 import type { Store } from '../store.js';
-import type { Channel, Ephemeral, Message, Team, User } from '../types.js';
+import type { Channel, Ephemeral, Message, SimFile, Team, User } from '../types.js';
 
 // Slack's wire shapes for the simulator's entities, as the Web API and interaction payloads carry them.
 
@@ -198,6 +199,14 @@ export function renderMessage(
   out.team = m.teamId;
   if (m.blocks) out.blocks = m.blocks;
   if (m.attachments) out.attachments = m.attachments;
+  if ('files' in m && m.files.length > 0) {
+    out.files = m.files
+      .map((id) => store.files.get(id))
+      .filter((x) => x !== undefined)
+      .map((x) => renderFile(store, x));
+    out.upload = true;
+    out.display_as_bot = false;
+  }
   if ('threadTs' in m) Object.assign(out, threadFields(store, m, broadcast));
   if ('edited' in m && m.edited) out.edited = m.edited;
   if ('metadata' in m && m.metadata) {
@@ -218,4 +227,53 @@ function threadFields(store: Store, m: Message, broadcast: boolean): Record<stri
   const summary = threadSummary(store, m);
   if (!summary) return {};
   return { thread_ts: m.ts, ...summary, is_locked: false, subscribed: false };
+}
+
+/** A file object, as messages carry it and files.* methods describe it. */
+export function renderFile(store: Store, f: SimFile): Record<string, unknown> {
+  const shares: Record<string, Record<string, unknown[]>> = {};
+  for (const s of f.shares) {
+    const channel = store.channels.get(s.channel);
+    const kind = channel?.isPrivate || channel?.isIm ? 'private' : 'public';
+    ((shares[kind] ??= {})[s.channel] ??= []).push({
+      ts: s.ts,
+      channel_name: channel?.name ?? '',
+      team_id: f.teamId,
+      share_user_id: f.userId,
+    });
+  }
+  const sharedTo = (pick: (c: Channel) => boolean) =>
+    [...new Set(f.shares.map((s) => s.channel))].filter((id) => {
+      const c = store.channels.get(id);
+      return c !== undefined && pick(c);
+    });
+  return {
+    id: f.id,
+    created: f.created,
+    timestamp: f.created,
+    name: f.filename,
+    title: f.title,
+    ...fileType(f),
+    user: f.userId,
+    user_team: f.teamId,
+    editable: false,
+    size: f.size,
+    mode: 'hosted',
+    is_external: false,
+    external_type: '',
+    is_public: sharedTo((c) => !c.isPrivate && !c.isIm).length > 0,
+    public_url_shared: false,
+    display_as_bot: false,
+    username: '',
+    url_private: f.urlPrivate,
+    url_private_download: `${f.urlPrivate}?download=1`,
+    permalink: f.urlPrivate,
+    has_rich_preview: false,
+    file_access: 'visible',
+    ...(f.altText ? { alt_txt: f.altText } : {}),
+    shares,
+    channels: sharedTo((c) => !c.isPrivate && !c.isIm),
+    groups: sharedTo((c) => c.isPrivate && !c.isIm),
+    ims: sharedTo((c) => c.isIm),
+  };
 }
