@@ -107,6 +107,7 @@ export class AppTransport {
       seq: this.sim.store.nextSeq(),
       at: this.sim.clock.now(),
       kind,
+      transport: 'http',
       appId: app.id,
       url,
       status: null,

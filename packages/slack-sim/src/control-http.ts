@@ -16,6 +16,12 @@ const CONTROL_OPS = new Set(Object.getOwnPropertyNames(Control.prototype).filter
 const DRIVER_OPS = new Set([
   'slashCommand',
   'clickButton',
+  'clickViewButton',
+  'shortcut',
+  'openAppHome',
+  'blockSuggestion',
+  'submitView',
+  'closeView',
   'event',
   'urlVerification',
   'appUninstalled',

@@ -1,5 +1,6 @@
 import { install, revokeTokens, uninstall } from './installations.js';
 import { NotFoundError } from './store.js';
+import { homeView, modalStack } from './views.js';
 import type { InstallInput } from './installations.js';
 import type { FaultSpec } from './faults.js';
 import type { RateLimitConfig } from './rate-limits.js';
@@ -18,6 +19,7 @@ import type {
   Installation,
   OAuthApproval,
   SimFile,
+  SimView,
   Team,
   User,
   UserGroup,
@@ -288,6 +290,20 @@ export class Control {
   deliveries() {
     return this.sim.store.deliveries;
   }
+  /** The Home tab an app published for a person (views.publish), or null. */
+  homeView(appId: string, userId: string): SimView | null {
+    return homeView(this.sim.store, appId, userId) ?? null;
+  }
+  /** The person's open modals, bottom first; the last one is on their screen. */
+  modals(userId: string): SimView[] {
+    return modalStack(this.sim.store, userId);
+  }
+  /** Every view ever opened or published (closed modals have `open: false`). */
+  views(filter: { user?: string; appId?: string } = {}): SimView[] {
+    return [...this.sim.store.views.values()].filter(
+      (v) => (!filter.user || v.userId === filter.user) && (!filter.appId || v.appId === filter.appId),
+    );
+  }
   /** Uploaded files (reserved, uploaded, completed), optionally only those shared in a channel. */
   files(filter: { channel?: string } = {}): SimFile[] {
     return [...this.sim.store.files.values()].filter(
@@ -316,12 +332,11 @@ export class Control {
     };
   }
 
-  /** Forget what happened (messages, calls, response_urls, deliveries), keep the workspaces. */
+  /** Forget what happened (messages, files, views, calls, response_urls, deliveries), keep the workspaces. */
   clearHistory(): void {
     const s = this.sim.store;
     s.clearMessages();
-    s.files.clear();
-    s.fileContents.clear();
+    for (const m of [s.files, s.fileContents, s.triggers, s.views, s.modalStacks, s.homeViews]) m.clear();
     s.ephemerals = [];
     s.responseUrls.clear();
     s.apiCalls = [];

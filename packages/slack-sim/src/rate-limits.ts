@@ -28,6 +28,10 @@ export const METHOD_TIERS: Record<string, Tier> = {
   'files.completeUploadExternal': 4,
   'files.upload': 2,
   'oauth.v2.access': 4,
+  'views.open': 4,
+  'views.push': 4,
+  'views.update': 4,
+  'views.publish': 4,
 };
 
 export interface Budget {

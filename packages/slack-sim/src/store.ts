@@ -14,6 +14,8 @@ import type {
   RefreshToken,
   ResponseUrl,
   SimFile,
+  SimView,
+  Trigger,
   Team,
   Token,
   User,
@@ -84,6 +86,9 @@ export interface CreateAppInput {
   redirectUrls?: string[];
   tokenRotation?: boolean;
   tokenLifetimeSeconds?: number;
+  optionsLoadUrl?: string | null;
+  homeTabEnabled?: boolean;
+  unfurlDomains?: string[];
   id?: string;
 }
 
@@ -127,6 +132,12 @@ export class Store {
   deliveries: Delivery[] = [];
   oauthCodes = new Map<string, OAuthCode>();
   files = new Map<string, SimFile>();
+  triggers = new Map<string, Trigger>();
+  views = new Map<string, SimView>();
+  /** Each person's open modals, bottom first (Slack shows one stack per person). */
+  modalStacks = new Map<string, string[]>();
+  /** Published Home tabs by `appId|userId`. */
+  homeViews = new Map<string, string>();
   /** File contents, apart from the JSON-able records. */
   fileContents = new Map<string, Buffer>();
   oauthApproval: OAuthApproval = { decision: 'approve' };
@@ -157,6 +168,10 @@ export class Store {
       this.oauthCodes,
       this.files,
       this.fileContents,
+      this.triggers,
+      this.views,
+      this.modalStacks,
+      this.homeViews,
     ]) {
       m.clear();
     }
@@ -344,6 +359,9 @@ export class Store {
       redirectUrls: input.redirectUrls ?? [],
       tokenRotation: input.tokenRotation ?? false,
       tokenLifetimeSeconds: input.tokenLifetimeSeconds ?? 43_200,
+      optionsLoadUrl: input.optionsLoadUrl ?? null,
+      homeTabEnabled: input.homeTabEnabled ?? true,
+      unfurlDomains: input.unfurlDomains ?? [],
     };
     this.apps.set(a.id, a);
     return a;

@@ -127,6 +127,51 @@ export interface App {
   tokenRotation: boolean;
   /** Lifetime of rotated access tokens (Slack: 12 hours). */
   tokenLifetimeSeconds: number;
+  /** Where block_suggestion requests go (Slack's "Options Load URL"); default: the request URL. */
+  optionsLoadUrl: string | null;
+  /** The App Home's Home tab is on: views.publish answers not_enabled otherwise. */
+  homeTabEnabled: boolean;
+  /** Domains whose links the app unfurls: messages linking there send it `link_shared`. */
+  unfurlDomains: string[];
+}
+
+/**
+ * A trigger_id: what lets an app open a modal in answer to a person's action. Valid for 3 seconds
+ * and for one views.open/push.
+ */
+export interface Trigger {
+  id: string;
+  appId: string;
+  teamId: string;
+  userId: string;
+  /** Simulator clock, ms. */
+  createdAt: number;
+  used: boolean;
+  /** The modal the action happened in, which views.push adds to. */
+  viewId: string | null;
+}
+
+/** One entry of a view's `state.values[block_id][action_id]`. */
+export type ViewStateValue = Record<string, unknown> & { type: string };
+
+/** A modal or a Home tab, as an app defined it and a person filled it in. */
+export interface SimView {
+  id: string;
+  teamId: string;
+  appId: string;
+  botId: string;
+  /** The person it is shown to. */
+  userId: string;
+  type: 'modal' | 'home';
+  /** The view object the app sent (blocks normalized as Slack stores them). */
+  definition: Record<string, unknown>;
+  hash: string;
+  rootViewId: string;
+  previousViewId: string | null;
+  /** What the person entered so far, by block_id and action_id. */
+  state: Record<string, Record<string, ViewStateValue>>;
+  /** Modals: still on the person's screen. */
+  open: boolean;
 }
 
 export interface Installation {
@@ -283,7 +328,17 @@ export interface ApiCall {
 export interface Delivery {
   seq: number;
   at: number;
-  kind: 'slash_command' | 'block_actions' | 'event' | 'raw';
+  kind:
+    | 'slash_command'
+    | 'block_actions'
+    | 'shortcut'
+    | 'view_submission'
+    | 'view_closed'
+    | 'block_suggestion'
+    | 'event'
+    | 'raw';
+  /** How it reached the app: a signed HTTP request, or an envelope over a Socket Mode connection. */
+  transport: 'http' | 'socket';
   appId: string | null;
   url: string;
   status: number | null;

@@ -7,9 +7,11 @@ import type { Block, Channel, Ephemeral, Message, SimFile, User } from './types.
 // A small read-and-click view of the simulated workspace for people running the demo: pick who you
 // are and a channel, see the messages the app posted (with their buttons) and your ephemeral
 // answers, run slash commands, click buttons. Everything goes through the same driver the tests use.
-//   GET  /_sim/ui?user=U…&channel=C…
-//   POST /_sim/ui/command   (form: user, channel, command)
-//   POST /_sim/ui/click     (form: user, channel, ts, action_id, block_id)
+//   GET  /_sim/ui?user=U…&channel=C…   (or &home=A… for an app's Home tab)
+//   POST /_sim/ui/command     (form: user, channel, command)
+//   POST /_sim/ui/click       (form: user, channel, ts, action_id, block_id)
+//   POST /_sim/ui/home        (form: user, app) opens the Home tab: app_home_opened
+//   POST /_sim/ui/view-click  (form: user, view_id, action_id, block_id) a Home tab button
 
 export interface UiAnswer {
   status: number;
@@ -94,6 +96,18 @@ function renderFeed(control: Control, channel: Channel, viewer: Viewer): string 
     .join('');
 }
 
+/** An app's Home tab as the person sees it, with its buttons. */
+function renderHome(control: Control, appId: string, viewer: Viewer): string {
+  const view = control.homeView(appId, viewer.me.id);
+  if (!view) return '<p class="meta">The app has not published a Home tab for you (yet).</p>';
+  const click = (block: Block, el: Record<string, unknown>) =>
+    `<form method="post" action="/_sim/ui/view-click" style="display:inline">` +
+    `<input type="hidden" name="user" value="${esc(viewer.me.id)}"><input type="hidden" name="view_id" value="${esc(view.id)}">` +
+    `<input type="hidden" name="action_id" value="${esc(el.action_id)}"><input type="hidden" name="block_id" value="${esc(block.block_id)}">` +
+    `<button class="${esc(el.style)}">${textOf(el.text, viewer.names)}</button></form>`;
+  return `<div class="msg">${renderBlocks((view.definition.blocks as Block[]) ?? [], click, viewer.names)}</div>`;
+}
+
 function renderPage(control: Control, query: URLSearchParams, notice: string | null): string {
   const state = control.state();
   const users = new Map(state.users.map((u) => [u.id, u]));
@@ -113,7 +127,29 @@ function renderPage(control: Control, query: URLSearchParams, notice: string | n
     channels: new Map(state.channels.map((c) => [c.id, c])),
   };
   const viewer: Viewer = { me, names, apps, files: new Map(control.files().map((f) => [f.id, f])) };
-  const feed = channel ? renderFeed(control, channel, viewer) : '';
+  const home = query.get('home');
+  const installed = [
+    ...new Set(
+      control
+        .installations()
+        .filter(
+          (i) =>
+            i.active &&
+            (i.teamId === me.teamId ||
+              (i.enterpriseId !== null &&
+                i.enterpriseId === state.teams.find((t) => t.id === me.teamId)?.enterpriseId)),
+        )
+        .map((i) => i.appId),
+    ),
+  ];
+  const feed = home ? renderHome(control, home, viewer) : channel ? renderFeed(control, channel, viewer) : '';
+  const appLinks = installed
+    .map(
+      (id) =>
+        `<form method="post" action="/_sim/ui/home"><input type="hidden" name="user" value="${esc(me.id)}"><input type="hidden" name="app" value="${esc(id)}">` +
+        `<button class="navlink${home === id ? ' on' : ''}">${esc(apps.get(id) ?? id)} · Home</button></form>`,
+    )
+    .join('');
   return `<!doctype html><html><head><meta charset="utf-8"><title>slack-sim</title><style>
 body{font:14px system-ui,sans-serif;margin:0;display:flex;height:100vh}nav{width:15rem;background:#3f0e40;color:#fff;padding:1rem;overflow:auto}
 nav a{color:#ddd;display:block;padding:.2rem 0;text-decoration:none}nav a.on{color:#fff;font-weight:bold}main{flex:1;display:flex;flex-direction:column}
@@ -122,6 +158,7 @@ nav a{color:#ddd;display:block;padding:.2rem 0;text-decoration:none}nav a.on{col
 .ctx{color:#666;font-size:12px}.file{margin:.3rem 0}.thread{margin-left:2rem;border-left:2px solid #eee;padding-left:.6rem}.mention{color:#1264a3;background:#e8f5fa}button{margin:.2rem .2rem 0 0;padding:.3rem .8rem;border:1px solid #bbb;border-radius:4px;background:#fff;cursor:pointer}
 button.primary{background:#007a5a;color:#fff;border-color:#007a5a}button.danger{background:#e01e5a;color:#fff;border-color:#e01e5a}
 form.cmd{display:flex;padding:1rem;border-top:1px solid #ddd}form.cmd input[name=command]{flex:1;padding:.5rem}.notice{padding:.5rem 1rem;background:#fff4d6}
+button.navlink{background:none;border:0;color:#ddd;padding:.2rem 0;margin:0;font:inherit}button.navlink.on{color:#fff;font-weight:bold}
 </style></head><body><nav><b>${esc(state.teams.find((t) => t.id === me.teamId)?.name)}</b><p>You are:</p>
 ${people
   .filter((u) => u.teamId === me.teamId)
@@ -130,9 +167,10 @@ ${people
       `<a class="${u.id === me.id ? 'on' : ''}" href="${link(u.id, channel?.id)}">${esc(u.name)}${u.isAdmin ? ' (admin)' : ''}</a>`,
   )
   .join('')}
-<p>Channels:</p>${visible.map((c) => `<a class="${c.id === channel?.id ? 'on' : ''}" href="${link(me.id, c.id)}"># ${esc(c.name)}${c.isPrivate ? ' <small>(private)</small>' : ''}${c.isArchived ? ' <small>(archived)</small>' : ''}</a>`).join('')}
+<p>Channels:</p>${visible.map((c) => `<a class="${!home && c.id === channel?.id ? 'on' : ''}" href="${link(me.id, c.id)}"># ${esc(c.name)}${c.isPrivate ? ' <small>(private)</small>' : ''}${c.isArchived ? ' <small>(archived)</small>' : ''}</a>`).join('')}
+${appLinks ? `<p>Apps:</p>${appLinks}` : ''}
 </nav><main>${notice ? `<div class="notice">${esc(notice)}</div>` : ''}<div id="feed">${feed || '<p class="meta">No messages yet.</p>'}</div>
-${channel ? `<form class="cmd" method="post" action="/_sim/ui/command"><input type="hidden" name="user" value="${esc(me.id)}"><input type="hidden" name="channel" value="${esc(channel.id)}"><input name="command" placeholder="/liftoff help" autocomplete="off"><button>Send</button></form>` : ''}
+${channel && !home ? `<form class="cmd" method="post" action="/_sim/ui/command"><input type="hidden" name="user" value="${esc(me.id)}"><input type="hidden" name="channel" value="${esc(channel.id)}"><input name="command" placeholder="/liftoff help" autocomplete="off"><button>Send</button></form>` : ''}
 </main><script>
 const feed=document.getElementById('feed');feed.scrollTop=feed.scrollHeight;
 // Refresh to show what the app posts after its ack, unless someone is typing.
@@ -155,36 +193,55 @@ export async function handleWebUi(
   });
   if (url.pathname === '/_sim/ui' && method === 'GET')
     return html(200, renderPage(control, url.searchParams, url.searchParams.get('notice')));
-  if (method !== 'POST' || (url.pathname !== '/_sim/ui/command' && url.pathname !== '/_sim/ui/click'))
-    return null;
+  const actions = ['/_sim/ui/command', '/_sim/ui/click', '/_sim/ui/home', '/_sim/ui/view-click'];
+  if (method !== 'POST' || !actions.includes(url.pathname)) return null;
 
   const form = new URLSearchParams(rawBody);
   const user = form.get('user') ?? '';
   const channel = form.get('channel') ?? '';
+  const home = url.pathname === '/_sim/ui/home' ? (form.get('app') ?? '') : (form.get('home') ?? '');
   let notice: string | null = null;
+  const answered = (r: { status: number | null; error: string | null }) => {
+    if (r.status !== 200) notice = `The app answered ${r.status ?? r.error}`;
+  };
   try {
     if (url.pathname === '/_sim/ui/command') {
       const line = (form.get('command') ?? '').trim();
       const m = /^(\/\S+)\s*([\s\S]*)$/.exec(line);
       if (!m) notice = 'A slash command starts with /, e.g. /liftoff help';
-      else {
-        const r = await driver.slashCommand({ user, channel, command: m[1]!, text: m[2] });
-        if (r.status !== 200) notice = `The app answered ${r.status ?? r.error}`;
-      }
+      else answered(await driver.slashCommand({ user, channel, command: m[1]!, text: m[2] }));
+    } else if (url.pathname === '/_sim/ui/click') {
+      answered(
+        await driver.clickButton({
+          user,
+          channel,
+          ts: form.get('ts') ?? '',
+          actionId: form.get('action_id') ?? undefined,
+          blockId: form.get('block_id') ?? undefined,
+        }),
+      );
+    } else if (url.pathname === '/_sim/ui/home') {
+      answered(await driver.openAppHome({ user, appId: home }));
     } else {
-      const r = await driver.clickButton({
-        user,
-        channel,
-        ts: form.get('ts') ?? '',
-        actionId: form.get('action_id') ?? undefined,
-        blockId: form.get('block_id') ?? undefined,
-      });
-      if (r.status !== 200) notice = `The app answered ${r.status ?? r.error}`;
+      const viewId = form.get('view_id') ?? '';
+      answered(
+        await driver.clickViewButton({
+          user,
+          viewId,
+          actionId: form.get('action_id') ?? undefined,
+          blockId: form.get('block_id') ?? undefined,
+        }),
+      );
+      return redirect({ user, home: control.views().find((v) => v.id === viewId)?.appId ?? '' }, notice);
     }
   } catch (err) {
     notice = err instanceof Error ? err.message : String(err);
   }
-  const back = new URLSearchParams({ user, channel, ...(notice ? { notice } : {}) });
-  // Post/redirect/get, so reloading the page does not run the command again.
+  return redirect(home ? { user, home } : { user, channel }, notice);
+}
+
+/** Post/redirect/get, so reloading the page does not run the command again. */
+function redirect(where: Record<string, string>, notice: string | null): UiAnswer {
+  const back = new URLSearchParams({ ...where, ...(notice ? { notice } : {}) });
   return { status: 303, headers: { location: `/_sim/ui?${back}` }, body: '' };
 }

@@ -10,6 +10,7 @@ import { decodeRequest } from './params.js';
 import { teamMethods } from './team.js';
 import { userGroupMethods } from './usergroups.js';
 import { userMethods } from './users.js';
+import { viewMethods } from './views.js';
 import { oauthMethods } from '../oauth.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ApiContext } from './context.js';
@@ -27,6 +28,7 @@ const METHODS: Record<string, MethodSpec> = {
   ...historyMethods,
   ...chatMethods,
   ...fileMethods,
+  ...viewMethods,
 };
 
 interface Answer {
