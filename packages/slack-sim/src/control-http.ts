@@ -15,6 +15,7 @@ import type { DeliveryOptions, Driver } from './driver.js';
 const CONTROL_OPS = new Set(Object.getOwnPropertyNames(Control.prototype).filter((n) => n !== 'constructor'));
 const DRIVER_OPS = new Set([
   'slashCommand',
+  'postMessage',
   'clickButton',
   'clickViewButton',
   'shortcut',

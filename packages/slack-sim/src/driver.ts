@@ -2,7 +2,9 @@ import { AppTransport, NoRequestUrlError, delivered } from './app-transport.js';
 import { buttonsOf } from './blocks.js';
 import { enterprisePart, interactionBase, orgContext, teamPart, userPart } from './interaction-payloads.js';
 import { applyResponse, createResponseUrl } from './response-url.js';
+import { postMessage } from './messages.js';
 import { issueTrigger } from './triggers.js';
+import { linkShares, linkSharedEvent, unfurlButtons } from './unfurls.js';
 import { submissionState } from './view-state.js';
 import { applySubmissionResponse } from './view-submission.js';
 import { clearModals, homeView, popModal, renderView, topModal, viewElements } from './views.js';
@@ -46,6 +48,22 @@ export interface SlashCommandResult extends DeliveryResult {
   triggerId: string;
   /** The form fields sent. */
   payload: Record<string, string>;
+}
+
+export interface PostMessageInput {
+  /** The person posting. */
+  user: string;
+  /** Channel id (or `#name` within the user's workspace). */
+  channel: string;
+  text: string;
+  /** Reply in this thread. */
+  threadTs?: string;
+}
+
+export interface PostMessageResult {
+  message: Message;
+  /** One `link_shared` delivery per app whose unfurl domains the text links to. */
+  linkShared: EventResult[];
 }
 
 export interface ClickInput {
@@ -276,6 +294,38 @@ export class Driver {
     applyResponse(this.sim, r, body, 'command_ack');
   }
 
+  // ---- people's messages ------------------------------------------------------------------------
+
+  /**
+   * A person posts a message. Links to an app's unfurl domains send that app `link_shared`
+   * (retried as Slack retries events); the app answers with chat.unfurl.
+   */
+  async postMessage(input: PostMessageInput, options: DeliveryOptions = {}): Promise<PostMessageResult> {
+    const user = this.person(input.user);
+    const channel = this.channel(input.channel, user.teamId);
+    this.mayAct(user, channel);
+    if (!channel.members.includes(user.id))
+      throw new DriverError(`${user.id} is not in ${channel.id}: Slack makes people join before posting`);
+    const message = postMessage(
+      this.sim,
+      channel.id,
+      { user: user.id, botId: null, appId: null },
+      { text: input.text, blocks: null, attachments: null },
+      'user',
+      { threadTs: input.threadTs ?? null },
+    );
+    const linkShared: EventResult[] = [];
+    for (const share of linkShares(this.sim, message)) {
+      linkShared.push(
+        await this.sendEvent(share.app, channel.teamId, share.installation, linkSharedEvent(message, share), {
+          slackRetries: true,
+          ...options,
+        }),
+      );
+    }
+    return { message, linkShared };
+  }
+
   // ---- interactivity in messages ----------------------------------------------------------------
 
   async clickButton(input: ClickInput, options: DeliveryOptions = {}): Promise<ClickResult> {
@@ -290,10 +340,16 @@ export class Driver {
     const isEphemeral = posted === undefined;
     if (isEphemeral && message.user !== user.id)
       throw new DriverError(`ephemeral ${input.ts} is only visible to ${message.user}`);
-    if (!message.appId) throw new DriverError(`message ${input.ts} was not posted by an app`);
-    const app = store.app(message.appId);
+    // Buttons of the app's own message, and of previews apps unfurled into it (clicks go to the unfurler).
+    const candidates = [
+      ...(message.appId ? buttonsOf(message).map((b) => ({ ...b, appId: message.appId!, url: null })) : []),
+      ...(posted ? unfurlButtons(posted) : []),
+    ];
+    if (candidates.length === 0 && !message.appId)
+      throw new DriverError(`message ${input.ts} was not posted by an app`);
+    const hit = this.button(candidates, input, input.ts);
+    const app = store.app(hit.appId);
     const installation = this.installed(app, channel.teamId, options);
-    const hit = this.button(buttonsOf(message), input, input.ts);
 
     const responseUrl = createResponseUrl(this.sim, {
       kind: 'actions',
@@ -325,7 +381,8 @@ export class Driver {
               attachment_id: hit.attachmentId,
               channel_id: channel.id,
               is_ephemeral: isEphemeral,
-              is_app_unfurl: false,
+              is_app_unfurl: hit.url !== null,
+              ...(hit.url !== null ? { app_unfurl_url: hit.url } : {}),
             },
       trigger_id: triggerId,
       team: teamPart(store, channel.teamId),

@@ -56,6 +56,8 @@ export function postMessage(
     replies: [],
     metadata: extra.metadata ?? null,
     files: extra.files ?? [],
+    linkShares: [],
+    unfurls: [],
     deleted: false,
     edited: null,
     source,

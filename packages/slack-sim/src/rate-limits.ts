@@ -24,6 +24,7 @@ export const METHOD_TIERS: Record<string, Tier> = {
   'conversations.replies': 3,
   'chat.update': 3,
   'chat.postEphemeral': 4,
+  'chat.unfurl': 3,
   'files.getUploadURLExternal': 4,
   'files.completeUploadExternal': 4,
   'files.upload': 2,

@@ -232,6 +232,19 @@ export interface MessageContent {
   attachments: Attachment[] | null;
 }
 
+export interface LinkShare {
+  appId: string;
+  unfurlId: string;
+  links: { domain: string; url: string }[];
+}
+
+export interface AppUnfurl {
+  appId: string;
+  url: string;
+  /** The attachment (or `{blocks}`) the app gave for the URL. */
+  unfurl: Record<string, unknown>;
+}
+
 export interface MessageVersion extends MessageContent {
   /** Simulator clock (epoch ms) when this version was written. */
   at: number;
@@ -255,6 +268,10 @@ export interface Message extends MessageContent {
   metadata: MessageMetadata | null;
   /** Ids of the files shared with this message (files.completeUploadExternal). */
   files: string[];
+  /** The link_shared events this message caused: which app was told about which links. */
+  linkShares: LinkShare[];
+  /** What apps attached to its links with chat.unfurl. */
+  unfurls: AppUnfurl[];
   deleted: boolean;
   edited: { user: string; ts: string } | null;
   source: MessageSource;

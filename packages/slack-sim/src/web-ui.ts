@@ -1,4 +1,5 @@
 import { esc, mrkdwn, renderBlocks, textOf } from './ui-markup.js';
+import { unfurlAttachments } from './unfurls.js';
 import type { Control } from './control.js';
 import type { Driver } from './driver.js';
 import type { Names } from './ui-markup.js';
@@ -54,11 +55,14 @@ function renderMessage(m: Message | Ephemeral, viewer: Viewer, ephemeral: boolea
     `<input type="hidden" name="ts" value="${esc(m.ts)}"><input type="hidden" name="action_id" value="${esc(el.action_id)}">` +
     `<input type="hidden" name="block_id" value="${esc(block.block_id)}">` +
     `<button class="${esc(el.style)}">${textOf(el.text, names)}</button></form>`;
-  const attachments = (m.attachments ?? [])
-    .map(
-      (a) =>
-        `<div class="att" style="border-color:${esc(a.color ?? '#ddd')}">${a.text ? mrkdwn(String(a.text), names) : ''}${renderBlocks((a.blocks as Block[]) ?? null, click, names)}</div>`,
-    )
+  // The message's attachments, then the previews apps unfurled into it.
+  const attachments = [...(m.attachments ?? []), ...('unfurls' in m ? unfurlAttachments(m) : [])]
+    .map((a) => {
+      const by = a.is_app_unfurl
+        ? `<div class="meta">${esc(apps.get(String(a.app_id)) ?? a.app_id)} · preview of ${esc(a.app_unfurl_url)}</div>`
+        : '';
+      return `<div class="att" style="border-color:${esc(a.color ?? '#ddd')}">${by}${a.text ? mrkdwn(String(a.text), names) : ''}${renderBlocks((a.blocks as Block[]) ?? null, click, names)}</div>`;
+    })
     .join('');
   const body =
     (m.blocks ? renderBlocks(m.blocks, click, names) : mrkdwn(m.text, names)) +

@@ -8,6 +8,7 @@ import { fileMethods } from './files.js';
 import { historyMethods } from './history.js';
 import { decodeRequest } from './params.js';
 import { teamMethods } from './team.js';
+import { unfurlMethods } from './unfurl.js';
 import { userGroupMethods } from './usergroups.js';
 import { userMethods } from './users.js';
 import { viewMethods } from './views.js';
@@ -27,6 +28,7 @@ const METHODS: Record<string, MethodSpec> = {
   ...conversationMethods,
   ...historyMethods,
   ...chatMethods,
+  ...unfurlMethods,
   ...fileMethods,
   ...viewMethods,
 };

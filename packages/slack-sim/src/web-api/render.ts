@@ -1,5 +1,6 @@
 import { fileType } from '../files.js';
 import { threadParent, threadSummary } from '../threads.js';
+import { unfurlAttachments } from '../unfurls.js';
 import type { Store } from '../store.js';
 import type { Channel, Ephemeral, Message, SimFile, Team, User } from '../types.js';
 
@@ -198,7 +199,8 @@ export function renderMessage(
   out.ts = m.ts;
   out.team = m.teamId;
   if (m.blocks) out.blocks = m.blocks;
-  if (m.attachments) out.attachments = m.attachments;
+  const attachments = [...(m.attachments ?? []), ...('unfurls' in m ? unfurlAttachments(m) : [])];
+  if (attachments.length > 0) out.attachments = attachments;
   if ('files' in m && m.files.length > 0) {
     out.files = m.files
       .map((id) => store.files.get(id))
