@@ -1,6 +1,7 @@
 import { install, revokeTokens, uninstall } from './installations.js';
 import { NotFoundError } from './store.js';
 import { homeView, modalStack } from './views.js';
+import type { DisconnectReason, SocketFaults } from './socket-mode.js';
 import type { InstallInput } from './installations.js';
 import type { FaultSpec } from './faults.js';
 import type { RateLimitConfig } from './rate-limits.js';
@@ -155,9 +156,33 @@ export class Control {
   createApp(input: CreateAppInput = {}): App {
     return this.sim.store.createApp(input);
   }
-  /** E.g. set `requestUrl` once the app under test listens. */
+  /**
+   * E.g. set `requestUrl` once the app under test listens, or `socketMode: true` to send it
+   * everything over its Socket Mode connections (switching it off sends them `link_disabled`).
+   */
   updateApp(id: string, patch: Partial<Omit<App, 'id'>>): App {
-    return Object.assign(this.sim.store.app(id), patch);
+    const app = this.sim.store.app(id);
+    const wasSocketMode = app.socketMode;
+    Object.assign(app, patch);
+    if (wasSocketMode && !app.socketMode) this.sim.socketMode.disconnectApp(id, 'link_disabled');
+    return app;
+  }
+  /** An app-level token (`xapp-…`), as made on the app's settings page; default scope connections:write. */
+  createAppToken(
+    appId: string,
+    options: { scopes?: string[] } = {},
+  ): { token: string; appId: string; scopes: string[] } {
+    const app = this.sim.store.app(appId);
+    const n = this.sim.ids.sequence('app-token');
+    const token = `xapp-1-${app.id}-${1000 + n}-${this.sim.ids.secret('app-token', 64)}`;
+    const scopes = options.scopes ?? ['connections:write'];
+    this.sim.store.appTokens.set(token, { value: token, appId: app.id, scopes, revoked: false });
+    return { token, appId: app.id, scopes };
+  }
+  revokeAppToken(token: string): void {
+    const t = this.sim.store.appTokens.get(token);
+    if (!t) throw new NotFoundError('app token', token);
+    t.revoked = true;
   }
   /** Install without the OAuth dance (tests that are not about OAuth). */
   install(input: InstallInput): InstallSummary {
@@ -222,6 +247,28 @@ export class Control {
   }
   faults() {
     return this.sim.faults.active();
+  }
+  /** Socket Mode faults: drop sockets every N envelopes, recycle connections after a while. `{}` clears them. */
+  socketFaults(faults: SocketFaults): SocketFaults {
+    return this.sim.socketMode.setFaults(faults);
+  }
+  /**
+   * Send `disconnect` to live connections (of an app, or one): they take no new envelopes, and get
+   * the message once their envelopes in flight are acked (`immediate`: at once). Returns how many.
+   */
+  socketDisconnect(
+    target: { appId?: string; connectionId?: string; reason?: DisconnectReason; immediate?: boolean } = {},
+  ): number {
+    const connections = this.sim.socketMode.find(target);
+    for (const c of connections)
+      this.sim.socketMode.disconnect(c, target.reason ?? 'refresh_requested', target.immediate ?? false);
+    return connections.length;
+  }
+  /** End live connections without a close frame, as a network failure would. Returns how many. */
+  socketDrop(target: { appId?: string; connectionId?: string } = {}): number {
+    const connections = this.sim.socketMode.find(target);
+    for (const c of connections) this.sim.socketMode.drop(c);
+    return connections.length;
   }
   /** Move the simulator clock (response_url and token expiry, OAuth codes, rate-limit refill). */
   advanceClock(ms: number): number {
@@ -290,6 +337,14 @@ export class Control {
   deliveries() {
     return this.sim.store.deliveries;
   }
+  /** Socket Mode connections, open and closed, in order of opening. */
+  socketConnections(appId?: string) {
+    return this.sim.socketMode.connectionInfo(appId);
+  }
+  /** Every envelope sent over Socket Mode and what became of it (acked, timeout, connection_closed…). */
+  socketEnvelopes(appId?: string) {
+    return this.sim.socketMode.envelopeLog(appId);
+  }
   /** The Home tab an app published for a person (views.publish), or null. */
   homeView(appId: string, userId: string): SimView | null {
     return homeView(this.sim.store, appId, userId) ?? null;
@@ -341,11 +396,13 @@ export class Control {
     s.responseUrls.clear();
     s.apiCalls = [];
     s.deliveries = [];
+    this.sim.socketMode.clearHistory();
     this.sim.rateLimits.reset();
   }
 
   /** Back to empty: no workspaces, apps, history or faults; the clock back to real time. The rate-limit configuration stays. */
   reset(): void {
+    this.socketDrop();
     this.sim.store.clear();
     this.sim.ids.reset();
     this.sim.faults.clear();

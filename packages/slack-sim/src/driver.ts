@@ -221,7 +221,16 @@ export class Driver {
     this.transport.close();
   }
 
+  /** To the app's request URL, or as an envelope over its Socket Mode connections when it uses them. */
   private async deliver(out: Outgoing, app: App, options: DeliveryOptions): Promise<DeliveryResult> {
+    if (app.socketMode) {
+      return this.sim.socketMode.deliver(app, out.kind, out.envelope, {
+        timeoutMs: options.timeoutMs,
+        retryAttempt: options.retryNum,
+        // Socket Mode gives one reason for every redelivery.
+        retryReason: options.retryNum !== undefined ? 'timeout' : undefined,
+      });
+    }
     try {
       return await this.transport.send(out.kind, app, out.url, out.body, out.contentType, options);
     } catch (err) {
@@ -815,8 +824,8 @@ export class Driver {
     let result = await this.deliver(out, app, options);
     const attempts = [result];
     // Slack redelivers a failed event up to 3 times (after ~0 s, 1 min, 5 min; here at once), with the
-    // same event_id, unless the app said X-Slack-No-Retry: 1.
-    if (options.slackRetries) {
+    // same event_id, unless the app said X-Slack-No-Retry: 1. Over Socket Mode it always does.
+    if (options.slackRetries ?? app.socketMode) {
       for (let retry = 1; retry <= 3 && !delivered(result); retry++) {
         if (result.headers['x-slack-no-retry'] === '1') break;
         const reason = result.timedOut || result.status === null ? 'http_timeout' : 'http_error';

@@ -93,6 +93,10 @@ export function createSimServer(sim: SimServices, control: Control, driver: Driv
       });
     });
   });
+  // Socket Mode connections (ws://…/link/?ticket=…) upgrade from this same server.
+  server.on('upgrade', (req, socket, head) => {
+    if (!sim.socketMode.handleUpgrade(req, socket, head)) socket.destroy();
+  });
   // Long enough for clients to reuse connections: undici (fetch, Bolt's respond) subtracts 1 s from the server's
   // keep-alive hint, so 1 s meant a new TCP connection per call. close() still ends idle sockets at once
   // (SlackSim.close() calls closeAllConnections()).

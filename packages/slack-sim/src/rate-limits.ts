@@ -14,6 +14,7 @@ export const SLACK_TIER_PER_MINUTE: Record<Tier, number> = { 1: 1, 2: 20, 3: 50,
 /** Tiers of the methods the simulator implements (from each method's reference page). */
 export const METHOD_TIERS: Record<string, Tier> = {
   'auth.test': 4,
+  'apps.connections.open': 3,
   'auth.revoke': 3,
   'team.info': 3,
   'users.info': 4,

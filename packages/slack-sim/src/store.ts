@@ -3,6 +3,7 @@ import type { IdFactory } from './ids.js';
 import type {
   ApiCall,
   App,
+  AppToken,
   Channel,
   Delivery,
   Enterprise,
@@ -86,6 +87,7 @@ export interface CreateAppInput {
   redirectUrls?: string[];
   tokenRotation?: boolean;
   tokenLifetimeSeconds?: number;
+  socketMode?: boolean;
   optionsLoadUrl?: string | null;
   homeTabEnabled?: boolean;
   unfurlDomains?: string[];
@@ -123,6 +125,7 @@ export class Store {
   installations = new Map<string, Installation>();
   tokens = new Map<string, Token>();
   refreshTokens = new Map<string, RefreshToken>();
+  appTokens = new Map<string, AppToken>();
   messages = new Map<string, Message[]>();
   /** Messages by channel and ts, so lookups stay cheap in channels with thousands of messages. */
   private messageIndex = new Map<string, Message>();
@@ -163,6 +166,7 @@ export class Store {
       this.installations,
       this.tokens,
       this.refreshTokens,
+      this.appTokens,
       this.messages,
       this.responseUrls,
       this.oauthCodes,
@@ -359,6 +363,7 @@ export class Store {
       redirectUrls: input.redirectUrls ?? [],
       tokenRotation: input.tokenRotation ?? false,
       tokenLifetimeSeconds: input.tokenLifetimeSeconds ?? 43_200,
+      socketMode: input.socketMode ?? false,
       optionsLoadUrl: input.optionsLoadUrl ?? null,
       homeTabEnabled: input.homeTabEnabled ?? true,
       unfurlDomains: input.unfurlDomains ?? [],

@@ -127,6 +127,11 @@ export interface App {
   tokenRotation: boolean;
   /** Lifetime of rotated access tokens (Slack: 12 hours). */
   tokenLifetimeSeconds: number;
+  /**
+   * Socket Mode on: commands, interactions and events go over the app's WebSocket connections
+   * (opened with apps.connections.open) instead of to its request URLs.
+   */
+  socketMode: boolean;
   /** Where block_suggestion requests go (Slack's "Options Load URL"); default: the request URL. */
   optionsLoadUrl: string | null;
   /** The App Home's Home tab is on: views.publish answers not_enabled otherwise. */
@@ -200,6 +205,14 @@ export interface Token {
   revoked: boolean;
   /** Epoch ms on the simulator clock, or null for non-expiring tokens. */
   expiresAt: number | null;
+}
+
+/** An app-level token (`xapp-…`): the app itself, not a workspace; Socket Mode needs connections:write. */
+export interface AppToken {
+  value: string;
+  appId: string;
+  scopes: string[];
+  revoked: boolean;
 }
 
 export interface RefreshToken {

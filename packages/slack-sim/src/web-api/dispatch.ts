@@ -1,7 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { appMethods } from './apps.js';
 import { authMethods } from './auth.js';
 import { chatMethods } from './chat.js';
-import { authenticate } from './context.js';
+import { authenticate, authenticateApp } from './context.js';
 import { conversationMethods } from './conversations.js';
 import { SlackApiError } from './errors.js';
 import { fileMethods } from './files.js';
@@ -22,6 +23,7 @@ import type { ApiCall } from '../types.js';
 const METHODS: Record<string, MethodSpec> = {
   ...oauthMethods,
   ...authMethods,
+  ...appMethods,
   ...teamMethods,
   ...userMethods,
   ...userGroupMethods,
@@ -144,11 +146,17 @@ async function run(
       method,
       params: decoded.params,
       auth: null,
+      appAuth: null,
       basicAuth: decoded.basicAuth,
       acceptedScopes: null,
     };
     let rateScope: string;
-    if (spec.auth) {
+    if (spec.auth === 'app') {
+      ctx.appAuth = authenticateApp(sim, decoded.token, decoded.tokenFromHeader, spec.appScope ?? '');
+      call.appId = ctx.appAuth.app.id;
+      headers['x-oauth-scopes'] = ctx.appAuth.token.scopes.join(',');
+      rateScope = `app:${ctx.appAuth.app.id}`;
+    } else if (spec.auth) {
       ctx.auth = authenticate(sim, decoded.token, decoded.params);
       call.appId = ctx.auth.app.id;
       call.teamId = ctx.auth.teamId;

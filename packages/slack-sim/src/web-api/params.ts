@@ -10,6 +10,8 @@ export interface DecodedRequest {
   params: Record<string, unknown>;
   /** Token from `Authorization: Bearer`, or from a form/query `token` argument. */
   token: string | null;
+  /** Whether `token` came from the Authorization header. */
+  tokenFromHeader: boolean;
   /** Client credentials from HTTP Basic auth (oauth.v2.access accepts them there). */
   basicAuth: { user: string; password: string } | null;
 }
@@ -67,7 +69,7 @@ export function decodeRequest(
     const i = decoded.indexOf(':');
     if (i >= 0) basicAuth = { user: decoded.slice(0, i), password: decoded.slice(i + 1) };
   }
-  return { params, token: token ?? bodyToken, basicAuth };
+  return { params, token: token ?? bodyToken, tokenFromHeader: token !== null, basicAuth };
 }
 
 export function optionalString(params: Record<string, unknown>, name: string): string | undefined {
