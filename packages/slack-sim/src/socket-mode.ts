@@ -25,11 +25,14 @@ const DEFAULT_CONNECTION_TIME_S = 18_060;
 export type DisconnectReason = 'refresh_requested' | 'warning' | 'link_disabled' | 'too_many_websockets';
 
 export interface SocketFaults {
-  /** Drop (end the TCP connection without a close frame) every connection after it carried N envelopes. */
+  /**
+   * Drop (end the TCP connection without a close frame) every connection after it carried N
+   * envelopes: it takes no more, and drops once those in flight are acked.
+   */
   dropEvery?: number;
   /**
-   * With dropEvery: drop right after sending the Nth envelope, before its ack can arrive, rather
-   * than after its ack. Events are then retried; commands and interactions fail, as for the person.
+   * With dropEvery: drop right after sending the Nth envelope, with it (and any others) in flight.
+   * Events are then retried; commands and interactions fail, as they would for the person.
    */
   dropInFlight?: boolean;
   /** Recycle each connection this long (ms) after its hello with a `disconnect` message. */
@@ -77,8 +80,8 @@ interface Connection {
   info: SocketConnectionInfo;
   ws: WebSocket;
   url: string;
-  /** A `disconnect` waits until the envelopes in flight are acked. */
-  pendingDisconnect: DisconnectReason | null;
+  /** A `disconnect` or a planned drop waits until the envelopes in flight are acked. */
+  pendingEnd: { disconnect: DisconnectReason } | 'drop' | null;
   timers: NodeJS.Timeout[];
 }
 
@@ -146,7 +149,7 @@ export class SocketModeHub {
       },
       ws,
       url,
-      pendingDisconnect: null,
+      pendingEnd: null,
       timers: [],
     };
     this.connections.push(c);
@@ -221,14 +224,14 @@ export class SocketModeHub {
    * flight are acked (at once with `immediate`); the app is expected to reconnect.
    */
   disconnect(c: Connection, reason: DisconnectReason, immediate = false): void {
-    if (c.info.state === 'closed' || c.info.disconnectReason || c.pendingDisconnect) return;
+    if (c.info.state === 'closed' || c.info.disconnectReason || c.pendingEnd) return;
     c.info.state = 'draining';
-    c.pendingDisconnect = reason;
+    c.pendingEnd = { disconnect: reason };
     if (immediate || c.info.inFlight === 0) this.sendDisconnect(c, reason);
   }
 
   private sendDisconnect(c: Connection, reason: DisconnectReason): void {
-    c.pendingDisconnect = null;
+    c.pendingEnd = null;
     c.info.state = c.info.state === 'closed' ? 'closed' : 'draining';
     c.info.disconnectReason = reason;
     this.send(c, { type: 'disconnect', reason, debug_info: { host: `applink-sim-${c.info.id}` } });
@@ -397,7 +400,6 @@ export class SocketModeHub {
     record.connectionId = c.info.id;
     delivery.url = c.url;
     result.request.url = c.url;
-    let dropAfterAck = false;
     const outcome = await new Promise<{ ack?: unknown; closed?: boolean; timeout?: boolean }>((resolve) => {
       const timer = setTimeout(() => settle({ timeout: true }), Math.max(0, deadline - performance.now()));
       const settle = (o: { ack?: unknown; closed?: boolean; timeout?: boolean }) => {
@@ -413,7 +415,11 @@ export class SocketModeHub {
       this.send(c, message);
       if (this.dropDue(c)) {
         if (this.faults.dropInFlight) this.drop(c);
-        else dropAfterAck = true;
+        else {
+          // Between envelopes: no new ones go to it, and it drops once those in flight are acked.
+          c.info.state = 'draining';
+          c.pendingEnd ??= 'drop';
+        }
       }
     });
 
@@ -429,7 +435,6 @@ export class SocketModeHub {
       result.body = empty ? '' : JSON.stringify(answer);
       result.json = empty ? null : answer;
       result.headers = { 'content-type': 'application/json' };
-      if (dropAfterAck) this.drop(c);
     } else if (outcome.closed) {
       record.outcome = 'connection_closed';
       result.error = 'dispatch_failed: the connection closed before the ack';
@@ -438,8 +443,11 @@ export class SocketModeHub {
       result.timedOut = true;
       result.error = 'operation_timeout';
     }
-    // A recycled connection gets its `disconnect` once nothing is in flight on it.
-    if (c.pendingDisconnect && c.info.inFlight === 0) this.sendDisconnect(c, c.pendingDisconnect);
+    // A recycled connection gets its `disconnect` (or its planned drop) once nothing is in flight on it.
+    if (c.pendingEnd && c.info.inFlight === 0) {
+      if (c.pendingEnd === 'drop') this.drop(c);
+      else this.sendDisconnect(c, c.pendingEnd.disconnect);
+    }
     return finish();
   }
 

@@ -216,6 +216,37 @@ describe('Socket Mode: app-level tokens, apps.connections.open and the WebSocket
     }
   });
 
+  test('disconnectAfterMs recycles every connection with a disconnect message; the client comes back', async () => {
+    f.sim.control.socketFaults({ disconnectAfterMs: 100 });
+    const c = client(f, appToken);
+    const frames: Array<Record<string, unknown>> = [];
+    c.on('ws_message', (data: unknown) => frames.push(JSON.parse(String(data)) as Record<string, unknown>));
+    c.on('slash_commands', async ({ ack }) => ack({ text: 'still here' }));
+    await c.start();
+    try {
+      assert.equal(
+        (frames[0]!.debug_info as { approximate_connection_time: number }).approximate_connection_time,
+        1,
+      );
+      await f.sim.waitFor(() => frames.filter((x) => x.type === 'hello').length >= 2, {
+        what: 'a second hello',
+      });
+      const disconnect = frames.find((x) => x.type === 'disconnect')!;
+      assert.equal(disconnect.reason, 'refresh_requested');
+      assert.ok((disconnect.debug_info as { host: string }).host);
+      f.sim.control.socketFaults({});
+      const r = await f.sim.driver.slashCommand({
+        channel: f.demo.channels.general.id,
+        user: f.demo.users.alice.id,
+        command: '/liftoff',
+      });
+      assert.deepEqual(r.json, { text: 'still here' });
+    } finally {
+      f.sim.control.socketFaults({});
+      await c.disconnect();
+    }
+  });
+
   test('switching Socket Mode off sends link_disabled; HTTP apps get HTTP again', async () => {
     const c = client(f, appToken);
     c.on('slash_commands', async ({ ack }) => ack());
