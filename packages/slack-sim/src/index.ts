@@ -123,11 +123,30 @@ export type {
   DeliveryResult,
   SlashCommandInput,
   SlashCommandResult,
+  PostMessageInput,
+  PostMessageResult,
   ClickInput,
   ClickResult,
+  ViewTarget,
+  ViewClickInput,
+  ViewClickResult,
+  ShortcutInput,
+  ShortcutResult,
+  AppHomeInput,
+  BlockSuggestionInput,
+  BlockSuggestionResult,
+  SubmitViewInput,
+  SubmitViewResult,
+  CloseViewInput,
+  CloseViewResult,
   EventInput,
   EventResult,
 } from './driver.js';
+export type { EnteredValue, EnteredValues } from './view-state.js';
+export type { ResponseAction, SubmissionOutcome } from './view-submission.js';
+export type { SocketFaults, DisconnectReason, SocketConnectionInfo, EnvelopeRecord } from './socket-mode.js';
+export { TRIGGER_LIFETIME_MS } from './triggers.js';
+export { MAX_MODAL_STACK } from './views.js';
 export type { InstallSummary, MessageFilter, CallFilter } from './control.js';
 export type { DemoWorkspace, DemoOptions } from './demo-seed.js';
 export type { InstallInput } from './installations.js';
