@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { WebSocketServer } from 'ws';
+import { beginDelivery, endDelivery } from './app-transport.js';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
@@ -358,36 +359,12 @@ export class SocketModeHub {
       ackMs: null,
     };
     this.envelopes.push(record);
-    const delivery: Delivery = {
-      seq: this.sim.store.nextSeq(),
-      at: this.sim.clock.now(),
-      kind,
-      transport: 'socket',
-      appId: app.id,
-      url: '',
-      status: null,
-      ackMs: 0,
-      error: null,
-    };
-    this.sim.store.deliveries.push(delivery);
-    const result: DeliveryResult & { envelopeId: string } = {
-      status: null,
-      headers: {},
-      body: '',
-      json: null,
-      ackMs: 0,
-      timedOut: false,
-      error: null,
-      request: { url: '', headers: {}, body },
-      envelopeId,
-    };
+    const begun = beginDelivery(this.sim, kind, 'socket', app, { url: '', headers: {}, body });
+    const result = { ...begun.result, envelopeId };
     const finish = () => {
       result.ackMs = performance.now() - started;
-      delivery.status = result.status;
-      delivery.ackMs = result.ackMs;
-      delivery.error = result.error;
       record.ackMs = result.status === 200 ? result.ackMs : null;
-      return result;
+      return endDelivery(begun.delivery, result);
     };
 
     const c = await this.connectionFor(app.id, deadline);
@@ -398,7 +375,6 @@ export class SocketModeHub {
       return finish();
     }
     record.connectionId = c.info.id;
-    delivery.url = c.url;
     result.request.url = c.url;
     const outcome = await new Promise<{ ack?: unknown; closed?: boolean; timeout?: boolean }>((resolve) => {
       const timer = setTimeout(() => settle({ timeout: true }), Math.max(0, deadline - performance.now()));

@@ -1,7 +1,7 @@
 import { requireAuth, requireScope } from './context.js';
 import { SlackApiError, invalidArguments } from './errors.js';
 import { visibleChannel } from './conversations.js';
-import { blocksParam, optionalString, threadTsParam } from './params.js';
+import { blocksParam, jsonParam, optionalString, threadTsParam } from './params.js';
 import { reserveUpload, uploadUrl } from '../files.js';
 import { postMessage } from '../messages.js';
 import type { ApiContext, CallAuth } from './context.js';
@@ -30,21 +30,15 @@ interface FileRef {
 }
 
 function filesParam(ctx: ApiContext): FileRef[] {
-  let v = ctx.params.files;
-  if (v === undefined || v === null || v === '') throw invalidArguments('missing required field: files');
-  if (typeof v === 'string') {
-    try {
-      v = JSON.parse(v);
-    } catch {
-      throw invalidArguments('files must be a JSON array of {"id", "title"}');
-    }
-  }
+  const malformed = () => invalidArguments('files must be a JSON array of {"id", "title"}');
+  const v = jsonParam(ctx.params, 'files', malformed);
+  if (v === undefined) throw invalidArguments('missing required field: files');
   if (
     !Array.isArray(v) ||
     v.length === 0 ||
     v.some((f) => !f || typeof f !== 'object' || typeof (f as FileRef).id !== 'string')
   )
-    throw invalidArguments('files must be a JSON array of {"id", "title"}');
+    throw malformed();
   return (v as FileRef[]).map((f) => ({
     id: f.id,
     ...(typeof f.title === 'string' ? { title: f.title } : {}),

@@ -85,16 +85,24 @@ export function booleanParam(params: Record<string, unknown>, name: string): boo
   return v === true || v === 'true' || v === '1' || v === 1;
 }
 
-function structured(params: Record<string, unknown>, name: string, error: string): unknown[] | undefined {
-  let v = params[name];
+/**
+ * A structured argument (`blocks`, `view`, `metadata`…): JSON-encoded in forms, as is in JSON
+ * bodies. Undefined when absent; `bad()` is thrown for a string that is not JSON.
+ */
+export function jsonParam(params: Record<string, unknown>, name: string, bad: () => SlackApiError): unknown {
+  const v = params[name];
   if (v === undefined || v === null || v === '') return undefined;
-  if (typeof v === 'string') {
-    try {
-      v = JSON.parse(v);
-    } catch {
-      throw new SlackApiError(error);
-    }
+  if (typeof v !== 'string') return v;
+  try {
+    return JSON.parse(v) as unknown;
+  } catch {
+    throw bad();
   }
+}
+
+function structured(params: Record<string, unknown>, name: string, error: string): unknown[] | undefined {
+  const v = jsonParam(params, name, () => new SlackApiError(error));
+  if (v === undefined) return undefined;
   if (!Array.isArray(v)) throw new SlackApiError(error);
   return v;
 }
@@ -146,15 +154,8 @@ export function threadTsParam(params: Record<string, unknown>): string | undefin
  * an empty object, which chat.update takes as "remove the metadata".
  */
 export function metadataParam(params: Record<string, unknown>): MessageMetadata | null | undefined {
-  let v = params.metadata;
-  if (v === undefined || v === null || v === '') return undefined;
-  if (typeof v === 'string') {
-    try {
-      v = JSON.parse(v);
-    } catch {
-      throw new SlackApiError('invalid_metadata_format');
-    }
-  }
+  const v = jsonParam(params, 'metadata', () => new SlackApiError('invalid_metadata_format'));
+  if (v === undefined) return undefined;
   if (v === null || typeof v !== 'object' || Array.isArray(v))
     throw new SlackApiError('invalid_metadata_format');
   const m = v as Record<string, unknown>;

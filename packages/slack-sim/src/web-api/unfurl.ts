@@ -1,6 +1,6 @@
 import { requireAuth, requireScope } from './context.js';
 import { SlackApiError } from './errors.js';
-import { optionalString } from './params.js';
+import { jsonParam, optionalString } from './params.js';
 import { blockErrors } from '../block-kit-limits.js';
 import { attachUnfurl, linksIn } from '../unfurls.js';
 import type { ApiContext, CallAuth } from './context.js';
@@ -41,15 +41,8 @@ function target(ctx: ApiContext, auth: CallAuth): { message: Message; share: Lin
 }
 
 function unfurlsParam(ctx: ApiContext): Record<string, Record<string, unknown>> {
-  let v = ctx.params.unfurls;
-  if (v === undefined || v === null || v === '') throw new SlackApiError('missing_unfurls');
-  if (typeof v === 'string') {
-    try {
-      v = JSON.parse(v);
-    } catch {
-      throw new SlackApiError('invalid_unfurls_format');
-    }
-  }
+  const v = jsonParam(ctx.params, 'unfurls', () => new SlackApiError('invalid_unfurls_format'));
+  if (v === undefined) throw new SlackApiError('missing_unfurls');
   if (v === null || typeof v !== 'object' || Array.isArray(v))
     throw new SlackApiError('invalid_unfurls_format');
   const unfurls = v as Record<string, unknown>;

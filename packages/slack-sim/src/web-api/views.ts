@@ -1,6 +1,6 @@
 import { requireAuth } from './context.js';
 import { SlackApiError, invalidArguments } from './errors.js';
-import { optionalString } from './params.js';
+import { jsonParam, optionalString } from './params.js';
 import { viewErrors } from '../block-kit-limits.js';
 import { TRIGGER_LIFETIME_MS } from '../triggers.js';
 import {
@@ -26,18 +26,12 @@ const MAX_VIEW_BYTES = 250 * 1024;
 
 /** The `view` argument, checked like Slack checks it (type, title, blocks and their limits). */
 export function viewParam(ctx: ApiContext, types: string[]): Record<string, unknown> {
-  let v = ctx.params.view;
-  if (v === undefined || v === null || v === '') throw invalidArguments('missing required field: view');
-  if (typeof v === 'string') {
-    if (Buffer.byteLength(v) > MAX_VIEW_BYTES) throw new SlackApiError('view_too_large');
-    try {
-      v = JSON.parse(v);
-    } catch {
-      throw invalidArguments('view must be a JSON object');
-    }
-  } else if (Buffer.byteLength(JSON.stringify(v)) > MAX_VIEW_BYTES) {
-    throw new SlackApiError('view_too_large');
-  }
+  const raw = ctx.params.view;
+  const size =
+    typeof raw === 'string' ? Buffer.byteLength(raw) : Buffer.byteLength(JSON.stringify(raw ?? null));
+  if (size > MAX_VIEW_BYTES) throw new SlackApiError('view_too_large');
+  const v = jsonParam(ctx.params, 'view', () => invalidArguments('view must be a JSON object'));
+  if (v === undefined) throw invalidArguments('missing required field: view');
   const problems = viewErrors(v, types);
   if (problems.length > 0) throw invalidArguments(...problems);
   return v as Record<string, unknown>;
