@@ -206,6 +206,10 @@ export class Control {
     this.sim.store.oauthApproval = { ...approval };
     return this.sim.store.oauthApproval;
   }
+  /** The apps a workspace has installed (itself, or through its org). */
+  appsInstalledIn(teamId: string): App[] {
+    return [...this.sim.store.apps.values()].filter((a) => this.sim.store.installationFor(a.id, teamId));
+  }
   installations(appId?: string): Installation[] {
     return [...this.sim.store.installations.values()].filter((i) => !appId || i.appId === appId);
   }

@@ -132,20 +132,7 @@ function renderPage(control: Control, query: URLSearchParams, notice: string | n
   };
   const viewer: Viewer = { me, names, apps, files: new Map(control.files().map((f) => [f.id, f])) };
   const home = query.get('home');
-  const installed = [
-    ...new Set(
-      control
-        .installations()
-        .filter(
-          (i) =>
-            i.active &&
-            (i.teamId === me.teamId ||
-              (i.enterpriseId !== null &&
-                i.enterpriseId === state.teams.find((t) => t.id === me.teamId)?.enterpriseId)),
-        )
-        .map((i) => i.appId),
-    ),
-  ];
+  const installed = control.appsInstalledIn(me.teamId).map((a) => a.id);
   const feed = home ? renderHome(control, home, viewer) : channel ? renderFeed(control, channel, viewer) : '';
   const appLinks = installed
     .map(
