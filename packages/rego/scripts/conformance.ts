@@ -18,8 +18,8 @@ import {
   RegoError,
   type CompiledPolicy,
 } from '../src/index.js';
-import { compare, equals } from '../src/compare.js';
-import { ObjectValue, SetValue, fromJS, keyOf, toJSON, type Value } from '../src/value.js';
+import { equals } from '../src/compare.js';
+import { ObjectValue, SetValue, compare, fromJS, keyOf, toJSON, type Value } from '../src/value.js';
 import { regoText } from '../src/format.js';
 
 interface Case {

@@ -2,7 +2,36 @@
 // (Go `big.Float`, precision 64, round half to even), and Go's shortest decimal rendering
 // of such a float (`Text('g', -1)`). This is why OPA gives `1/3 == 0.33333333333333333334`
 // and `0.1 + 0.2 == 0.3`, where doubles give `0.3333333333333333` and `0.30000000000000004`.
-import type { Decimal } from './number.js';
+// Hand-written: decimal.js / big.js are decimal, not binary, floats, so they round differently
+// from Go's big.Float at precision 64 (they would give 0.33333333333333333333).
+
+/** An exact decimal `m × 10^e`; the representation number.ts builds Rego numbers from. */
+export interface Decimal {
+  m: bigint;
+  e: number;
+}
+
+/**
+ * Exact arithmetic refuses to build powers beyond this many decimal digits: OPA's literals stop
+ * at 10^100000, and a product of such numbers must not make a gigabyte bigint (or take
+ * minutes). OPA computes such values in binary floating point instead; here they are an error.
+ */
+export const MAX_DIGITS = 120_000;
+
+/** A number whose exact value would be too large to compute. */
+export class NumberRangeError extends Error {}
+
+/** `10^n`, refused beyond MAX_DIGITS digits. */
+export function pow10(n: number): bigint {
+  if (n > MAX_DIGITS) throw new NumberRangeError('number too large');
+  return 10n ** BigInt(n);
+}
+
+/** `m × 2^n` for a shift of at most MAX_DIGITS digits' worth of bits. */
+function shift(m: bigint, n: number): bigint {
+  if (n > MAX_DIGITS * 3.33) throw new NumberRangeError('number too large');
+  return m << BigInt(n);
+}
 
 const PREC = 64;
 const TOP = 1n << BigInt(PREC);
@@ -46,14 +75,15 @@ function round(neg: boolean, num: bigint, den: bigint, e2: number): BinFloat {
 function fromDecimal(d: Decimal): BinFloat {
   const neg = d.m < 0n;
   const m = neg ? -d.m : d.m;
-  return d.e >= 0 ? round(neg, m * 10n ** BigInt(d.e), 1n, 0) : round(neg, m, 10n ** BigInt(-d.e), 0);
+  return d.e >= 0 ? round(neg, m * pow10(d.e), 1n, 0) : round(neg, m, pow10(-d.e), 0);
 }
 
 /** The exact decimal value of a binary float. */
 function exact(f: BinFloat): Decimal {
   const m = f.neg ? -f.m : f.m;
-  if (f.e >= 0) return { m: m << BigInt(f.e), e: 0 };
+  if (f.e >= 0) return { m: shift(m, f.e), e: 0 };
   // m × 2^e = m × 5^-e × 10^e
+  if (-f.e * 0.7 > MAX_DIGITS) throw new NumberRangeError('number too large');
   return { m: m * 5n ** BigInt(-f.e), e: f.e };
 }
 
@@ -61,23 +91,33 @@ function same(a: BinFloat, b: BinFloat): boolean {
   return a.m === b.m && a.e === b.e && (a.neg === b.neg || a.m === 0n);
 }
 
-/** Shortest decimal that rounds back to `f` at 64-bit precision (Go's `Text('g', -1)`). */
+/**
+ * Shortest decimal that rounds back to `f` at 64-bit precision (Go's `Text('g', -1)`). Rounding
+ * to more digits never moves further from the exact value, so the digit count is found by
+ * binary search (numbers with 10^5 digits would take minutes digit by digit).
+ */
 function shortest(f: BinFloat): Decimal {
   if (f.m === 0n) return { m: 0n, e: 0 };
   const x = exact(f);
-  const digits = (x.m < 0n ? -x.m : x.m).toString();
-  for (let n = 1; n < digits.length; n++) {
-    // Round the exact digits to n significant digits, half to even.
+  const abs = x.m < 0n ? -x.m : x.m;
+  const digits = abs.toString();
+  // Rounds the exact digits to n significant digits, half to even.
+  const rounded = (n: number): Decimal => {
     const drop = digits.length - n;
-    const p = 10n ** BigInt(drop);
-    const abs = x.m < 0n ? -x.m : x.m;
+    const p = pow10(drop);
     let q = abs / p;
     const r2 = (abs - q * p) * 2n;
     if (r2 > p || (r2 === p && (q & 1n) === 1n)) q++;
-    const cand: Decimal = { m: x.m < 0n ? -q : q, e: x.e + drop };
-    if (same(fromDecimal(cand), f)) return cand;
+    return { m: x.m < 0n ? -q : q, e: x.e + drop };
+  };
+  let lo = 1;
+  let hi = digits.length; // the exact value always round-trips
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (same(fromDecimal(rounded(mid)), f)) hi = mid;
+    else lo = mid + 1;
   }
-  return x;
+  return lo === digits.length ? x : rounded(lo);
 }
 
 /** Arithmetic on two decimals through 64-bit-mantissa binary floats. */
@@ -91,7 +131,7 @@ export function floatOp(op: '+' | '-' | '*' | '/', a: Decimal, b: Decimal): Deci
     case '-':
     case '+': {
       const e = Math.min(x.e, y.e);
-      const n = (sx << BigInt(x.e - e)) + (sy << BigInt(y.e - e));
+      const n = shift(sx, x.e - e) + shift(sy, y.e - e);
       r = round(n < 0n, n < 0n ? -n : n, 1n, e);
       break;
     }

@@ -3,9 +3,8 @@
 // conflicting rule kinds and recursion, and builds rule indexes.
 import type { Annotations } from './annotations.js';
 import { dottedName, type Expr, type Import, type Module, type Pos, type Rule, type Term } from './ast.js';
-import { getBuiltin } from './builtins/registry.js';
+import { getBuiltin } from './builtins/index.js';
 import { UNSUPPORTED_BUILTINS } from './builtins/unsupported.js';
-import './builtins/index.js';
 import { equals } from './compare.js';
 import { RegoCompileError, type CompileProblem } from './errors.js';
 import { exprVarNames, hoistFromNegation, termVarNames } from './negation.js';

@@ -2,8 +2,7 @@
 // text, Rego's `String()` form (sprintf, print, string templates, messages) and OPA's JSON
 // encoding (json.marshal and friends).
 import { BigNum, decimalOfDouble, type RegoNumber } from './number.js';
-import { ObjectValue, SetValue, type Value } from './value.js';
-import { compareStrings } from './compare.js';
+import { ObjectValue, SetValue, compareStrings, type Value } from './value.js';
 
 /** Plain decimal text of a number (`1`, `0.25`, `1e400` only when enormous). */
 export function numberText(n: RegoNumber): string {
@@ -59,20 +58,34 @@ export function goQuote(s: string): string {
   return out + '"';
 }
 
+/**
+ * Called once per array, object and set while a value is written out, so that a builtin
+ * writing a huge document can stop at its budget (it throws to stop).
+ */
+export type Tick = () => void;
+
+const NO_TICK: Tick = () => {};
+
 /** Rego's text form of a value (`ast.Value.String()`): `[1, "a"]`, `{"a": 1}`, `{1, 2}`, `set()`. */
 export function regoText(v: Value): string {
+  return boundedRegoText(v, NO_TICK);
+}
+
+/** `regoText` calling `tick` once per array, object and set. */
+export function boundedRegoText(v: Value, tick: Tick): string {
   if (v === null) return 'null';
   if (typeof v === 'boolean') return String(v);
   if (typeof v === 'string') return goQuote(v);
   if (typeof v === 'number' || v instanceof BigNum) return numberText(v);
-  if (Array.isArray(v)) return `[${v.map(regoText).join(', ')}]`;
+  tick();
+  if (Array.isArray(v)) return `[${v.map((x) => boundedRegoText(x, tick)).join(', ')}]`;
   if (v instanceof ObjectValue)
     return `{${v
       .entries()
-      .map(([k, x]) => `${regoText(k)}: ${regoText(x)}`)
+      .map(([k, x]) => `${boundedRegoText(k, tick)}: ${boundedRegoText(x, tick)}`)
       .join(', ')}}`;
   const vals = (v as SetValue).values();
-  return vals.length === 0 ? 'set()' : `{${vals.map(regoText).join(', ')}}`;
+  return vals.length === 0 ? 'set()' : `{${vals.map((x) => boundedRegoText(x, tick)).join(', ')}}`;
 }
 
 /** JSON string literal with Go's HTML-safe escapes (`<`, `>`, `&`, U+2028, U+2029). */
@@ -85,31 +98,53 @@ function jsonQuote(s: string): string {
 
 /** OPA's compact JSON encoding: sorted keys, sets as arrays, non-string keys as their JSON text. */
 export function jsonMarshal(v: Value): string {
+  return boundedJsonMarshal(v, NO_TICK);
+}
+
+/** `jsonMarshal` calling `tick` once per array, object and set. */
+export function boundedJsonMarshal(v: Value, tick: Tick): string {
   if (v === null) return 'null';
   if (typeof v === 'boolean') return String(v);
   if (typeof v === 'string') return jsonQuote(v);
   if (typeof v === 'number' || v instanceof BigNum) return numberText(v);
-  if (Array.isArray(v)) return `[${v.map(jsonMarshal).join(',')}]`;
-  if (v instanceof SetValue) return `[${v.values().map(jsonMarshal).join(',')}]`;
-  const entries = v.entries().map(([k, x]) => [typeof k === 'string' ? k : jsonMarshal(k), x] as const);
+  tick();
+  if (Array.isArray(v)) return `[${v.map((x) => boundedJsonMarshal(x, tick)).join(',')}]`;
+  if (v instanceof SetValue)
+    return `[${v
+      .values()
+      .map((x) => boundedJsonMarshal(x, tick))
+      .join(',')}]`;
+  const entries = v
+    .entries()
+    .map(([k, x]) => [typeof k === 'string' ? k : boundedJsonMarshal(k, tick), x] as const);
   entries.sort((a, b) => compareStrings(a[0], b[0]));
-  return `{${entries.map(([k, x]) => `${jsonQuote(k)}:${jsonMarshal(x)}`).join(',')}}`;
+  return `{${entries.map(([k, x]) => `${jsonQuote(k)}:${boundedJsonMarshal(x, tick)}`).join(',')}}`;
 }
 
 /** Indented JSON like Go's `json.MarshalIndent(v, prefix, indent)`. */
-export function jsonMarshalIndent(v: Value, prefix: string, indent: string, depth = 0): string {
+export function jsonMarshalIndent(
+  v: Value,
+  prefix: string,
+  indent: string,
+  tick: Tick = NO_TICK,
+  depth = 0,
+): string {
   const nl = (d: number): string => '\n' + prefix + indent.repeat(d);
+  if (Array.isArray(v) || v instanceof SetValue || v instanceof ObjectValue) tick();
   if (Array.isArray(v) || v instanceof SetValue) {
     const items = Array.isArray(v) ? v : v.values();
     if (items.length === 0) return '[]';
-    return `[${items.map((x) => nl(depth + 1) + jsonMarshalIndent(x, prefix, indent, depth + 1)).join(',')}${nl(depth)}]`;
+    return `[${items.map((x) => nl(depth + 1) + jsonMarshalIndent(x, prefix, indent, tick, depth + 1)).join(',')}${nl(depth)}]`;
   }
   if (v instanceof ObjectValue) {
     if (v.size === 0) return '{}';
     const entries = v.entries().map(([k, x]) => [typeof k === 'string' ? k : jsonMarshal(k), x] as const);
     entries.sort((a, b) => compareStrings(a[0], b[0]));
     return `{${entries
-      .map(([k, x]) => `${nl(depth + 1)}${jsonQuote(k)}: ${jsonMarshalIndent(x, prefix, indent, depth + 1)}`)
+      .map(
+        ([k, x]) =>
+          `${nl(depth + 1)}${jsonQuote(k)}: ${jsonMarshalIndent(x, prefix, indent, tick, depth + 1)}`,
+      )
       .join(',')}${nl(depth)}}`;
   }
   return jsonMarshal(v);

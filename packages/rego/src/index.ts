@@ -46,6 +46,11 @@ export interface EvalOptions {
   maxSteps?: number;
   /** Wall-clock budget in ms; exceeding it raises `eval_cancel_error`. */
   timeoutMs?: number;
+  /**
+   * Budget in bytes for the values builtins build during the evaluation (strings, arrays,
+   * parsed documents), counted as they are built; exceeding it raises `eval_cancel_error`.
+   */
+  maxBytes?: number;
   /** Builtin errors abort evaluation instead of making the call undefined. */
   strictBuiltinErrors?: boolean;
   /** Receives the output of `print()` calls (one line per call); default: discarded. */
@@ -78,11 +83,13 @@ class Policy implements CompiledPolicy {
   }
 
   private evaluator(options: EvalOptions | undefined): Evaluator {
+    // The clock starts before the input is converted: the caller's budget covers it too.
+    const budget = new Budget(options?.maxSteps, options?.timeoutMs, options?.maxBytes);
     return new Evaluator(this.compiled.root, {
       input: options?.input === undefined ? undefined : fromJS(options.input),
       data: options?.data === undefined || options.data === null ? EMPTY_DATA : fromJS(options.data),
       strict: options?.strictBuiltinErrors ?? this.strictDefault,
-      budget: new Budget(options?.maxSteps, options?.timeoutMs),
+      budget,
       print: options?.print,
     });
   }

@@ -12,7 +12,9 @@
 // observable (`json.marshal(1.0) == "1.0"`). Such a BigNum carries `num`, its canonical JS
 // number, which equality and hashing use.
 
-import { floatOp } from './bigfloat.js';
+import { floatOp, pow10, type Decimal } from './bigfloat.js';
+
+export type { Decimal };
 
 /** An exact decimal `m × 10^e` (`m` has no trailing zeros), optionally with its literal text. */
 export class BigNum {
@@ -39,12 +41,6 @@ export function canonical(v: RegoNumber): RegoNumber {
 /** A Rego number value. */
 export type RegoNumber = number | BigNum;
 
-/** Exact decimal `m × 10^e`. */
-export interface Decimal {
-  m: bigint;
-  e: number;
-}
-
 /** Largest decimal exponent accepted in literals (OPA rejects "number too big"). */
 export const MAX_EXPONENT = 100_000;
 
@@ -66,11 +62,18 @@ export function parseDecimal(text: string): Decimal | undefined {
 /** Strips trailing zeros so each value has one decimal form. */
 export function normalize(m: bigint, e: number): Decimal {
   if (m === 0n) return { m: 0n, e: 0 };
-  while (m % 10n === 0n) {
-    m /= 10n;
-    e++;
+  if (m > -1_000_000_000_000_000n && m < 1_000_000_000_000_000n) {
+    while (m % 10n === 0n) {
+      m /= 10n;
+      e++;
+    }
+    return { m, e };
   }
-  return { m, e };
+  // Long mantissas: one conversion instead of a division per zero (quadratic in the digits).
+  const digits = m.toString();
+  let end = digits.length;
+  while (digits.charCodeAt(end - 1) === 48) end--;
+  return end === digits.length ? { m, e } : { m: BigInt(digits.slice(0, end)), e: e + digits.length - end };
 }
 
 /** The exact decimal a JS number stands for (its shortest round-trip rendering). */
@@ -89,7 +92,7 @@ export function toDecimal(v: RegoNumber): Decimal {
 function decimalToString(m: bigint, e: number): string {
   if (e >= 0) {
     if (e > 400) return `${m}e${e}`;
-    return (m * 10n ** BigInt(e)).toString();
+    return (m * pow10(e)).toString();
   }
   const neg = m < 0n;
   let digits = (neg ? -m : m).toString();
@@ -104,7 +107,7 @@ function decimalToString(m: bigint, e: number): string {
 export function makeNumber(m: bigint, e: number): RegoNumber {
   const d = normalize(m, e);
   if (d.e >= 0 && d.e < 22) {
-    const i = d.m * 10n ** BigInt(d.e);
+    const i = d.m * pow10(d.e);
     if (i >= -9007199254740991n && i <= 9007199254740991n) return Number(i);
     // Large integers: a double only if its rendering is exactly these digits.
     const x = Number(i);
@@ -149,9 +152,9 @@ export function toBigInt(v: RegoNumber): bigint | undefined {
     // A large double stands for its shortest decimal rendering, not its binary value.
     if (Math.abs(v) < 1e21) return BigInt(String(v)); // plain digits below 1e21
     const d = decimalOfDouble(v);
-    return d.m * 10n ** BigInt(d.e);
+    return d.m * pow10(d.e);
   }
-  return v.e >= 0 ? v.m * 10n ** BigInt(v.e) : undefined;
+  return v.e >= 0 ? v.m * pow10(v.e) : undefined;
 }
 
 /** Approximates the value as a double (may be ±Infinity or lose precision). */
@@ -179,8 +182,8 @@ export function compareNumbers(a: RegoNumber, b: RegoNumber): number {
   const my = (y.m < 0n ? -y.m : y.m).toString().length + y.e;
   if (mx !== my) return (mx < my ? -1 : 1) * sx;
   const e = Math.min(x.e, y.e);
-  const ax = x.m * 10n ** BigInt(x.e - e);
-  const ay = y.m * 10n ** BigInt(y.e - e);
+  const ax = x.m * pow10(x.e - e);
+  const ay = y.m * pow10(y.e - e);
   return ax < ay ? -1 : ax > ay ? 1 : 0;
 }
 
@@ -192,7 +195,7 @@ export function numberKey(v: RegoNumber): string {
 
 function align(x: Decimal, y: Decimal): [bigint, bigint, number] {
   const e = Math.min(x.e, y.e);
-  return [x.m * 10n ** BigInt(x.e - e), y.m * 10n ** BigInt(y.e - e), e];
+  return [x.m * pow10(x.e - e), y.m * pow10(y.e - e), e];
 }
 
 /** Exact addition. */

@@ -1,10 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import '../src/builtins/index.js';
-import { getBuiltin, type BuiltinContext } from '../src/builtins/registry.js';
+import { getBuiltin } from '../src/builtins/index.js';
+import { ctx } from './builtin-context.js';
 import { fromJS, toJSON, SetValue, type ObjectValue, type Value } from '../src/value.js';
 
-const ctx: BuiltinContext = { strict: true, nowNs: () => 0n, cache: new Map() };
 const call = (name: string, ...args: unknown[]): unknown => {
   const r = getBuiltin(name)!.fn(args.map(fromJS), ctx);
   return r === undefined ? undefined : toJSON(r as Value);

@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
-import '../src/builtins/index.js';
-import { getBuiltin, type BuiltinContext } from '../src/builtins/registry.js';
+import { getBuiltin } from '../src/builtins/index.js';
+import { ctx as unbounded } from './builtin-context.js';
 import { fromJS, toJSON, type Value } from '../src/value.js';
 
-const ctx: BuiltinContext = { strict: true, nowNs: () => 1_700_000_000_000_000_000n, cache: new Map() };
+const ctx = { ...unbounded, nowNs: () => 1_700_000_000_000_000_000n };
 const call = (name: string, ...args: unknown[]): unknown =>
   toJSON(getBuiltin(name)!.fn(args.map(fromJS), ctx) as Value);
 

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { compile } from '../src/index.js';
-import { getBuiltin } from '../src/builtins/registry.js';
+import { getBuiltin } from '../src/builtins/index.js';
 
 const slack = (channel: string) => ({
   slack: {

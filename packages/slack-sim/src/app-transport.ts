@@ -103,28 +103,8 @@ export class AppTransport {
     Object.assign(headers, options.headers ?? {});
     const body = options.tamper ? options.tamper(rawBody) : rawBody;
 
-    const delivery: Delivery = {
-      seq: this.sim.store.nextSeq(),
-      at: this.sim.clock.now(),
-      kind,
-      appId: app.id,
-      url,
-      status: null,
-      ackMs: 0,
-      error: null,
-    };
-    this.sim.store.deliveries.push(delivery);
+    const { delivery, result } = beginDelivery(this.sim, kind, 'http', app, { url, headers, body });
     const started = performance.now();
-    const result: DeliveryResult = {
-      status: null,
-      headers: {},
-      body: '',
-      json: null,
-      ackMs: 0,
-      timedOut: false,
-      error: null,
-      request: { url, headers, body },
-    };
     try {
       const res = await post(this.agent, url, headers, body, options.timeoutMs ?? 3000);
       result.status = res.status;
@@ -142,11 +122,50 @@ export class AppTransport {
       result.error = result.timedOut ? 'operation_timeout' : `dispatch_failed: ${e.message}`;
     }
     result.ackMs = performance.now() - started;
-    delivery.status = result.status;
-    delivery.ackMs = result.ackMs;
-    delivery.error = result.error;
-    return result;
+    return endDelivery(delivery, result);
   }
+}
+
+/** A delivery in the log, and the result to fill in as the app answers (over HTTP or a socket). */
+export function beginDelivery(
+  sim: Pick<SimServices, 'store' | 'clock'>,
+  kind: Delivery['kind'],
+  transport: Delivery['transport'],
+  app: App,
+  request: DeliveryResult['request'],
+): { delivery: Delivery; result: DeliveryResult } {
+  const delivery: Delivery = {
+    seq: sim.store.nextSeq(),
+    at: sim.clock.now(),
+    kind,
+    transport,
+    appId: app.id,
+    url: request.url,
+    status: null,
+    ackMs: 0,
+    error: null,
+  };
+  sim.store.deliveries.push(delivery);
+  const result: DeliveryResult = {
+    status: null,
+    headers: {},
+    body: '',
+    json: null,
+    ackMs: 0,
+    timedOut: false,
+    error: null,
+    request,
+  };
+  return { delivery, result };
+}
+
+/** Record how the app answered in the delivery log. */
+export function endDelivery<R extends DeliveryResult>(delivery: Delivery, result: R): R {
+  delivery.url = result.request.url;
+  delivery.status = result.status;
+  delivery.ackMs = result.ackMs;
+  delivery.error = result.error;
+  return result;
 }
 
 export function delivered(r: DeliveryResult): boolean {

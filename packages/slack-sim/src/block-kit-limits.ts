@@ -18,6 +18,9 @@ const BLOCK_TYPES = new Set([
   'video',
 ]);
 
+/** Elements that pick from options (theirs, or loaded from the app with block_suggestion). */
+const SELECTS = new Set(['static_select', 'external_select', 'multi_static_select', 'multi_external_select']);
+
 type Json = Record<string, unknown>;
 
 function isObject(v: unknown): v is Json {
@@ -62,10 +65,56 @@ class Checker {
     this.text(v.deny, 30, `${pointer}/deny`, true);
   }
 
+  /** An option of a select, overflow, checkbox or radio group. */
+  option(v: unknown, pointer: string): void {
+    if (!isObject(v)) return this.fail('must provide an object', pointer);
+    this.text(v.text, 75, `${pointer}/text`);
+    if (typeof v.value !== 'string') this.fail('missing required field: value', `${pointer}/value`);
+    this.maxLength(v.value, 150, `${pointer}/value`);
+  }
+
+  options(v: unknown, max: number, pointer: string): void {
+    if (v === undefined) return;
+    if (!Array.isArray(v)) return this.fail('must provide an array', pointer);
+    this.maxItems(v, max, pointer);
+    v.forEach((o, i) => this.option(o, `${pointer}/${i}`));
+  }
+
   element(v: unknown, pointer: string): void {
     if (!isObject(v) || typeof v.type !== 'string') return this.fail('missing required field: type', pointer);
     this.maxLength(v.action_id, 255, `${pointer}/action_id`);
     if (v.confirm !== undefined) this.confirm(v.confirm, `${pointer}/confirm`);
+    if (v.placeholder !== undefined) this.text(v.placeholder, 150, `${pointer}/placeholder`, true);
+    if (SELECTS.has(v.type)) {
+      this.options(v.options, 100, `${pointer}/options`);
+      if (Array.isArray(v.option_groups)) {
+        this.maxItems(v.option_groups, 100, `${pointer}/option_groups`);
+        v.option_groups.forEach((g, i) => {
+          const gp = `${pointer}/option_groups/${i}`;
+          if (!isObject(g)) return this.fail('must provide an object', gp);
+          this.text(g.label, 75, `${gp}/label`, true);
+          this.options(g.options, 100, `${gp}/options`);
+        });
+      }
+      if (v.type === 'static_select' || v.type === 'multi_static_select') {
+        if (v.options === undefined && v.option_groups === undefined)
+          this.fail('must provide either options or option_groups', pointer);
+      }
+    }
+    if (v.type === 'checkboxes' || v.type === 'radio_buttons') {
+      if (v.options === undefined) this.fail('missing required field: options', `${pointer}/options`);
+      this.options(v.options, 10, `${pointer}/options`);
+    }
+    if (v.type === 'overflow') {
+      if (!Array.isArray(v.options) || v.options.length < 2)
+        this.fail('must provide at least 2 items', `${pointer}/options`);
+      this.options(v.options, 5, `${pointer}/options`);
+    }
+    if (v.type === 'plain_text_input') {
+      this.maxLength(v.initial_value, 3000, `${pointer}/initial_value`);
+      if (typeof v.max_length === 'number' && v.max_length > 3000)
+        this.fail('must be less than 3001', `${pointer}/max_length`);
+    }
     if (v.type === 'button') {
       this.text(v.text, 75, `${pointer}/text`, true);
       this.maxLength(v.value, 2000, `${pointer}/value`);
@@ -124,6 +173,12 @@ class Checker {
       case 'header':
         this.text(b.text, 150, `${pointer}/text`, true);
         break;
+      case 'input':
+        this.text(b.label, 2000, `${pointer}/label`, true);
+        if (b.hint !== undefined) this.text(b.hint, 2000, `${pointer}/hint`, true);
+        if (b.element === undefined) this.fail('missing required field: element', `${pointer}/element`);
+        else this.element(b.element, `${pointer}/element`);
+        break;
       case 'image':
         this.maxLength(b.image_url, 3000, `${pointer}/image_url`);
         this.maxLength(b.alt_text, 2000, `${pointer}/alt_text`);
@@ -132,10 +187,13 @@ class Checker {
   }
 }
 
-/** Slack's complaints about a list of blocks at `pointer` (e.g. `/blocks`), empty when valid. */
-export function blockErrors(blocks: unknown[], pointer: string): string[] {
+/**
+ * Slack's complaints about a list of blocks at `pointer` (e.g. `/blocks`), empty when valid.
+ * Messages hold 50 blocks; modals and Home tabs 100.
+ */
+export function blockErrors(blocks: unknown[], pointer: string, maxBlocks = 50): string[] {
   const c = new Checker();
-  c.maxItems(blocks, 50, pointer);
+  c.maxItems(blocks, maxBlocks, pointer);
   const ids = new Set<string>();
   blocks.forEach((b, i) => {
     c.block(b, `${pointer}/${i}`);
@@ -153,4 +211,33 @@ export function attachmentBlockErrors(attachments: unknown[]): string[] {
   return attachments.flatMap((a, i) =>
     isObject(a) && Array.isArray(a.blocks) ? blockErrors(a.blocks, `/attachments/${i}/blocks`) : [],
   );
+}
+
+/**
+ * Slack's complaints about a view object (a modal or a Home tab) at `/view`: its type, title and
+ * buttons, text limits and up to 100 blocks. `types` are the types the calling method accepts.
+ */
+export function viewErrors(view: unknown, types: string[]): string[] {
+  const c = new Checker();
+  if (!isObject(view)) {
+    c.fail('must provide an object', '/view');
+    return c.errors;
+  }
+  if (typeof view.type !== 'string') c.fail('missing required field: type', '/view/type');
+  else if (!types.includes(view.type))
+    c.fail(`must be one of the provided options [${types.join(', ')}]`, '/view/type');
+  if (!Array.isArray(view.blocks)) c.fail('missing required field: blocks', '/view/blocks');
+  else c.errors.push(...blockErrors(view.blocks, '/view/blocks', 100));
+  if (view.type === 'modal') {
+    c.text(view.title, 24, '/view/title', true);
+    if (view.submit !== undefined && view.submit !== null) c.text(view.submit, 24, '/view/submit', true);
+    if (view.close !== undefined && view.close !== null) c.text(view.close, 24, '/view/close', true);
+    const hasInput = Array.isArray(view.blocks) && view.blocks.some((b) => isObject(b) && b.type === 'input');
+    if (hasInput && (view.submit === undefined || view.submit === null))
+      c.fail('must provide submit when the view has input blocks', '/view/submit');
+  }
+  c.maxLength(view.callback_id, 255, '/view/callback_id');
+  c.maxLength(view.private_metadata, 3000, '/view/private_metadata');
+  c.maxLength(view.external_id, 255, '/view/external_id');
+  return c.errors;
 }

@@ -7,13 +7,27 @@ import type { Attachment, Block } from './types.js';
 const INTERACTIVE = new Set([
   'button',
   'static_select',
+  'external_select',
+  'multi_static_select',
+  'multi_external_select',
   'overflow',
   'datepicker',
+  'timepicker',
+  'datetimepicker',
   'users_select',
+  'multi_users_select',
   'conversations_select',
+  'multi_conversations_select',
   'channels_select',
+  'multi_channels_select',
   'checkboxes',
   'radio_buttons',
+  'plain_text_input',
+  'number_input',
+  'email_text_input',
+  'url_text_input',
+  'rich_text_input',
+  'file_input',
 ]);
 
 function generated(sim: SimServices, length: number): string {
@@ -34,6 +48,7 @@ export function normalizeBlocks(sim: SimServices, blocks: Block[] | null): Block
     const out: Block = { ...b, block_id: typeof b.block_id === 'string' ? b.block_id : generated(sim, 4) };
     if (Array.isArray(out.elements)) out.elements = out.elements.map((e) => normalizeElement(sim, e));
     if (out.accessory) out.accessory = normalizeElement(sim, out.accessory);
+    if (out.element) out.element = normalizeElement(sim, out.element);
     return out;
   });
 }

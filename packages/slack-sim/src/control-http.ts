@@ -7,7 +7,7 @@ import type { DeliveryOptions, Driver } from './driver.js';
 //   POST /_sim/control/<operation>   body: JSON array of arguments (or one object = one argument)
 //   POST /_sim/driver/<operation>    same, for the driver (slashCommand, clickButton, event, …)
 //   GET  /_sim/state | /_sim/calls?method= | /_sim/channels/<id>/messages | /_sim/ephemerals
-//        /_sim/response-urls | /_sim/deliveries
+//        /_sim/response-urls | /_sim/deliveries | /_sim/files | /_sim/files/<id>/content (raw bytes)
 //   POST /_sim/reset
 // (The browser view for people lives at /_sim/ui, in web-ui.ts.)
 // Operation names are the Control/Driver method names, so in-process and HTTP use stay identical.
@@ -15,7 +15,14 @@ import type { DeliveryOptions, Driver } from './driver.js';
 const CONTROL_OPS = new Set(Object.getOwnPropertyNames(Control.prototype).filter((n) => n !== 'constructor'));
 const DRIVER_OPS = new Set([
   'slashCommand',
+  'postMessage',
   'clickButton',
+  'clickViewButton',
+  'shortcut',
+  'openAppHome',
+  'blockSuggestion',
+  'submitView',
+  'closeView',
   'event',
   'urlVerification',
   'appUninstalled',
@@ -66,6 +73,12 @@ export async function handleControlHttp(
       if (path === '/ephemerals') return { status: 200, body: control.ephemerals(q) };
       if (path === '/response-urls') return { status: 200, body: control.responseUrls(q) };
       if (path === '/deliveries') return { status: 200, body: control.deliveries() };
+      if (path === '/files') return { status: 200, body: control.files(q) };
+      const file = /^\/files\/([^/]+)\/content$/.exec(path);
+      if (file) {
+        const content = control.fileContent(decodeURIComponent(file[1]!));
+        return { status: 200, body: Buffer.from(content.base64, 'base64') };
+      }
       const m = /^\/channels\/([^/]+)\/messages$/.exec(path);
       if (m)
         return {

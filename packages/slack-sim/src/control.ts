@@ -1,11 +1,30 @@
 import { install, revokeTokens, uninstall } from './installations.js';
 import { NotFoundError } from './store.js';
+import { homeView, modalStack } from './views.js';
+import type { DisconnectReason, SocketFaults } from './socket-mode.js';
 import type { InstallInput } from './installations.js';
 import type { FaultSpec } from './faults.js';
 import type { RateLimitConfig } from './rate-limits.js';
 import type { SimServices } from './services.js';
-import type { CreateAppInput, CreateChannelInput, CreateTeamInput, CreateUserInput } from './store.js';
-import type { App, Channel, Enterprise, Installation, OAuthApproval, Team, User } from './types.js';
+import type {
+  CreateAppInput,
+  CreateChannelInput,
+  CreateTeamInput,
+  CreateUserGroupInput,
+  CreateUserInput,
+} from './store.js';
+import type {
+  App,
+  Channel,
+  Enterprise,
+  Installation,
+  OAuthApproval,
+  SimFile,
+  SimView,
+  Team,
+  User,
+  UserGroup,
+} from './types.js';
 
 /** What a direct install hands back: the same things an app learns from oauth.v2.access. */
 export interface InstallSummary {
@@ -106,14 +125,64 @@ export class Control {
     return Object.assign(this.sim.store.channel(channelId), { isArchived: false });
   }
 
+  /** A user group (`@handle`, id S…) with members, as usergroups.list will show it. */
+  createUserGroup(input: CreateUserGroupInput): UserGroup {
+    return this.sim.store.createUserGroup(input);
+  }
+  /** Change a group: members (replaced), name, description, or `disabled`. */
+  updateUserGroup(
+    id: string,
+    patch: Partial<Pick<UserGroup, 'name' | 'description' | 'members' | 'disabled'>>,
+  ): UserGroup {
+    const { store, clock } = this.sim;
+    const g = store.userGroup(id);
+    const now = clock.nowSeconds();
+    if (patch.members) g.members = store.teamMembers(g.teamId, patch.members);
+    if (patch.name !== undefined) g.name = patch.name;
+    if (patch.description !== undefined) g.description = patch.description;
+    if (patch.disabled !== undefined && patch.disabled !== g.disabled) {
+      g.disabled = patch.disabled;
+      g.disabledAt = patch.disabled ? now : 0;
+    }
+    g.updatedAt = now;
+    return g;
+  }
+  userGroups(teamId?: string): UserGroup[] {
+    return [...this.sim.store.userGroups.values()].filter((g) => !teamId || g.teamId === teamId);
+  }
+
   // ---- apps and installs ------------------------------------------------------------------------
 
   createApp(input: CreateAppInput = {}): App {
     return this.sim.store.createApp(input);
   }
-  /** E.g. set `requestUrl` once the app under test listens. */
+  /**
+   * E.g. set `requestUrl` once the app under test listens, or `socketMode: true` to send it
+   * everything over its Socket Mode connections (switching it off sends them `link_disabled`).
+   */
   updateApp(id: string, patch: Partial<Omit<App, 'id'>>): App {
-    return Object.assign(this.sim.store.app(id), patch);
+    const app = this.sim.store.app(id);
+    const wasSocketMode = app.socketMode;
+    Object.assign(app, patch);
+    if (wasSocketMode && !app.socketMode) this.sim.socketMode.disconnectApp(id, 'link_disabled');
+    return app;
+  }
+  /** An app-level token (`xapp-…`), as made on the app's settings page; default scope connections:write. */
+  createAppToken(
+    appId: string,
+    options: { scopes?: string[] } = {},
+  ): { token: string; appId: string; scopes: string[] } {
+    const app = this.sim.store.app(appId);
+    const n = this.sim.ids.sequence('app-token');
+    const token = `xapp-1-${app.id}-${1000 + n}-${this.sim.ids.secret('app-token', 64)}`;
+    const scopes = options.scopes ?? ['connections:write'];
+    this.sim.store.appTokens.set(token, { value: token, appId: app.id, scopes, revoked: false });
+    return { token, appId: app.id, scopes };
+  }
+  revokeAppToken(token: string): void {
+    const t = this.sim.store.appTokens.get(token);
+    if (!t) throw new NotFoundError('app token', token);
+    t.revoked = true;
   }
   /** Install without the OAuth dance (tests that are not about OAuth). */
   install(input: InstallInput): InstallSummary {
@@ -136,6 +205,10 @@ export class Control {
   setOAuthApproval(approval: OAuthApproval): OAuthApproval {
     this.sim.store.oauthApproval = { ...approval };
     return this.sim.store.oauthApproval;
+  }
+  /** The apps a workspace has installed (itself, or through its org). */
+  appsInstalledIn(teamId: string): App[] {
+    return [...this.sim.store.apps.values()].filter((a) => this.sim.store.installationFor(a.id, teamId));
   }
   installations(appId?: string): Installation[] {
     return [...this.sim.store.installations.values()].filter((i) => !appId || i.appId === appId);
@@ -179,6 +252,28 @@ export class Control {
   faults() {
     return this.sim.faults.active();
   }
+  /** Socket Mode faults: drop sockets every N envelopes, recycle connections after a while. `{}` clears them. */
+  socketFaults(faults: SocketFaults): SocketFaults {
+    return this.sim.socketMode.setFaults(faults);
+  }
+  /**
+   * Send `disconnect` to live connections (of an app, or one): they take no new envelopes, and get
+   * the message once their envelopes in flight are acked (`immediate`: at once). Returns how many.
+   */
+  socketDisconnect(
+    target: { appId?: string; connectionId?: string; reason?: DisconnectReason; immediate?: boolean } = {},
+  ): number {
+    const connections = this.sim.socketMode.find(target);
+    for (const c of connections)
+      this.sim.socketMode.disconnect(c, target.reason ?? 'refresh_requested', target.immediate ?? false);
+    return connections.length;
+  }
+  /** End live connections without a close frame, as a network failure would. Returns how many. */
+  socketDrop(target: { appId?: string; connectionId?: string } = {}): number {
+    const connections = this.sim.socketMode.find(target);
+    for (const c of connections) this.sim.socketMode.drop(c);
+    return connections.length;
+  }
   /** Move the simulator clock (response_url and token expiry, OAuth codes, rate-limit refill). */
   advanceClock(ms: number): number {
     this.sim.clock.advance(ms);
@@ -195,6 +290,7 @@ export class Control {
       teams: [...s.teams.values()],
       users: [...s.users.values()],
       channels: [...s.channels.values()],
+      userGroups: [...s.userGroups.values()],
       apps: [...s.apps.values()],
       installations: [...s.installations.values()],
       tokens: [...s.tokens.values()],
@@ -245,20 +341,72 @@ export class Control {
   deliveries() {
     return this.sim.store.deliveries;
   }
+  /** Socket Mode connections, open and closed, in order of opening. */
+  socketConnections(appId?: string) {
+    return this.sim.socketMode.connectionInfo(appId);
+  }
+  /** Every envelope sent over Socket Mode and what became of it (acked, timeout, connection_closed…). */
+  socketEnvelopes(appId?: string) {
+    return this.sim.socketMode.envelopeLog(appId);
+  }
+  /** The Home tab an app published for a person (views.publish), or null. */
+  homeView(appId: string, userId: string): SimView | null {
+    return homeView(this.sim.store, appId, userId) ?? null;
+  }
+  /** The person's open modals, bottom first; the last one is on their screen. */
+  modals(userId: string): SimView[] {
+    return modalStack(this.sim.store, userId);
+  }
+  /** Every view ever opened or published (closed modals have `open: false`). */
+  views(filter: { user?: string; appId?: string } = {}): SimView[] {
+    return [...this.sim.store.views.values()].filter(
+      (v) => (!filter.user || v.userId === filter.user) && (!filter.appId || v.appId === filter.appId),
+    );
+  }
+  /** Uploaded files (reserved, uploaded, completed), optionally only those shared in a channel. */
+  files(filter: { channel?: string } = {}): SimFile[] {
+    return [...this.sim.store.files.values()].filter(
+      (f) => !filter.channel || f.shares.some((s) => s.channel === filter.channel),
+    );
+  }
+  /** What was uploaded for a file: as text (UTF-8) and base64, for binary files. */
+  fileContent(id: string): {
+    id: string;
+    name: string;
+    title: string;
+    size: number;
+    text: string;
+    base64: string;
+  } {
+    const f = this.sim.store.files.get(id);
+    if (!f) throw new NotFoundError('file', id);
+    const bytes = this.sim.store.fileContents.get(id) ?? Buffer.alloc(0);
+    return {
+      id,
+      name: f.filename,
+      title: f.title,
+      size: bytes.length,
+      text: bytes.toString('utf8'),
+      base64: bytes.toString('base64'),
+    };
+  }
 
-  /** Forget what happened (messages, calls, response_urls, deliveries), keep the workspaces. */
+  /** Forget what happened (messages, files, views, calls, response_urls, deliveries), keep the workspaces. */
   clearHistory(): void {
     const s = this.sim.store;
-    for (const id of s.messages.keys()) s.messages.set(id, []);
+    s.clearMessages();
+    for (const m of [s.files, s.fileContents, s.triggers, s.views, s.modalStacks, s.homeViews]) m.clear();
     s.ephemerals = [];
     s.responseUrls.clear();
     s.apiCalls = [];
     s.deliveries = [];
+    this.sim.socketMode.clearHistory();
     this.sim.rateLimits.reset();
   }
 
   /** Back to empty: no workspaces, apps, history or faults; the clock back to real time. The rate-limit configuration stays. */
   reset(): void {
+    this.socketDrop();
     this.sim.store.clear();
     this.sim.ids.reset();
     this.sim.faults.clear();

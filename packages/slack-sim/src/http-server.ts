@@ -2,6 +2,7 @@ import { createServer } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { authorize } from './oauth.js';
 import { handleControlHttp } from './control-http.js';
+import { receiveUpload, serveFile } from './files.js';
 import { handleResponseUrlPost } from './response-url.js';
 import { handleWebApi } from './web-api/dispatch.js';
 import { handleWebUi } from './web-ui.js';
@@ -14,21 +15,23 @@ import type { SimServices } from './services.js';
 // webhooks) plus the simulator's own control API under /_sim/.
 
 const MAX_BODY = 5 * 1024 * 1024;
+/** Uploads may be larger than API calls (Slack allows 1 GB; a simulator needs less). */
+const MAX_UPLOAD = 64 * 1024 * 1024;
 
-function readBody(req: IncomingMessage): Promise<string> {
+function readBody(req: IncomingMessage, max: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (c: Buffer) => {
       size += c.length;
-      if (size > MAX_BODY) {
+      if (size > max) {
         reject(new Error('body too large'));
         req.destroy();
         return;
       }
       chunks.push(c);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
 }
@@ -40,10 +43,14 @@ function send(
   headers: Record<string, string> = {},
 ): void {
   if (res.destroyed) return;
-  const text = typeof body === 'string' ? body : JSON.stringify(body);
+  const raw = Buffer.isBuffer(body);
+  const text = raw || typeof body === 'string' ? body : JSON.stringify(body);
   res.writeHead(status, {
-    'content-type':
-      typeof body === 'string' ? 'text/plain; charset=utf-8' : 'application/json; charset=utf-8',
+    'content-type': raw
+      ? 'application/octet-stream'
+      : typeof body === 'string'
+        ? 'text/plain; charset=utf-8'
+        : 'application/json; charset=utf-8',
     ...headers,
   });
   res.end(text);
@@ -86,6 +93,10 @@ export function createSimServer(sim: SimServices, control: Control, driver: Driv
       });
     });
   });
+  // Socket Mode connections (ws://…/link/?ticket=…) upgrade from this same server.
+  server.on('upgrade', (req, socket, head) => {
+    if (!sim.socketMode.handleUpgrade(req, socket, head)) socket.destroy();
+  });
   // Long enough for clients to reuse connections: undici (fetch, Bolt's respond) subtracts 1 s from the server's
   // keep-alive hint, so 1 s meant a new TCP connection per call. close() still ends idle sockets at once
   // (SlackSim.close() calls closeAllConnections()).
@@ -102,11 +113,27 @@ async function route(
 ): Promise<void> {
   const url = new URL(req.url ?? '/', sim.baseUrl());
   const method = req.method ?? 'GET';
-  const rawBody = method === 'GET' || method === 'HEAD' ? '' : await readBody(req);
+  const upload = /^\/upload\/v1\/([A-Za-z0-9]+)$/.exec(url.pathname);
+  const body =
+    method === 'GET' || method === 'HEAD'
+      ? Buffer.alloc(0)
+      : await readBody(req, upload ? MAX_UPLOAD : MAX_BODY);
+  const rawBody = body.toString('utf8');
 
   const api = /^\/api\/([A-Za-z0-9._]+)$/.exec(url.pathname);
   if (api) {
-    await handleWebApi(sim, api[1]!, req, res, rawBody, url.searchParams);
+    await handleWebApi(sim, api[1]!, req, res, body, url.searchParams);
+    return;
+  }
+  if (upload && method === 'POST') {
+    if (await faulted(sim, 'upload', req, res)) return;
+    const answer = receiveUpload(sim, upload[1]!, req.headers['content-type'], body);
+    return send(res, answer.status, answer.body);
+  }
+  if (url.pathname.startsWith('/files-pri/') && method === 'GET') {
+    const answer = serveFile(sim, url.pathname, req.headers.authorization);
+    res.writeHead(answer.status, answer.headers);
+    res.end(answer.body);
     return;
   }
   if (url.pathname === '/oauth/v2/authorize' && method === 'GET') {

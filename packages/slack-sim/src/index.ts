@@ -6,6 +6,7 @@ import { Faults } from './faults.js';
 import { createSimServer } from './http-server.js';
 import { IdFactory } from './ids.js';
 import { RateLimiter } from './rate-limits.js';
+import { SocketModeHub } from './socket-mode.js';
 import { Store } from './store.js';
 import type { AddressInfo } from 'node:net';
 import type { RateLimitConfig } from './rate-limits.js';
@@ -55,6 +56,7 @@ export async function startSlackSim(options: SlackSimOptions = {}): Promise<Slac
     store,
     clock,
     ids,
+    socketMode: new SocketModeHub({ store, clock, ids, baseUrl: () => baseUrl }),
     rateLimits: new RateLimiter(options.rateLimits ?? { mode: 'slack' }, () => clock.now()),
     faults: new Faults(() => clock.now()),
     baseUrl: () => baseUrl,
@@ -98,6 +100,7 @@ export async function startSlackSim(options: SlackSimOptions = {}): Promise<Slac
     },
     async close() {
       await Promise.all([...pending]);
+      sim.socketMode.close();
       driver.close();
       server.closeAllConnections();
       await new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve())));
@@ -120,11 +123,30 @@ export type {
   DeliveryResult,
   SlashCommandInput,
   SlashCommandResult,
+  PostMessageInput,
+  PostMessageResult,
   ClickInput,
   ClickResult,
+  ViewTarget,
+  ViewClickInput,
+  ViewClickResult,
+  ShortcutInput,
+  ShortcutResult,
+  AppHomeInput,
+  BlockSuggestionInput,
+  BlockSuggestionResult,
+  SubmitViewInput,
+  SubmitViewResult,
+  CloseViewInput,
+  CloseViewResult,
   EventInput,
   EventResult,
 } from './driver.js';
+export type { EnteredValue, EnteredValues } from './view-state.js';
+export type { ResponseAction, SubmissionOutcome } from './view-submission.js';
+export type { SocketFaults, DisconnectReason, SocketConnectionInfo, EnvelopeRecord } from './socket-mode.js';
+export { TRIGGER_LIFETIME_MS } from './triggers.js';
+export { MAX_MODAL_STACK } from './views.js';
 export type { InstallSummary, MessageFilter, CallFilter } from './control.js';
 export type { DemoWorkspace, DemoOptions } from './demo-seed.js';
 export type { InstallInput } from './installations.js';

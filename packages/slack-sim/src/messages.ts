@@ -1,6 +1,7 @@
 import { normalizeAttachments, normalizeBlocks } from './blocks.js';
+import { threadRoot } from './threads.js';
 import type { SimServices } from './services.js';
-import type { Ephemeral, Message, MessageContent, MessageSource } from './types.js';
+import type { Ephemeral, Message, MessageContent, MessageMetadata, MessageSource } from './types.js';
 
 // Writing messages into channels, keeping every version so tests can see how a run message evolved.
 
@@ -19,17 +20,29 @@ export interface Author {
   appId: string | null;
 }
 
+export interface PostOptions {
+  /** Post as a reply in this thread (a reply's ts means its thread). */
+  threadTs?: string | null;
+  /** A reply that is also shown in the channel. */
+  replyBroadcast?: boolean;
+  metadata?: MessageMetadata | null;
+  /** Ids of files shared with the message. */
+  files?: string[];
+}
+
 export function postMessage(
   sim: SimServices,
   channelId: string,
   author: Author,
   content: MessageContent,
   source: MessageSource,
-  extra: { threadTs?: string | null; metadata?: unknown } = {},
+  extra: PostOptions = {},
 ): Message {
-  const channel = sim.store.channel(channelId);
+  const { store } = sim;
+  const channel = store.channel(channelId);
   const at = sim.clock.now();
   content = normalize(sim, content);
+  const threadTs = extra.threadTs ? threadRoot(store, channel.id, extra.threadTs) : null;
   const m: Message = {
     ...content,
     channel: channel.id,
@@ -38,14 +51,20 @@ export function postMessage(
     user: author.user,
     botId: author.botId,
     appId: author.appId,
-    threadTs: extra.threadTs ?? null,
+    threadTs,
+    replyBroadcast: threadTs !== null && extra.replyBroadcast === true,
+    replies: [],
     metadata: extra.metadata ?? null,
+    files: extra.files ?? [],
+    linkShares: [],
+    unfurls: [],
     deleted: false,
     edited: null,
     source,
     history: [{ ...content, at, by: source }],
   };
-  sim.store.channelMessages(channel.id).push(m);
+  store.addMessage(m);
+  if (threadTs) store.findMessage(channel.id, threadTs)?.replies.push(m.ts);
   return m;
 }
 

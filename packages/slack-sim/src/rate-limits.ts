@@ -14,13 +14,26 @@ export const SLACK_TIER_PER_MINUTE: Record<Tier, number> = { 1: 1, 2: 20, 3: 50,
 /** Tiers of the methods the simulator implements (from each method's reference page). */
 export const METHOD_TIERS: Record<string, Tier> = {
   'auth.test': 4,
+  'apps.connections.open': 3,
   'auth.revoke': 3,
   'team.info': 3,
   'users.info': 4,
+  'usergroups.list': 2,
+  'usergroups.users.list': 2,
   'conversations.info': 3,
+  'conversations.history': 3,
+  'conversations.replies': 3,
   'chat.update': 3,
   'chat.postEphemeral': 4,
+  'chat.unfurl': 3,
+  'files.getUploadURLExternal': 4,
+  'files.completeUploadExternal': 4,
+  'files.upload': 2,
   'oauth.v2.access': 4,
+  'views.open': 4,
+  'views.push': 4,
+  'views.update': 4,
+  'views.publish': 4,
 };
 
 export interface Budget {

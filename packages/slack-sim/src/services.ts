@@ -2,6 +2,7 @@ import type { Clock } from './clock.js';
 import type { Faults } from './faults.js';
 import type { IdFactory } from './ids.js';
 import type { RateLimiter } from './rate-limits.js';
+import type { SocketModeHub } from './socket-mode.js';
 import type { Store } from './store.js';
 import type { Installation, Token } from './types.js';
 
@@ -12,6 +13,8 @@ export interface SimServices {
   ids: IdFactory;
   rateLimits: RateLimiter;
   faults: Faults;
+  /** The Socket Mode endpoint: WebSocket connections of apps in Socket Mode. */
+  socketMode: SocketModeHub;
   /** `http://127.0.0.1:<port>` once listening. */
   baseUrl(): string;
   /**

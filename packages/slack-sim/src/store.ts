@@ -3,6 +3,7 @@ import type { IdFactory } from './ids.js';
 import type {
   ApiCall,
   App,
+  AppToken,
   Channel,
   Delivery,
   Enterprise,
@@ -13,9 +14,13 @@ import type {
   OAuthCode,
   RefreshToken,
   ResponseUrl,
+  SimFile,
+  SimView,
+  Trigger,
   Team,
   Token,
   User,
+  UserGroup,
 } from './types.js';
 
 export interface CreateTeamInput {
@@ -57,6 +62,18 @@ export interface CreateChannelInput {
   id?: string;
 }
 
+export interface CreateUserGroupInput {
+  teamId: string;
+  /** What people type after @, unique in the workspace (e.g. `security`). */
+  handle: string;
+  name?: string;
+  description?: string;
+  members?: string[];
+  createdBy?: string;
+  disabled?: boolean;
+  id?: string;
+}
+
 export interface CreateAppInput {
   name?: string;
   clientId?: string;
@@ -70,6 +87,10 @@ export interface CreateAppInput {
   redirectUrls?: string[];
   tokenRotation?: boolean;
   tokenLifetimeSeconds?: number;
+  socketMode?: boolean;
+  optionsLoadUrl?: string | null;
+  homeTabEnabled?: boolean;
+  unfurlDomains?: string[];
   id?: string;
 }
 
@@ -99,16 +120,29 @@ export class Store {
   teams = new Map<string, Team>();
   users = new Map<string, User>();
   channels = new Map<string, Channel>();
+  userGroups = new Map<string, UserGroup>();
   apps = new Map<string, App>();
   installations = new Map<string, Installation>();
   tokens = new Map<string, Token>();
   refreshTokens = new Map<string, RefreshToken>();
+  appTokens = new Map<string, AppToken>();
   messages = new Map<string, Message[]>();
+  /** Messages by channel and ts, so lookups stay cheap in channels with thousands of messages. */
+  private messageIndex = new Map<string, Message>();
   ephemerals: Ephemeral[] = [];
   responseUrls = new Map<string, ResponseUrl>();
   apiCalls: ApiCall[] = [];
   deliveries: Delivery[] = [];
   oauthCodes = new Map<string, OAuthCode>();
+  files = new Map<string, SimFile>();
+  triggers = new Map<string, Trigger>();
+  views = new Map<string, SimView>();
+  /** Each person's open modals, bottom first (Slack shows one stack per person). */
+  modalStacks = new Map<string, string[]>();
+  /** Published Home tabs by `appId|userId`. */
+  homeViews = new Map<string, string>();
+  /** File contents, apart from the JSON-able records. */
+  fileContents = new Map<string, Buffer>();
   oauthApproval: OAuthApproval = { decision: 'approve' };
   private seq = 0;
 
@@ -127,21 +161,36 @@ export class Store {
       this.teams,
       this.users,
       this.channels,
+      this.userGroups,
       this.apps,
       this.installations,
       this.tokens,
       this.refreshTokens,
+      this.appTokens,
       this.messages,
       this.responseUrls,
       this.oauthCodes,
+      this.files,
+      this.fileContents,
+      this.triggers,
+      this.views,
+      this.modalStacks,
+      this.homeViews,
     ]) {
       m.clear();
     }
+    this.messageIndex.clear();
     this.ephemerals = [];
     this.apiCalls = [];
     this.deliveries = [];
     this.oauthApproval = { decision: 'approve' };
     this.seq = 0;
+  }
+
+  /** Forget every channel's messages, keep the channels. */
+  clearMessages(): void {
+    for (const id of this.messages.keys()) this.messages.set(id, []);
+    this.messageIndex.clear();
   }
 
   // ---- workspaces -------------------------------------------------------------------------------
@@ -255,6 +304,49 @@ export class Store {
     return c;
   }
 
+  createUserGroup(input: CreateUserGroupInput): UserGroup {
+    const team = this.team(input.teamId);
+    const handle = input.handle.replace(/^@/, '');
+    if (!/^[a-z0-9][a-z0-9._-]{0,79}$/.test(handle))
+      throw new Error(`bad handle "${input.handle}": lower-case letters, digits, . _ - (Slack's rule)`);
+    for (const g of this.userGroups.values()) {
+      if (g.teamId === team.id && g.handle === handle)
+        throw new Error(`name_already_exists: @${handle} exists in ${team.id}`);
+    }
+    const members = this.teamMembers(team.id, input.members ?? []);
+    const now = this.clock.nowSeconds();
+    const g: UserGroup = {
+      id: input.id ?? this.ids.next('S'),
+      teamId: team.id,
+      handle,
+      name: input.name ?? handle,
+      description: input.description ?? '',
+      members,
+      createdBy: input.createdBy ?? members[0] ?? 'USLACKBOT',
+      createdAt: now,
+      updatedAt: now,
+      disabled: input.disabled ?? false,
+      disabledAt: input.disabled ? now : 0,
+    };
+    this.userGroups.set(g.id, g);
+    return g;
+  }
+
+  /** Distinct user ids, each a user of the workspace. */
+  teamMembers(teamId: string, ids: string[]): string[] {
+    const members = [...new Set(ids)];
+    for (const id of members) {
+      if (this.user(id).teamId !== teamId) throw new Error(`${id} is not a user of ${teamId}`);
+    }
+    return members;
+  }
+
+  userGroup(id: string): UserGroup {
+    const g = this.userGroups.get(id);
+    if (!g) throw new NotFoundError('user group', id);
+    return g;
+  }
+
   createApp(input: CreateAppInput = {}): App {
     const id = input.id ?? this.ids.next('A');
     const a: App = {
@@ -271,6 +363,10 @@ export class Store {
       redirectUrls: input.redirectUrls ?? [],
       tokenRotation: input.tokenRotation ?? false,
       tokenLifetimeSeconds: input.tokenLifetimeSeconds ?? 43_200,
+      socketMode: input.socketMode ?? false,
+      optionsLoadUrl: input.optionsLoadUrl ?? null,
+      homeTabEnabled: input.homeTabEnabled ?? true,
+      unfurlDomains: input.unfurlDomains ?? [],
     };
     this.apps.set(a.id, a);
     return a;
@@ -353,8 +449,13 @@ export class Store {
     return list;
   }
 
+  addMessage(m: Message): void {
+    this.channelMessages(m.channel).push(m);
+    this.messageIndex.set(`${m.channel}|${m.ts}`, m);
+  }
+
   findMessage(channelId: string, ts: string): Message | undefined {
-    return this.messages.get(channelId)?.find((m) => m.ts === ts);
+    return this.messageIndex.get(`${channelId}|${ts}`);
   }
 
   findEphemeral(ts: string): Ephemeral | undefined {

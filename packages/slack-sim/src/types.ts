@@ -63,6 +63,52 @@ export interface Channel {
   purpose: string;
 }
 
+/** A user group (Slack calls them subteams, ids S…): a handle people mention, and its members. */
+export interface UserGroup {
+  id: string;
+  teamId: string;
+  handle: string;
+  name: string;
+  description: string;
+  members: string[];
+  createdBy: string;
+  /** Seconds, as Slack reports date_create/date_update/date_delete. */
+  createdAt: number;
+  updatedAt: number;
+  /** Disabled groups keep their members but are left out of lists unless asked for. */
+  disabled: boolean;
+  disabledAt: number;
+}
+
+/**
+ * A file uploaded through Slack's external upload: reserved by files.getUploadURLExternal, its bytes
+ * POSTed to the upload URL, then completed (and shared) by files.completeUploadExternal.
+ */
+export interface SimFile {
+  id: string;
+  teamId: string;
+  appId: string | null;
+  /** The uploader: the bot user for bot tokens. */
+  userId: string;
+  filename: string;
+  title: string;
+  /** The `length` the app announced; `size` is what it actually sent. */
+  declaredLength: number;
+  size: number;
+  snippetType: string | null;
+  altText: string | null;
+  /** The secret part of the upload URL. */
+  uploadTicket: string;
+  /** Where the file's bytes are served (`url_private`), with a token of its workspace. */
+  urlPrivate: string;
+  /** Seconds, as Slack's `created`. */
+  created: number;
+  uploaded: boolean;
+  completed: boolean;
+  /** Where it was shared: one message per conversation. */
+  shares: { channel: string; ts: string }[];
+}
+
 export interface App {
   id: string;
   name: string;
@@ -81,6 +127,56 @@ export interface App {
   tokenRotation: boolean;
   /** Lifetime of rotated access tokens (Slack: 12 hours). */
   tokenLifetimeSeconds: number;
+  /**
+   * Socket Mode on: commands, interactions and events go over the app's WebSocket connections
+   * (opened with apps.connections.open) instead of to its request URLs.
+   */
+  socketMode: boolean;
+  /** Where block_suggestion requests go (Slack's "Options Load URL"); default: the request URL. */
+  optionsLoadUrl: string | null;
+  /** The App Home's Home tab is on: views.publish answers not_enabled otherwise. */
+  homeTabEnabled: boolean;
+  /** Domains whose links the app unfurls: messages linking there send it `link_shared`. */
+  unfurlDomains: string[];
+}
+
+/**
+ * A trigger_id: what lets an app open a modal in answer to a person's action. Valid for 3 seconds
+ * and for one views.open/push.
+ */
+export interface Trigger {
+  id: string;
+  appId: string;
+  teamId: string;
+  userId: string;
+  /** Simulator clock, ms. */
+  createdAt: number;
+  used: boolean;
+  /** The modal the action happened in, which views.push adds to. */
+  viewId: string | null;
+}
+
+/** One entry of a view's `state.values[block_id][action_id]`. */
+export type ViewStateValue = Record<string, unknown> & { type: string };
+
+/** A modal or a Home tab, as an app defined it and a person filled it in. */
+export interface SimView {
+  id: string;
+  teamId: string;
+  appId: string;
+  botId: string;
+  /** The person it is shown to. */
+  userId: string;
+  type: 'modal' | 'home';
+  /** The view object the app sent (blocks normalized as Slack stores them). */
+  definition: Record<string, unknown>;
+  hash: string;
+  rootViewId: string;
+  previousViewId: string | null;
+  /** What the person entered so far, by block_id and action_id. */
+  state: Record<string, Record<string, ViewStateValue>>;
+  /** Modals: still on the person's screen. */
+  open: boolean;
 }
 
 export interface Installation {
@@ -111,6 +207,14 @@ export interface Token {
   expiresAt: number | null;
 }
 
+/** An app-level token (`xapp-…`): the app itself, not a workspace; Socket Mode needs connections:write. */
+export interface AppToken {
+  value: string;
+  appId: string;
+  scopes: string[];
+  revoked: boolean;
+}
+
 export interface RefreshToken {
   value: string;
   kind: 'bot' | 'user';
@@ -120,12 +224,38 @@ export interface RefreshToken {
 }
 
 export type MessageSource =
-  'chat.postMessage' | 'chat.update' | 'response_url' | 'command_ack' | 'chat.postEphemeral';
+  | 'chat.postMessage'
+  | 'chat.update'
+  | 'response_url'
+  | 'command_ack'
+  | 'chat.postEphemeral'
+  | 'files.completeUploadExternal'
+  /** A person typed it (driver.postMessage). */
+  | 'user';
+
+/** Slack's message metadata: how apps leave structured data on the messages they post. */
+export interface MessageMetadata {
+  event_type: string;
+  event_payload: Record<string, unknown>;
+}
 
 export interface MessageContent {
   text: string;
   blocks: Block[] | null;
   attachments: Attachment[] | null;
+}
+
+export interface LinkShare {
+  appId: string;
+  unfurlId: string;
+  links: { domain: string; url: string }[];
+}
+
+export interface AppUnfurl {
+  appId: string;
+  url: string;
+  /** The attachment (or `{blocks}`) the app gave for the URL. */
+  unfurl: Record<string, unknown>;
 }
 
 export interface MessageVersion extends MessageContent {
@@ -142,8 +272,19 @@ export interface Message extends MessageContent {
   user: string;
   botId: string | null;
   appId: string | null;
+  /** For a reply: the ts of its thread's parent. Null for top-level messages. */
   threadTs: string | null;
-  metadata: unknown;
+  /** A reply also shown in the channel (`reply_broadcast`). */
+  replyBroadcast: boolean;
+  /** For a parent: the ts of its replies, oldest first. */
+  replies: string[];
+  metadata: MessageMetadata | null;
+  /** Ids of the files shared with this message (files.completeUploadExternal). */
+  files: string[];
+  /** The link_shared events this message caused: which app was told about which links. */
+  linkShares: LinkShare[];
+  /** What apps attached to its links with chat.unfurl. */
+  unfurls: AppUnfurl[];
   deleted: boolean;
   edited: { user: string; ts: string } | null;
   source: MessageSource;
@@ -217,7 +358,17 @@ export interface ApiCall {
 export interface Delivery {
   seq: number;
   at: number;
-  kind: 'slash_command' | 'block_actions' | 'event' | 'raw';
+  kind:
+    | 'slash_command'
+    | 'block_actions'
+    | 'shortcut'
+    | 'view_submission'
+    | 'view_closed'
+    | 'block_suggestion'
+    | 'event'
+    | 'raw';
+  /** How it reached the app: a signed HTTP request, or an envelope over a Socket Mode connection. */
+  transport: 'http' | 'socket';
   appId: string | null;
   url: string;
   status: number | null;

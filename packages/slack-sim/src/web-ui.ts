@@ -1,13 +1,18 @@
+import { esc, mrkdwn, renderBlocks, textOf } from './ui-markup.js';
+import { unfurlAttachments } from './unfurls.js';
 import type { Control } from './control.js';
 import type { Driver } from './driver.js';
-import type { Block, Channel, Ephemeral, Message, User } from './types.js';
+import type { Names } from './ui-markup.js';
+import type { Block, Channel, Ephemeral, Message, SimFile, User } from './types.js';
 
 // A small read-and-click view of the simulated workspace for people running the demo: pick who you
 // are and a channel, see the messages the app posted (with their buttons) and your ephemeral
 // answers, run slash commands, click buttons. Everything goes through the same driver the tests use.
-//   GET  /_sim/ui?user=U…&channel=C…
-//   POST /_sim/ui/command   (form: user, channel, command)
-//   POST /_sim/ui/click     (form: user, channel, ts, action_id, block_id)
+//   GET  /_sim/ui?user=U…&channel=C…   (or &home=A… for an app's Home tab)
+//   POST /_sim/ui/command     (form: user, channel, command)
+//   POST /_sim/ui/click       (form: user, channel, ts, action_id, block_id)
+//   POST /_sim/ui/home        (form: user, app) opens the Home tab: app_home_opened
+//   POST /_sim/ui/view-click  (form: user, view_id, action_id, block_id) a Home tab button
 
 export interface UiAnswer {
   status: number;
@@ -15,69 +20,32 @@ export interface UiAnswer {
   body: string;
 }
 
-function esc(s: unknown): string {
-  return String(s ?? '').replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
-}
-
-/** Slack's mrkdwn, just enough to read: links, bold, code, mentions, dates. */
-function mrkdwn(text: string, users: Map<string, User>): string {
-  return esc(text)
-    .replace(/&#60;!date\^\d+\^[^|]*\|([^&]*)&#62;/g, '$1')
-    .replace(/&#60;@(U[A-Z0-9]+)&#62;/g, (_m, id: string) => `<b>@${esc(users.get(id)?.name ?? id)}</b>`)
-    .replace(/&#60;(https?:[^|&]*)\|([^&]*)&#62;/g, '<a href="$1">$2</a>')
-    .replace(/\*([^*\n]+)\*/g, '<b>$1</b>')
-    .replace(/`([^`\n]+)`/g, '<code>$1</code>')
-    .replace(/\n/g, '<br>');
-}
-
-function textOf(t: unknown, users: Map<string, User>): string {
-  if (!t || typeof t !== 'object') return '';
-  const o = t as { type?: string; text?: string };
-  return o.type === 'mrkdwn' ? mrkdwn(o.text ?? '', users) : esc(o.text);
-}
-
-function renderBlocks(
-  blocks: Block[] | null,
-  click: (block: Block, el: Record<string, unknown>) => string,
-  users: Map<string, User>,
-): string {
-  return (blocks ?? [])
-    .map((b) => {
-      const parts: string[] = [];
-      if (b.type === 'header') parts.push(`<h3>${textOf(b.text, users)}</h3>`);
-      if (b.text && b.type === 'section') parts.push(`<div>${textOf(b.text, users)}</div>`);
-      if (Array.isArray(b.fields))
-        parts.push(
-          `<div class="fields">${b.fields.map((f) => `<div>${textOf(f, users)}</div>`).join('')}</div>`,
-        );
-      if (b.type === 'context' && Array.isArray(b.elements))
-        parts.push(`<div class="ctx">${b.elements.map((e) => textOf(e, users)).join(' · ')}</div>`);
-      if (b.type === 'divider') parts.push('<hr>');
-      const buttons = [
-        ...(b.type === 'actions' && Array.isArray(b.elements) ? b.elements : []),
-        ...(b.accessory ? [b.accessory] : []),
-      ].filter(
-        (e): e is Record<string, unknown> =>
-          !!e && typeof e === 'object' && (e as { type?: string }).type === 'button',
-      );
-      if (buttons.length)
-        parts.push(`<div class="buttons">${buttons.map((el) => click(b, el)).join(' ')}</div>`);
-      return parts.join('');
-    })
-    .join('');
-}
-
 function clock(ts: string): string {
   return new Date(Number(ts) * 1000).toISOString().slice(11, 19);
 }
 
-function renderMessage(
-  m: Message | Ephemeral,
-  me: User,
-  users: Map<string, User>,
-  apps: Map<string, string>,
-  ephemeral: boolean,
-): string {
+/** What rendering needs besides the message: who is looking, and names of everything it refers to. */
+interface Viewer {
+  me: User;
+  names: Names;
+  apps: Map<string, string>;
+  files: Map<string, SimFile>;
+}
+
+function renderFiles(ids: string[], files: Map<string, SimFile>): string {
+  return ids
+    .map((id) => files.get(id))
+    .filter((f): f is SimFile => f !== undefined)
+    .map(
+      (f) =>
+        `<div class="file">📎 <a href="/_sim/files/${esc(f.id)}/content">${esc(f.title)}</a> <span class="meta">${esc(f.filename)}, ${f.size} bytes</span></div>`,
+    )
+    .join('');
+}
+
+function renderMessage(m: Message | Ephemeral, viewer: Viewer, ephemeral: boolean): string {
+  const { me, names, apps } = viewer;
+  const users = names.users;
   // An ephemeral's `user` is its recipient; the author is the app.
   const author =
     m.appId && apps.has(m.appId) ? `${apps.get(m.appId)} APP` : (users.get(m.user)?.realName ?? m.user);
@@ -86,20 +54,62 @@ function renderMessage(
     `<input type="hidden" name="user" value="${esc(me.id)}"><input type="hidden" name="channel" value="${esc(m.channel)}">` +
     `<input type="hidden" name="ts" value="${esc(m.ts)}"><input type="hidden" name="action_id" value="${esc(el.action_id)}">` +
     `<input type="hidden" name="block_id" value="${esc(block.block_id)}">` +
-    `<button class="${esc(el.style)}">${textOf(el.text, users)}</button></form>`;
-  const attachments = (m.attachments ?? [])
-    .map(
-      (a) =>
-        `<div class="att" style="border-color:${esc(a.color ?? '#ddd')}">${a.text ? mrkdwn(String(a.text), users) : ''}${renderBlocks((a.blocks as Block[]) ?? null, click, users)}</div>`,
-    )
+    `<button class="${esc(el.style)}">${textOf(el.text, names)}</button></form>`;
+  // The message's attachments, then the previews apps unfurled into it.
+  const attachments = [...(m.attachments ?? []), ...('unfurls' in m ? unfurlAttachments(m) : [])]
+    .map((a) => {
+      const by = a.is_app_unfurl
+        ? `<div class="meta">${esc(apps.get(String(a.app_id)) ?? a.app_id)} · preview of ${esc(a.app_unfurl_url)}</div>`
+        : '';
+      return `<div class="att" style="border-color:${esc(a.color ?? '#ddd')}">${by}${a.text ? mrkdwn(String(a.text), names) : ''}${renderBlocks((a.blocks as Block[]) ?? null, click, names)}</div>`;
+    })
     .join('');
-  const body = m.blocks ? renderBlocks(m.blocks, click, users) : mrkdwn(m.text, users);
-  const thread = 'threadTs' in m && m.threadTs ? ` · reply in thread ${clock(m.threadTs)}` : '';
+  const body =
+    (m.blocks ? renderBlocks(m.blocks, click, names) : mrkdwn(m.text, names)) +
+    ('files' in m ? renderFiles(m.files, viewer.files) : '');
+  const broadcast = 'replyBroadcast' in m && m.replyBroadcast ? ' · also sent to the channel' : '';
   const edited = m.history.length > 1 ? ` <span class="meta">(edited ${m.history.length - 1}×)</span>` : '';
   return (
-    `<div class="msg${ephemeral ? ' eph' : ''}"><div class="meta"><b>${esc(author)}</b> ${clock(m.ts)} UTC${thread}${edited}` +
+    `<div class="msg${ephemeral ? ' eph' : ''}"><div class="meta"><b>${esc(author)}</b> ${clock(m.ts)} UTC${broadcast}${edited}` +
     `${ephemeral ? ' · only visible to you' : ''}</div>${body}${attachments}</div>`
   );
+}
+
+/** A channel as a person sees it: the timeline, each parent followed by its thread, and their ephemerals. */
+function renderFeed(control: Control, channel: Channel, viewer: Viewer): string {
+  const messages = control.messages(channel.id);
+  const byTs = new Map(messages.map((m) => [m.ts, m]));
+  const timeline = messages.filter((m) => m.threadTs === null || m.replyBroadcast);
+  const entries = [
+    ...timeline.map((m) => {
+      const replies = m.replies
+        .map((ts) => byTs.get(ts))
+        .filter((r): r is Message => r !== undefined)
+        .map((r) => renderMessage(r, viewer, false))
+        .join('');
+      const thread = replies ? `<div class="thread">${replies}</div>` : '';
+      return { ts: m.ts, html: renderMessage(m, viewer, false) + thread };
+    }),
+    ...control
+      .ephemerals({ channel: channel.id, user: viewer.me.id })
+      .map((e) => ({ ts: e.ts, html: renderMessage(e, viewer, true) })),
+  ];
+  return entries
+    .sort((a, b) => Number(a.ts) - Number(b.ts))
+    .map((x) => x.html)
+    .join('');
+}
+
+/** An app's Home tab as the person sees it, with its buttons. */
+function renderHome(control: Control, appId: string, viewer: Viewer): string {
+  const view = control.homeView(appId, viewer.me.id);
+  if (!view) return '<p class="meta">The app has not published a Home tab for you (yet).</p>';
+  const click = (block: Block, el: Record<string, unknown>) =>
+    `<form method="post" action="/_sim/ui/view-click" style="display:inline">` +
+    `<input type="hidden" name="user" value="${esc(viewer.me.id)}"><input type="hidden" name="view_id" value="${esc(view.id)}">` +
+    `<input type="hidden" name="action_id" value="${esc(el.action_id)}"><input type="hidden" name="block_id" value="${esc(block.block_id)}">` +
+    `<button class="${esc(el.style)}">${textOf(el.text, viewer.names)}</button></form>`;
+  return `<div class="msg">${renderBlocks((view.definition.blocks as Block[]) ?? [], click, viewer.names)}</div>`;
 }
 
 function renderPage(control: Control, query: URLSearchParams, notice: string | null): string {
@@ -115,27 +125,31 @@ function renderPage(control: Control, query: URLSearchParams, notice: string | n
   const channel: Channel | undefined = visible.find((c) => c.id === query.get('channel')) ?? visible[0];
   const link = (u: string, c: string | undefined) =>
     `/_sim/ui?user=${encodeURIComponent(u)}${c ? `&channel=${encodeURIComponent(c)}` : ''}`;
-  const feed = channel
-    ? [
-        ...control
-          .messages(channel.id)
-          .map((m) => ({ ts: m.ts, html: renderMessage(m, me, users, apps, false) })),
-        ...control
-          .ephemerals({ channel: channel.id, user: me.id })
-          .map((e) => ({ ts: e.ts, html: renderMessage(e, me, users, apps, true) })),
-      ]
-        .sort((a, b) => Number(a.ts) - Number(b.ts))
-        .map((x) => x.html)
-        .join('')
-    : '';
+  const names: Names = {
+    users,
+    groups: new Map(state.userGroups.map((g) => [g.id, g])),
+    channels: new Map(state.channels.map((c) => [c.id, c])),
+  };
+  const viewer: Viewer = { me, names, apps, files: new Map(control.files().map((f) => [f.id, f])) };
+  const home = query.get('home');
+  const installed = control.appsInstalledIn(me.teamId).map((a) => a.id);
+  const feed = home ? renderHome(control, home, viewer) : channel ? renderFeed(control, channel, viewer) : '';
+  const appLinks = installed
+    .map(
+      (id) =>
+        `<form method="post" action="/_sim/ui/home"><input type="hidden" name="user" value="${esc(me.id)}"><input type="hidden" name="app" value="${esc(id)}">` +
+        `<button class="navlink${home === id ? ' on' : ''}">${esc(apps.get(id) ?? id)} · Home</button></form>`,
+    )
+    .join('');
   return `<!doctype html><html><head><meta charset="utf-8"><title>slack-sim</title><style>
 body{font:14px system-ui,sans-serif;margin:0;display:flex;height:100vh}nav{width:15rem;background:#3f0e40;color:#fff;padding:1rem;overflow:auto}
 nav a{color:#ddd;display:block;padding:.2rem 0;text-decoration:none}nav a.on{color:#fff;font-weight:bold}main{flex:1;display:flex;flex-direction:column}
 #feed{flex:1;overflow:auto;padding:1rem}.msg{padding:.5rem 0;border-bottom:1px solid #eee}.eph{background:#f6f6ff}.meta{color:#888;font-size:12px}
 .att{border-left:4px solid;padding-left:.6rem;margin:.3rem 0}.fields{display:grid;grid-template-columns:1fr 1fr;gap:.3rem;margin:.3rem 0}
-.ctx{color:#666;font-size:12px}button{margin:.2rem .2rem 0 0;padding:.3rem .8rem;border:1px solid #bbb;border-radius:4px;background:#fff;cursor:pointer}
+.ctx{color:#666;font-size:12px}.file{margin:.3rem 0}.thread{margin-left:2rem;border-left:2px solid #eee;padding-left:.6rem}.mention{color:#1264a3;background:#e8f5fa}button{margin:.2rem .2rem 0 0;padding:.3rem .8rem;border:1px solid #bbb;border-radius:4px;background:#fff;cursor:pointer}
 button.primary{background:#007a5a;color:#fff;border-color:#007a5a}button.danger{background:#e01e5a;color:#fff;border-color:#e01e5a}
 form.cmd{display:flex;padding:1rem;border-top:1px solid #ddd}form.cmd input[name=command]{flex:1;padding:.5rem}.notice{padding:.5rem 1rem;background:#fff4d6}
+button.navlink{background:none;border:0;color:#ddd;padding:.2rem 0;margin:0;font:inherit}button.navlink.on{color:#fff;font-weight:bold}
 </style></head><body><nav><b>${esc(state.teams.find((t) => t.id === me.teamId)?.name)}</b><p>You are:</p>
 ${people
   .filter((u) => u.teamId === me.teamId)
@@ -144,9 +158,10 @@ ${people
       `<a class="${u.id === me.id ? 'on' : ''}" href="${link(u.id, channel?.id)}">${esc(u.name)}${u.isAdmin ? ' (admin)' : ''}</a>`,
   )
   .join('')}
-<p>Channels:</p>${visible.map((c) => `<a class="${c.id === channel?.id ? 'on' : ''}" href="${link(me.id, c.id)}"># ${esc(c.name)}${c.isPrivate ? ' <small>(private)</small>' : ''}${c.isArchived ? ' <small>(archived)</small>' : ''}</a>`).join('')}
+<p>Channels:</p>${visible.map((c) => `<a class="${!home && c.id === channel?.id ? 'on' : ''}" href="${link(me.id, c.id)}"># ${esc(c.name)}${c.isPrivate ? ' <small>(private)</small>' : ''}${c.isArchived ? ' <small>(archived)</small>' : ''}</a>`).join('')}
+${appLinks ? `<p>Apps:</p>${appLinks}` : ''}
 </nav><main>${notice ? `<div class="notice">${esc(notice)}</div>` : ''}<div id="feed">${feed || '<p class="meta">No messages yet.</p>'}</div>
-${channel ? `<form class="cmd" method="post" action="/_sim/ui/command"><input type="hidden" name="user" value="${esc(me.id)}"><input type="hidden" name="channel" value="${esc(channel.id)}"><input name="command" placeholder="/liftoff help" autocomplete="off"><button>Send</button></form>` : ''}
+${channel && !home ? `<form class="cmd" method="post" action="/_sim/ui/command"><input type="hidden" name="user" value="${esc(me.id)}"><input type="hidden" name="channel" value="${esc(channel.id)}"><input name="command" placeholder="/liftoff help" autocomplete="off"><button>Send</button></form>` : ''}
 </main><script>
 const feed=document.getElementById('feed');feed.scrollTop=feed.scrollHeight;
 // Refresh to show what the app posts after its ack, unless someone is typing.
@@ -169,36 +184,55 @@ export async function handleWebUi(
   });
   if (url.pathname === '/_sim/ui' && method === 'GET')
     return html(200, renderPage(control, url.searchParams, url.searchParams.get('notice')));
-  if (method !== 'POST' || (url.pathname !== '/_sim/ui/command' && url.pathname !== '/_sim/ui/click'))
-    return null;
+  const actions = ['/_sim/ui/command', '/_sim/ui/click', '/_sim/ui/home', '/_sim/ui/view-click'];
+  if (method !== 'POST' || !actions.includes(url.pathname)) return null;
 
   const form = new URLSearchParams(rawBody);
   const user = form.get('user') ?? '';
   const channel = form.get('channel') ?? '';
+  const home = url.pathname === '/_sim/ui/home' ? (form.get('app') ?? '') : (form.get('home') ?? '');
   let notice: string | null = null;
+  const answered = (r: { status: number | null; error: string | null }) => {
+    if (r.status !== 200) notice = `The app answered ${r.status ?? r.error}`;
+  };
   try {
     if (url.pathname === '/_sim/ui/command') {
       const line = (form.get('command') ?? '').trim();
       const m = /^(\/\S+)\s*([\s\S]*)$/.exec(line);
       if (!m) notice = 'A slash command starts with /, e.g. /liftoff help';
-      else {
-        const r = await driver.slashCommand({ user, channel, command: m[1]!, text: m[2] });
-        if (r.status !== 200) notice = `The app answered ${r.status ?? r.error}`;
-      }
+      else answered(await driver.slashCommand({ user, channel, command: m[1]!, text: m[2] }));
+    } else if (url.pathname === '/_sim/ui/click') {
+      answered(
+        await driver.clickButton({
+          user,
+          channel,
+          ts: form.get('ts') ?? '',
+          actionId: form.get('action_id') ?? undefined,
+          blockId: form.get('block_id') ?? undefined,
+        }),
+      );
+    } else if (url.pathname === '/_sim/ui/home') {
+      answered(await driver.openAppHome({ user, appId: home }));
     } else {
-      const r = await driver.clickButton({
-        user,
-        channel,
-        ts: form.get('ts') ?? '',
-        actionId: form.get('action_id') ?? undefined,
-        blockId: form.get('block_id') ?? undefined,
-      });
-      if (r.status !== 200) notice = `The app answered ${r.status ?? r.error}`;
+      const viewId = form.get('view_id') ?? '';
+      answered(
+        await driver.clickViewButton({
+          user,
+          viewId,
+          actionId: form.get('action_id') ?? undefined,
+          blockId: form.get('block_id') ?? undefined,
+        }),
+      );
+      return redirect({ user, home: control.views().find((v) => v.id === viewId)?.appId ?? '' }, notice);
     }
   } catch (err) {
     notice = err instanceof Error ? err.message : String(err);
   }
-  const back = new URLSearchParams({ user, channel, ...(notice ? { notice } : {}) });
-  // Post/redirect/get, so reloading the page does not run the command again.
+  return redirect(home ? { user, home } : { user, channel }, notice);
+}
+
+/** Post/redirect/get, so reloading the page does not run the command again. */
+function redirect(where: Record<string, string>, notice: string | null): UiAnswer {
+  const back = new URLSearchParams({ ...where, ...(notice ? { notice } : {}) });
   return { status: 303, headers: { location: `/_sim/ui?${back}` }, body: '' };
 }

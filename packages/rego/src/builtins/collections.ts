@@ -9,7 +9,6 @@ import {
   expectObject,
   expectSet,
   operandError,
-  registerBuiltins,
   type BuiltinContext,
   type BuiltinDef,
 } from './registry.js';
@@ -410,7 +409,7 @@ function reachablePaths(graph: ObjectValue, start: Value[], ctx: BuiltinContext)
   const out = new SetValue();
   const build = (root: Value, path: Value[], reached: SetValue): void => {
     // The number of paths can grow exponentially with the graph: bill each step.
-    ctx.charge?.(1);
+    ctx.charge(1);
     const edges = graph.get(root);
     if (edges === undefined) {
       out.add(path);
@@ -441,14 +440,18 @@ function reachablePaths(graph: ObjectValue, start: Value[], ctx: BuiltinContext)
 // ---------------------------------------------------------------------------------------------
 // walk
 
-function walkValue(v: Value, path: Value[], out: Value[]): void {
+/** Every [path, value] pair of `v`, charging the budget per pair: documents can be huge. */
+function walkValue(v: Value, path: Value[], out: Value[], ctx: BuiltinContext): void {
+  ctx.charge(1);
+  ctx.allocate(8 * path.length + 64);
   out.push([path, v]);
-  if (Array.isArray(v)) v.forEach((x, i) => walkValue(x, [...path, i], out));
-  else if (v instanceof ObjectValue) for (const [k, x] of v.entries()) walkValue(x, [...path, k], out);
-  else if (v instanceof SetValue) for (const x of v.values()) walkValue(x, [...path, x], out);
+  if (Array.isArray(v)) v.forEach((x, i) => walkValue(x, [...path, i], out, ctx));
+  else if (v instanceof ObjectValue) for (const [k, x] of v.entries()) walkValue(x, [...path, k], out, ctx);
+  else if (v instanceof SetValue) for (const x of v.values()) walkValue(x, [...path, x], out, ctx);
 }
 
-const defs: BuiltinDef[] = [
+/** The `collections` builtins. */
+export const collectionBuiltins: BuiltinDef[] = [
   {
     name: 'object.union',
     arity: 2,
@@ -553,7 +556,12 @@ const defs: BuiltinDef[] = [
   {
     name: 'array.concat',
     arity: 2,
-    fn: (args) => [...expectArray(args, 0), ...expectArray(args, 1)],
+    fn: (args, ctx) => {
+      const a = expectArray(args, 0);
+      const b = expectArray(args, 1);
+      ctx.allocate(8 * (a.length + b.length));
+      return a.concat(b);
+    },
   },
   {
     name: 'array.slice',
@@ -667,11 +675,8 @@ const defs: BuiltinDef[] = [
     relation: true,
     fn: (args, ctx) => {
       const out: Value[] = [];
-      walkValue(args[0]!, [], out);
-      ctx.charge?.(out.length);
+      walkValue(args[0]!, [], out, ctx);
       return out;
     },
   },
 ];
-
-registerBuiltins(defs);

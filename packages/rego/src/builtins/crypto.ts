@@ -2,7 +2,7 @@
 import { createHash, createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import { fromBigInt } from '../number.js';
 import { ObjectValue, type Value } from '../value.js';
-import { BuiltinError, expectString, registerBuiltins, type BuiltinDef } from './registry.js';
+import { BuiltinError, expectString, type BuiltinDef } from './registry.js';
 
 const hash = (alg: string) => (args: Value[]) =>
   createHash(alg).update(expectString(args, 0), 'utf8').digest('hex');
@@ -63,7 +63,8 @@ function uuidInfo(b: Buffer): ObjectValue {
   return out;
 }
 
-const defs: BuiltinDef[] = [
+/** The `crypto` builtins. */
+export const cryptoBuiltins: BuiltinDef[] = [
   { name: 'crypto.md5', arity: 1, fn: hash('md5') },
   { name: 'crypto.sha1', arity: 1, fn: hash('sha1') },
   { name: 'crypto.sha256', arity: 1, fn: hash('sha256') },
@@ -103,5 +104,3 @@ const defs: BuiltinDef[] = [
     },
   },
 ];
-
-registerBuiltins(defs);

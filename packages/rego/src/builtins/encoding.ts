@@ -1,26 +1,44 @@
-// Encoding builtins (OPA `encoding.go`): json.*, yaml.*, base64*, hex.*, urlquery.*.
+// Encoding builtins (OPA `encoding.go`): json.*, base64*, hex.*, urlquery.* (yaml.* is yaml.ts).
 // JSON is parsed here rather than with JSON.parse so that numbers keep their exact value.
-import { numberFromText, type RegoNumber } from '../number.js';
-import { ObjectValue, SetValue, isNumber, toJSON, type Value } from '../value.js';
+import { numberFromText } from '../number.js';
+import { ObjectValue, SetValue, toJSON, type Value } from '../value.js';
 import { checkSchema, SchemaError, validateSchema, type Json } from '../kernels/json-schema.js';
-import { parseYaml, stringifyYaml, YamlError, YamlNumber, type YamlValue } from '../kernels/yaml.js';
-import { jsonMarshal, jsonMarshalIndent, numberText, regoText } from '../format.js';
+import { boundedJsonMarshal, jsonMarshal, jsonMarshalIndent, regoText } from '../format.js';
 import {
   BuiltinError,
   OperandTypeError,
   expectObject,
   expectString,
   operandError,
-  registerBuiltins,
+  type BuiltinContext,
   type BuiltinDef,
 } from './registry.js';
 
 /** A JSON syntax error. */
 class JsonSyntaxError extends Error {}
 
-/** Parses JSON text into a Rego value with exact numbers. Throws JsonSyntaxError. */
-export function parseJSON(text: string): Value {
+/** What parsing charges: the evaluation's budget (see registry.ts). */
+type ParseBudget = Pick<BuiltinContext, 'allocate' | 'checkTime'>;
+
+/** Bytes charged per parsed value, beyond the characters of its strings. */
+const BYTES_PER_VALUE = 32;
+
+/**
+ * Parses JSON text into a Rego value with exact numbers. Throws JsonSyntaxError. Nesting is
+ * limited to Go's 10000 levels; the budget is charged every few thousand values.
+ */
+export function parseJSON(text: string, budget?: ParseBudget): Value {
   let i = 0;
+  let values = 0;
+  let pending = 0;
+  const charge = (bytes: number): void => {
+    pending += bytes;
+    if ((++values & 4095) === 0 && budget) {
+      budget.allocate(pending);
+      pending = 0;
+      budget.checkTime();
+    }
+  };
   const fail = (msg: string): never => {
     throw new JsonSyntaxError(msg);
   };
@@ -30,6 +48,7 @@ export function parseJSON(text: string): Value {
   };
   const value = (depth: number): Value => {
     if (depth > 10000) fail('exceeded max depth');
+    charge(BYTES_PER_VALUE);
     ws();
     const c = text[i];
     if (c === '{') {
@@ -123,6 +142,7 @@ export function parseJSON(text: string): Value {
     if (i >= text.length) fail('unexpected end of JSON input');
     i++;
     const raw = text.slice(start, i);
+    charge(2 * raw.length);
     if (simple) return raw.slice(1, -1);
     try {
       return JSON.parse(raw) as string;
@@ -130,36 +150,17 @@ export function parseJSON(text: string): Value {
       return fail('invalid escape in string literal');
     }
   };
-  const v = value(0);
+  let v: Value;
+  try {
+    v = value(0);
+  } catch (e) {
+    // Nesting deeper than the JS stack allows is Go's depth error too (it stops at 10000).
+    if (e instanceof RangeError && /call stack/i.test(e.message)) return fail('exceeded max depth');
+    throw e;
+  }
   ws();
   if (i < text.length) fail(`invalid character ${JSON.stringify(text[i])} after top-level value`);
-  return v;
-}
-
-function fromYaml(y: YamlValue): Value {
-  if (y instanceof YamlNumber) {
-    // go-yaml decodes floats to float64, which JSON then prints in shortest form (1.50 → 1.5).
-    if (/[.eE]/.test(y.text)) {
-      const x = Number(y.text);
-      return Number.isFinite(x) ? (numberFromText(String(x)) ?? x) : (numberFromText(y.text) ?? 0);
-    }
-    return numberFromText(y.text) ?? Number(y.text);
-  }
-  if (Array.isArray(y)) return y.map(fromYaml);
-  if (y !== null && typeof y === 'object')
-    return ObjectValue.from(Object.entries(y).map(([k, v]) => [k, fromYaml(v)] as const));
-  return y;
-}
-
-function toYaml(v: Value): YamlValue {
-  if (isNumber(v)) return new YamlNumber(numberText(v as RegoNumber));
-  if (Array.isArray(v)) return v.map(toYaml);
-  if (v instanceof SetValue) return v.values().map(toYaml);
-  if (v instanceof ObjectValue) {
-    const o: { [k: string]: YamlValue } = {};
-    for (const [k, x] of v.entries()) o[typeof k === 'string' ? k : jsonMarshal(k)] = toYaml(x);
-    return o;
-  }
+  budget?.allocate(pending);
   return v;
 }
 
@@ -212,13 +213,15 @@ function queryUnescape(s: string): string {
   return Buffer.from(bytes).toString('utf8');
 }
 
-const defs: BuiltinDef[] = [
-  { name: 'json.marshal', arity: 1, fn: (args) => jsonMarshal(args[0]!) },
+/** The `encoding` builtins. */
+export const encodingBuiltins: BuiltinDef[] = [
+  { name: 'json.marshal', arity: 1, fn: (args, ctx) => boundedJsonMarshal(args[0]!, () => ctx.charge(1)) },
   {
     // prefix/indent imply pretty printing unless `pretty` says otherwise (OPA semantics).
     name: 'json.marshal_with_options',
     arity: 2,
-    fn: (args) => {
+    fn: (args, ctx) => {
+      const tick = (): void => ctx.charge(1);
       const opts = expectObject(args, 1);
       let prefix = '';
       let indent = '\t';
@@ -239,17 +242,17 @@ const defs: BuiltinDef[] = [
           explicit = v;
         } else throw new OperandTypeError(`operand 2 object contained unknown key ${k}`);
       });
-      if (!(explicit ?? implicit)) return jsonMarshal(args[0]!);
-      return prefix + jsonMarshalIndent(args[0]!, prefix, indent);
+      if (!(explicit ?? implicit)) return boundedJsonMarshal(args[0]!, tick);
+      return prefix + jsonMarshalIndent(args[0]!, prefix, indent, tick);
     },
   },
   {
     name: 'json.unmarshal',
     arity: 1,
-    fn: (args) => {
+    fn: (args, ctx) => {
       const s = expectString(args, 0);
       try {
-        return parseJSON(s);
+        return parseJSON(s, ctx);
       } catch (e) {
         if (e instanceof JsonSyntaxError) throw new BuiltinError(e.message);
         throw e;
@@ -259,37 +262,10 @@ const defs: BuiltinDef[] = [
   {
     name: 'json.is_valid',
     arity: 1,
-    fn: (args) => {
+    fn: (args, ctx) => {
       if (typeof args[0] !== 'string') return false;
       try {
-        parseJSON(args[0]);
-        return true;
-      } catch {
-        return false;
-      }
-    },
-  },
-  { name: 'yaml.marshal', arity: 1, fn: (args) => stringifyYaml(toYaml(args[0]!)) },
-  {
-    name: 'yaml.unmarshal',
-    arity: 1,
-    fn: (args) => {
-      const s = expectString(args, 0);
-      try {
-        return fromYaml(parseYaml(s));
-      } catch (e) {
-        if (e instanceof YamlError) throw new BuiltinError(`yaml: ${e.message}`);
-        throw e;
-      }
-    },
-  },
-  {
-    name: 'yaml.is_valid',
-    arity: 1,
-    fn: (args) => {
-      if (typeof args[0] !== 'string') return false;
-      try {
-        parseYaml(args[0]);
+        parseJSON(args[0], ctx);
         return true;
       } catch {
         return false;
@@ -405,8 +381,6 @@ const defs: BuiltinDef[] = [
   },
 ];
 
-registerBuiltins(defs);
-
 // json.verify_schema / json.match_schema (OPA `jsonschema.go`).
 function schemaOperand(v: Value, pos: number): Json {
   if (typeof v === 'string') {
@@ -420,7 +394,7 @@ function schemaOperand(v: Value, pos: number): Json {
   throw operandError(pos, 'one of {string, object, boolean}', v);
 }
 
-registerBuiltins([
+encodingBuiltins.push(
   {
     name: 'json.verify_schema',
     arity: 1,
@@ -440,7 +414,7 @@ registerBuiltins([
   {
     name: 'json.match_schema',
     arity: 2,
-    fn: (args) => {
+    fn: (args, ctx) => {
       const docArg = args[0]!;
       let doc: Json;
       if (typeof docArg === 'string') {
@@ -454,7 +428,7 @@ registerBuiltins([
       const schema = schemaOperand(args[1]!, 2);
       try {
         checkSchema(schema);
-        const errs = validateSchema(doc, schema);
+        const errs = validateSchema(doc, schema, () => ctx.checkTime());
         return [errs.length === 0, errs.map((e) => ObjectValue.from(Object.entries(e)))];
       } catch (e) {
         if (e instanceof SchemaError) throw new BuiltinError(e.message);
@@ -462,4 +436,4 @@ registerBuiltins([
       }
     },
   },
-]);
+);

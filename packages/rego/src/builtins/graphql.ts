@@ -9,7 +9,7 @@ import {
   type Node,
 } from '../kernels/graphql/parser.js';
 import { loadSchema, validateQuery } from '../kernels/graphql/validate.js';
-import { BuiltinError, operandError, registerBuiltins, type BuiltinDef } from './registry.js';
+import { BuiltinError, operandError, type BuiltinDef } from './registry.js';
 
 // Validation messages lose their final period (as in OPA); parse errors keep theirs.
 function located(e: GraphQLError, what: string, trimPeriod = false): BuiltinError {
@@ -55,7 +55,8 @@ function parseBoth(args: Value[]): [Node, Node] {
   return [q, s];
 }
 
-const defs: BuiltinDef[] = [
+/** The `graphql` builtins. */
+export const graphqlBuiltins: BuiltinDef[] = [
   { name: 'graphql.parse_query', arity: 1, fn: (args) => ast(queryDoc(args[0]!, 1)) },
   { name: 'graphql.parse_schema', arity: 1, fn: (args) => ast(schemaDoc(args[0]!, 1)) },
   {
@@ -106,5 +107,3 @@ const defs: BuiltinDef[] = [
     },
   },
 ];
-
-registerBuiltins(defs);

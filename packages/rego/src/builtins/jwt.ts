@@ -1,6 +1,11 @@
 // io.jwt.* builtins (OPA `tokens.go`): JWS compact tokens signed with HS*, RS*, PS*, ES* and
 // EdDSA, verified and produced with node:crypto. Keys come as PEM certificates, PEM public keys,
 // JWKs or JWK sets.
+//
+// Why not `jose`: its verification and signing are asynchronous (WebCrypto), and builtins are
+// synchronous; node:crypto verifies and signs synchronously with the same primitives and
+// imports JWKs itself. What remains here is OPA's own token rules (constraints, `cty: JWT`
+// nesting, its error messages), which no JOSE library implements.
 import {
   X509Certificate,
   constants,
@@ -15,13 +20,15 @@ import {
 import { compareNumbers, fromDouble, toDouble } from '../number.js';
 import { ObjectValue, isNumber, type Value } from '../value.js';
 import { parseJSON } from './encoding.js';
+import { pemBlocks } from '../kernels/pem.js';
+import { RegoError } from '../errors.js';
 import { jsonMarshal } from '../format.js';
 import {
   BuiltinError,
   expectObject,
   expectString,
   operandError,
-  registerBuiltins,
+  type BuiltinContext,
   type BuiltinDef,
 } from './registry.js';
 
@@ -76,18 +83,19 @@ function splitToken(v: Value): Token {
   return { header: parts[0]!, payload: parts[1]!, signature: parts[2]! };
 }
 
-function jsonObject(s: string): ObjectValue {
+function jsonObject(s: string, ctx: BuiltinContext): ObjectValue {
   let v: Value;
   try {
-    v = parseJSON(s);
+    v = parseJSON(s, ctx);
   } catch (e) {
+    if (e instanceof RegoError) throw e;
     throw new BuiltinError(`invalid JSON: ${(e as Error).message}`);
   }
   if (!(v instanceof ObjectValue)) throw new BuiltinError('decoded JSON type was not an Object');
   return v;
 }
 
-function decodeHeader(t: Token): ObjectValue {
+function decodeHeader(t: Token, ctx: BuiltinContext): ObjectValue {
   let raw: string;
   try {
     raw = b64urlBytes(t.header).toString('utf8');
@@ -96,8 +104,9 @@ function decodeHeader(t: Token): ObjectValue {
   }
   let h: ObjectValue;
   try {
-    h = jsonObject(raw);
+    h = jsonObject(raw, ctx);
   } catch (e) {
+    if (e instanceof RegoError) throw e;
     throw new BuiltinError(`bad JWT header: ${(e as Error).message}`);
   }
   if (h.has('enc')) throw new BuiltinError('JWT is a JWE object, which is not supported');
@@ -159,24 +168,21 @@ function parseJwkSet(text: string): Array<Record<string, unknown>> {
   return [obj];
 }
 
-const PEM_RE = /-----BEGIN ([A-Z0-9 ]+)-----\r?\n([\s\S]*?)-----END \1-----\r?\n?/;
-
 /** Keys from a PEM certificate / public key, a JWK or a JWK set (OPA getKeysFromCertOrJWK). */
-function keysFromCertOrJWK(text: string): VerificationKey[] {
-  const m = PEM_RE.exec(text);
-  if (m) {
-    const rest = text.slice(m.index + m[0].length);
-    if (rest.length > 0) throw new BuiltinError('extra data after a PEM certificate block');
-    if (m[1] === 'CERTIFICATE') {
+function keysFromCertOrJWK(text: string, ctx: BuiltinContext): VerificationKey[] {
+  const block = text.includes('-----BEGIN ') ? pemBlocks(text)[0] : undefined;
+  if (block) {
+    if (block.end < text.length) throw new BuiltinError('extra data after a PEM certificate block');
+    if (block.type === 'CERTIFICATE') {
       try {
-        return [{ key: new X509Certificate(m[0]).publicKey, alg: '', kid: '' }];
+        return [{ key: new X509Certificate(block.text).publicKey, alg: '', kid: '' }];
       } catch (e) {
         throw new BuiltinError(`failed to parse a PEM certificate: ${(e as Error).message}`);
       }
     }
-    if (m[1] === 'PUBLIC KEY') {
+    if (block.type === 'PUBLIC KEY') {
       try {
-        return [{ key: createPublicKey(m[0]), alg: '', kid: '' }];
+        return [{ key: createPublicKey(block.text), alg: '', kid: '' }];
       } catch (e) {
         throw new BuiltinError(`failed to parse a PEM public key: ${(e as Error).message}`);
       }
@@ -187,6 +193,7 @@ function keysFromCertOrJWK(text: string): VerificationKey[] {
   for (const jwk of parseJwkSet(text)) {
     const alg = typeof jwk.alg === 'string' ? jwk.alg : '';
     if (alg !== '' && !ALGORITHMS.has(alg)) continue;
+    ctx.charge(1); // each key is parsed into a KeyObject
     out.push({ key: jwkToKey(jwk, false), alg, kid: typeof jwk.kid === 'string' ? jwk.kid : '' });
   }
   return out;
@@ -255,11 +262,11 @@ function signWith(alg: string, key: KeyObject | Buffer, data: Buffer): Buffer {
 
 /** io.jwt.verify_<alg> with a certificate / public key / JWKS. */
 function verifyAsymmetric(alg: string) {
-  return (args: Value[]): boolean => {
+  return (args: Value[], ctx: BuiltinContext): boolean => {
     const t = splitToken(args[0]!);
-    const keys = keysFromCertOrJWK(expectString(args, 1));
+    const keys = keysFromCertOrJWK(expectString(args, 1), ctx);
     const sig = decodeSignature(t);
-    const header = decodeHeader(t);
+    const header = decodeHeader(t, ctx);
     const hAlg = header.get('alg');
     const kid = header.get('kid');
     const data = Buffer.from(`${t.header}.${t.payload}`, 'utf8');
@@ -269,6 +276,7 @@ function verifyAsymmetric(alg: string) {
     }
     for (const k of keys) {
       if (k.alg !== '' && k.alg !== hAlg) continue;
+      ctx.charge(1); // a key set may hold many keys, each a signature check
       if (verifyWith(alg, k.key, data, sig)) return true;
     }
     return false;
@@ -288,16 +296,16 @@ function verifyHS(alg: string) {
 // ---------------------------------------------------------------------------------------------
 // decode / decode_verify
 
-function decode(v: Value): Value {
+function decode(v: Value, ctx: BuiltinContext): Value {
   const t = splitToken(v);
-  const header = decodeHeader(t);
+  const header = decodeHeader(t, ctx);
   let p = decodePayloadText(t);
   const cty = header.get('cty');
   if (cty === 'JWT') {
     p = p.replace(/^["']+|["']+$/g, '');
-    return decode(p);
+    return decode(p, ctx);
   }
-  const payload = jsonObject(p);
+  const payload = jsonObject(p, ctx);
   const sig = decodeSignature(t);
   return [header, payload, sig.toString('hex')];
 }
@@ -311,7 +319,7 @@ interface Constraints {
   time: number;
 }
 
-function parseConstraints(o: ObjectValue, nowNs: bigint): Constraints {
+function parseConstraints(o: ObjectValue, ctx: BuiltinContext): Constraints {
   const c: Constraints = { secret: '', alg: '', iss: '', aud: '', time: -1 };
   for (const [k, v] of o.entries()) {
     const str = (name: string): string => {
@@ -321,7 +329,7 @@ function parseConstraints(o: ObjectValue, nowNs: bigint): Constraints {
     switch (k) {
       case 'cert':
         if (typeof v !== 'string') throw new BuiltinError('cert constraint: must be a string');
-        c.keys = keysFromCertOrJWK(v);
+        c.keys = keysFromCertOrJWK(v, ctx);
         break;
       case 'secret':
         c.secret = str('secret');
@@ -346,7 +354,7 @@ function parseConstraints(o: ObjectValue, nowNs: bigint): Constraints {
         );
     }
   }
-  if (c.time === -1) c.time = Number(nowNs);
+  if (c.time === -1) c.time = Number(ctx.nowNs());
   const n = (c.keys ? 1 : 0) + (c.secret !== '' ? 1 : 0);
   if (n > 1) throw new BuiltinError('duplicate key constraints');
   if (n < 1) throw new BuiltinError('no key constraint');
@@ -369,16 +377,16 @@ function headerValid(h: ObjectValue): boolean {
   return true;
 }
 
-function decodeVerify(args: Value[], nowNs: bigint): Value {
+function decodeVerify(args: Value[], ctx: BuiltinContext): Value {
   const constraintsObj = expectObject(args, 1);
   const unverified: Value = [false, new ObjectValue(), new ObjectValue()];
-  const c = parseConstraints(constraintsObj, nowNs);
+  const c = parseConstraints(constraintsObj, ctx);
   let a: Value = args[0]!;
   let header: ObjectValue;
   let payloadText: string;
   for (;;) {
     const t = splitToken(a);
-    header = decodeHeader(t);
+    header = decodeHeader(t, ctx);
     if (!headerValid(header)) return unverified;
     const alg = header.get('alg') as string;
     if (c.alg !== '' && c.alg !== alg) return unverified;
@@ -389,7 +397,10 @@ function decodeVerify(args: Value[], nowNs: bigint): Value {
       const kid = header.get('kid');
       const byKid = typeof kid === 'string' && kid !== '' ? c.keys.find((k) => k.kid === kid) : undefined;
       if (byKid) ok = verifyWith(alg, byKid.key, data, sig);
-      else ok = c.keys.some((k) => (k.alg === '' || k.alg === alg) && verifyWith(alg, k.key, data, sig));
+      else
+        ok = c.keys.some(
+          (k) => (k.alg === '' || k.alg === alg) && (ctx.charge(1), verifyWith(alg, k.key, data, sig)),
+        );
     } else ok = ALGORITHMS.has(alg) && verifyWith(alg, Buffer.from(c.secret, 'utf8'), data, sig);
     if (!ok) return unverified;
     payloadText = decodePayloadText(t);
@@ -400,7 +411,7 @@ function decodeVerify(args: Value[], nowNs: bigint): Value {
     }
     break;
   }
-  const payload = jsonObject(payloadText);
+  const payload = jsonObject(payloadText, ctx);
   if (c.iss !== '') {
     const iss = payload.get('iss');
     if (iss === undefined || iss !== c.iss) return unverified;
@@ -465,12 +476,13 @@ function encodeSign(headerText: string, payloadText: string, jwkText: string): s
   return `${signingInput}.${sig.toString('base64url')}`;
 }
 
-const defs: BuiltinDef[] = [
-  { name: 'io.jwt.decode', arity: 1, fn: (args) => decode(args[0]!) },
+/** The `jwt` builtins. */
+export const jwtBuiltins: BuiltinDef[] = [
+  { name: 'io.jwt.decode', arity: 1, fn: (args, ctx) => decode(args[0]!, ctx) },
   {
     name: 'io.jwt.decode_verify',
     arity: 2,
-    fn: (args, ctx) => decodeVerify(args, ctx.nowNs()),
+    fn: (args, ctx) => decodeVerify(args, ctx),
   },
   ...['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512'].map(
     (alg): BuiltinDef => ({
@@ -499,5 +511,3 @@ const defs: BuiltinDef[] = [
     fn: (args) => encodeSign(jsonMarshal(args[0]!), jsonMarshal(args[1]!), jsonMarshal(args[2]!)),
   },
 ];
-
-registerBuiltins(defs);

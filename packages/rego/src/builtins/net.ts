@@ -14,14 +14,7 @@ import {
   range,
   type Net,
 } from '../kernels/cidr.js';
-import {
-  BuiltinError,
-  expectString,
-  operandError,
-  registerBuiltins,
-  type BuiltinDef,
-  type BuiltinFn,
-} from './registry.js';
+import { BuiltinError, expectString, operandError, type BuiltinDef, type BuiltinFn } from './registry.js';
 
 function cidrOperand(args: Value[], i: number): Net {
   const s = expectString(args, i);
@@ -55,7 +48,8 @@ function matchOperand(v: Value, pos: number): Array<[Value, Value]> {
 
 const cidrContains: BuiltinFn = (args) => containsCidrOrIP(cidrOperand(args, 0), expectString(args, 1));
 
-const defs: BuiltinDef[] = [
+/** The `net` builtins. */
+export const netBuiltins: BuiltinDef[] = [
   { name: 'net.cidr_contains', arity: 2, fn: cidrContains },
   // Deprecated (v0) alias of net.cidr_contains.
   { name: 'net.cidr_overlap', arity: 2, fn: cidrContains },
@@ -84,7 +78,7 @@ const defs: BuiltinDef[] = [
       // Charged to the evaluation budget up front; the cap guards evaluations without a budget.
       if (bits - n.prefix > 24)
         throw new BuiltinError('CIDR too large to expand (more than 16777216 addresses)');
-      ctx.charge?.(2 ** (bits - n.prefix));
+      ctx.charge(2 ** (bits - n.prefix));
       return SetValue.from(expand(n));
     },
   },
@@ -134,7 +128,7 @@ const defs: BuiltinDef[] = [
   },
 ];
 
-defs.push({
+netBuiltins.push({
   name: 'net.lookup_ip_addr',
   arity: 1,
   fn: (args) => {
@@ -146,5 +140,3 @@ defs.push({
     throw new BuiltinError(`lookup ${name}: no such host (DNS lookups are disabled)`);
   },
 });
-
-registerBuiltins(defs);

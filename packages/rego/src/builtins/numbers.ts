@@ -9,7 +9,6 @@ import {
   expectNumber,
   expectString,
   operandError,
-  registerBuiltins,
   type BuiltinContext,
   type BuiltinDef,
 } from './registry.js';
@@ -21,8 +20,9 @@ const MAX_RANGE = 10_000_000n;
 
 function range(a: bigint, b: bigint, step: bigint, ctx: BuiltinContext): Value[] {
   const count = (a > b ? a - b : b - a) / step;
-  ctx.charge?.(Number(count > MAX_RANGE ? MAX_RANGE : count) + 1);
+  ctx.charge(Number(count > MAX_RANGE ? MAX_RANGE : count) + 1);
   if (count > MAX_RANGE) throw new BuiltinError('range too large (more than 10000000 numbers)');
+  ctx.allocate(8 * Number(count));
   const out: Value[] = [];
   if (a <= b) for (let x = a; x <= b; x += step) out.push(fromBigInt(x));
   else for (let x = a; x >= b; x -= step) out.push(fromBigInt(x));
@@ -59,7 +59,8 @@ function toNumber(v: Value): Value {
   throw new BuiltinError(`strconv.ParseFloat: parsing ${JSON.stringify(v)}: invalid syntax`);
 }
 
-const defs: BuiltinDef[] = [
+/** The `numbers` builtins. */
+export const numberBuiltins: BuiltinDef[] = [
   {
     name: 'numbers.range',
     arity: 2,
@@ -123,5 +124,3 @@ const defs: BuiltinDef[] = [
     },
   },
 ];
-
-registerBuiltins(defs);

@@ -5,7 +5,7 @@ import { isInteger, toBigInt } from '../number.js';
 import { ObjectValue, SetValue, isNumber, type Value } from '../value.js';
 import { fromUnixNano, formatTime } from '../kernels/go-time.js';
 import { jsonMarshal, regoText } from '../format.js';
-import { OperandTypeError, expectObject, operandError, registerBuiltins } from './registry.js';
+import { OperandTypeError, expectObject, operandError, type BuiltinDef } from './registry.js';
 
 const REQUIRED_CONFIG = ['aws_access_key', 'aws_region', 'aws_secret_access_key', 'aws_service'];
 // Headers a proxy may rewrite; AWS SDKs leave them out of the signature.
@@ -124,4 +124,5 @@ function signRequest(args: Value[]): Value {
   return out;
 }
 
-registerBuiltins([{ name: 'providers.aws.sign_req', arity: 3, fn: signRequest }]);
+/** The `providers` builtins. */
+export const providerBuiltins: BuiltinDef[] = [{ name: 'providers.aws.sign_req', arity: 3, fn: signRequest }];

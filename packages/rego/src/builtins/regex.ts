@@ -1,7 +1,16 @@
-// regex.* and glob.* builtins (OPA `regex.go`, `glob.go`). Patterns are RE2 and gobwas/glob;
-// see ../kernels/regex/re2.ts and ../kernels/regex/glob.ts for the translation to JS RegExp.
+// regex.* and glob.* builtins (OPA `regex.go`, `glob.go`). Patterns are RE2 (re2js, linear
+// time; see ../kernels/regex/re2.ts) and gobwas/glob (../kernels/regex/glob.ts).
 import { typeName, type Value } from '../value.js';
-import { compileRe2, expandTemplate, findAll, Re2Error, type Matcher } from '../kernels/regex/re2.js';
+import {
+  compileRe2,
+  findAll,
+  group,
+  quoteMeta as reQuoteMeta,
+  Re2Error,
+  replaceAll,
+  split,
+  type Regexp,
+} from '../kernels/regex/re2.js';
 import { compileGlob, GlobError, quoteMeta } from '../kernels/regex/glob.js';
 import { globsIntersect, GlobIntersectionError } from '../kernels/regex/glob-intersection.js';
 import {
@@ -9,12 +18,19 @@ import {
   OperandTypeError,
   expectString,
   operandError,
-  registerBuiltins,
+  type BuiltinContext,
   type BuiltinDef,
 } from './registry.js';
 import { intOperand } from './operands.js';
 
-function re(pattern: string): Matcher {
+// Matching cannot be interrupted, so its duration is estimated up front (measured on re2js,
+// with a margin): a DFA test scans a character in ~10 ns, a search that reports positions
+// in ~100 ns. Compiling costs about as much per pattern character.
+const TEST_NS_PER_CHAR = 25;
+const SEARCH_NS_PER_CHAR = 250;
+
+function re(pattern: string, ctx: BuiltinContext): Regexp {
+  ctx.expectWork((pattern.length * SEARCH_NS_PER_CHAR) / 1e6);
   try {
     return compileRe2(pattern);
   } catch (e) {
@@ -23,41 +39,18 @@ function re(pattern: string): Matcher {
   }
 }
 
-function matches(pattern: string, s: string): boolean {
-  const r = re(pattern);
-  r.lastIndex = 0;
+function matches(pattern: string, s: string, ctx: BuiltinContext): boolean {
+  const r = re(pattern, ctx);
+  ctx.expectWork((s.length * TEST_NS_PER_CHAR) / 1e6);
   return r.test(s);
 }
 
-/** Go's Regexp.Split(s, -1). */
-function split(r: Matcher, s: string): string[] {
-  if (s === '') return [''];
-  const out: string[] = [];
-  let beg = 0;
-  let end = 0;
-  for (const m of findAll(r, s, -1)) {
-    end = m.index;
-    if (m.index + m[0].length !== 0) out.push(s.slice(beg, end));
-    beg = m.index + m[0].length;
-  }
-  if (end !== s.length) out.push(s.slice(beg));
-  return out;
-}
-
-/** Go's Regexp.ReplaceAllString. */
-function replaceAll(r: Matcher, s: string, template: string): string {
-  let out = '';
-  let last = 0;
-  for (const m of findAll(r, s, -1)) {
-    out += s.slice(last, m.index) + expandTemplate(template, m);
-    last = m.index + m[0].length;
-  }
-  return out + s.slice(last);
-}
-
-// Escapes RE2 metacharacters, like Go's regexp.QuoteMeta.
-function reQuoteMeta(s: string): string {
-  return s.replace(/[\\.+*?()|[\]{}^$]/g, (c) => '\\' + c);
+/** A compiled pattern and its subject, with the search's duration charged. */
+function search(args: Value[], patternPos: number, subjectPos: number, ctx: BuiltinContext) {
+  const r = re(expectString(args, patternPos), ctx);
+  const s = expectString(args, subjectPos);
+  ctx.expectWork((s.length * SEARCH_NS_PER_CHAR) / 1e6);
+  return { r, s, tick: () => ctx.charge(1) };
 }
 
 /** gorilla/mux-style template: literal text with delimited regex sections. */
@@ -113,61 +106,71 @@ function delimitersOperand(v: Value): string[] {
   return out.length === 0 ? ['.'] : out;
 }
 
-const defs: BuiltinDef[] = [
-  { name: 'regex.match', arity: 2, fn: (args) => matches(expectString(args, 0), expectString(args, 1)) },
-  { name: 're_match', arity: 2, fn: (args) => matches(expectString(args, 0), expectString(args, 1)) },
+/** The `regex` builtins. */
+export const regexBuiltins: BuiltinDef[] = [
+  {
+    name: 'regex.match',
+    arity: 2,
+    fn: (args, ctx) => matches(expectString(args, 0), expectString(args, 1), ctx),
+  },
+  {
+    name: 're_match',
+    arity: 2,
+    fn: (args, ctx) => matches(expectString(args, 0), expectString(args, 1), ctx),
+  },
   {
     name: 'regex.is_valid',
     arity: 1,
-    fn: (args) => {
+    fn: (args, ctx) => {
       const p = args[0];
       if (typeof p !== 'string') return false;
       try {
-        compileRe2(p);
+        re(p, ctx);
         return true;
-      } catch {
-        return false;
+      } catch (e) {
+        if (e instanceof BuiltinError) return false;
+        throw e;
       }
     },
   },
   {
     name: 'regex.find_n',
     arity: 3,
-    fn: (args) => {
-      const r = re(expectString(args, 0));
-      const s = expectString(args, 1);
-      const n = Number(intOperand(args, 2));
-      return findAll(r, s, n).map((m) => m[0]);
+    fn: (args, ctx) => {
+      const { r, s, tick } = search(args, 0, 1, ctx);
+      return findAll(r, s, Number(intOperand(args, 2)), tick).map((m) => group(m, 0));
     },
   },
   {
     name: 'regex.find_all_string_submatch_n',
     arity: 3,
-    fn: (args) => {
-      const r = re(expectString(args, 0));
-      const s = expectString(args, 1);
-      const n = Number(intOperand(args, 2));
-      return findAll(r, s, n).map((m) => Array.from(m, (g) => g ?? ''));
+    fn: (args, ctx) => {
+      const { r, s, tick } = search(args, 0, 1, ctx);
+      return findAll(r, s, Number(intOperand(args, 2)), tick).map((m) =>
+        Array.from({ length: m.spans.length / 2 }, (_, g) => group(m, g)),
+      );
     },
   },
   {
     name: 'regex.replace',
     arity: 3,
-    fn: (args) => {
-      const s = expectString(args, 0);
-      const r = re(expectString(args, 1));
-      return replaceAll(r, s, expectString(args, 2));
+    fn: (args, ctx) => {
+      const { r, s, tick } = search(args, 1, 0, ctx);
+      return replaceAll(r, s, expectString(args, 2), tick);
     },
   },
   {
     name: 'regex.split',
     arity: 2,
-    fn: (args) => split(re(expectString(args, 0)), expectString(args, 1)),
+    fn: (args, ctx) => {
+      const { r, s, tick } = search(args, 0, 1, ctx);
+      return split(r, s, tick);
+    },
   },
   {
     name: 'regex.template_match',
     arity: 4,
-    fn: (args) => {
+    fn: (args, ctx) => {
       const t = expectString(args, 0);
       const s = expectString(args, 1);
       const open = expectString(args, 2);
@@ -179,18 +182,19 @@ const defs: BuiltinDef[] = [
       if (Buffer.byteLength(close) !== 1) {
         throw new BuiltinError(`end delimiter has to be exactly one character long but is ${openLen} long`);
       }
-      return matches(templateRegex(t, open, close), s);
+      return matches(templateRegex(t, open, close), s, ctx);
     },
   },
   {
     name: 'glob.match',
     arity: 3,
-    fn: (args) => {
+    fn: (args, ctx) => {
       const pattern = expectString(args, 0);
       const delims = delimitersOperand(args[1]!);
       const s = expectString(args, 2);
+      ctx.expectWork((pattern.length * SEARCH_NS_PER_CHAR + s.length * TEST_NS_PER_CHAR) / 1e6);
       try {
-        return compileGlob(pattern, delims).test(s);
+        return compileGlob(pattern, delims).testExact(s);
       } catch (e) {
         if (e instanceof GlobError) throw new BuiltinError(e.message);
         throw e;
@@ -200,11 +204,11 @@ const defs: BuiltinDef[] = [
   {
     name: 'regex.globs_match',
     arity: 2,
-    fn: (args) => {
+    fn: (args, ctx) => {
       const a = expectString(args, 0);
       const b = expectString(args, 1);
       try {
-        return globsIntersect(a, b);
+        return globsIntersect(a, b, ctx);
       } catch (e) {
         if (e instanceof GlobIntersectionError) throw new BuiltinError(e.message);
         throw e;
@@ -213,5 +217,3 @@ const defs: BuiltinDef[] = [
   },
   { name: 'glob.quote_meta', arity: 1, fn: (args) => quoteMeta(expectString(args, 0)) },
 ];
-
-registerBuiltins(defs);

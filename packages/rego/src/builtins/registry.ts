@@ -1,15 +1,14 @@
-// Builtin function registry.
+// The builtin contract: what a builtin receives, returns and throws, and operand helpers.
 //
 // HOW TO ADD A BUILTIN
-//   1. In your family file (e.g. src/builtins/strings.ts) build a list of `BuiltinDef`s and
-//      call `registerBuiltins([...])` at module top level:
+//   1. In the file of its namespace (e.g. src/builtins/strings.ts) add a `BuiltinDef` to the
+//      list that file exports:
 //
-//        import { registerBuiltins, expectString, BuiltinError } from './registry.js';
-//        registerBuiltins([
+//        export const stringBuiltins: BuiltinDef[] = [
 //          { name: 'upper', arity: 1, fn: (args) => expectString(args, 0).toUpperCase() },
-//        ]);
+//        ];
 //
-//   2. Add one line `import './strings.js';` to src/builtins/index.ts.
+//   2. A new namespace file's list goes into the one registration list, src/builtins/index.ts.
 //   3. If a builtin is deliberately not implemented, list it with its reason in
 //      src/builtins/unsupported.ts (the conformance runner skips cases that use it).
 //
@@ -25,11 +24,17 @@
 //     `new BuiltinError(msg)` (→ eval_builtin_error, message "<name>: <msg>"). The evaluator
 //     adds the "<name>: " prefix, so do not include it. Without strict mode these errors make
 //     the call undefined; with `strictBuiltinErrors` they abort the query.
-//   - Builtins that build results proportional to an argument (ranges, repeats, expansions)
-//     should call `ctx.charge?.(size)` first so the evaluation budget applies to them.
+//   - Budget: a builtin must not outrun the evaluation's budget. Before building a result
+//     proportional to an argument call `ctx.charge(elements)` and/or `ctx.allocate(bytes)`;
+//     in a loop over a large input call `ctx.checkTime()` every few thousand iterations;
+//     before an uninterruptible library call on a large input call `ctx.expectWork(ms)` with
+//     an estimate of its duration. The evaluator charges the size of every large string a
+//     builtin returns; arrays and objects are charged by the builtin that builds them.
+//     These throw `eval_cancel_error` (a RegoError: let it propagate). Regular expressions
+//     run on RE2 (linear time), never on JS RegExp with a pattern from policy or input.
 //   - Nondeterministic builtins (`time.now_ns`, `rand.*`) read `ctx.nowNs()` / use `ctx.cache`
 //     so that results are stable within one evaluation.
-//   - Names must be unique: registering a name twice throws at import time.
+//   - Names must be unique: the registration list throws at import time on a duplicate.
 //   - core.ts owns: operators (plus minus mul div rem lt gt lte gte equal neq eq and or),
 //     abs round ceil floor, aggregates (count sum product max min sort all any), is_*,
 //     type_name and internal.member_2/3 (`in`); rego.ts owns rego.parse_module. `print` and
@@ -48,10 +53,15 @@ export interface BuiltinContext {
   readonly cache: Map<string, unknown>;
   /**
    * Charges `n` evaluation steps before building a large result (e.g. `numbers.range`
-   * of a million elements), so the step/time budget stops it instead of running out of
-   * memory. Throws `eval_cancel_error` (a RegoError: let it propagate).
+   * of a million elements) and checks the clock. Throws `eval_cancel_error`.
    */
-  charge?(n: number): void;
+  charge(n: number): void;
+  /** Charges `bytes` to the size budget before building values that large. */
+  allocate(bytes: number): void;
+  /** Throws `eval_cancel_error` once the time budget is exhausted (for long loops). */
+  checkTime(): void;
+  /** Refuses uninterruptible work estimated at `ms` that would end past the deadline. */
+  expectWork(ms: number): void;
 }
 
 /** A builtin implementation. */
@@ -77,21 +87,6 @@ export class OperandTypeError extends BuiltinError {}
 /** Creates OPA's operand error: `operand <pos> must be <expected> but got <type of got>`. */
 export function operandError(pos: number, expected: string, got: Value): OperandTypeError {
   return new OperandTypeError(`operand ${pos} must be ${expected} but got ${typeName(got)}`);
-}
-
-const registry = new Map<string, BuiltinDef>();
-
-/** Registers builtins; throws when a name is already taken. */
-export function registerBuiltins(defs: readonly BuiltinDef[]): void {
-  for (const d of defs) {
-    if (registry.has(d.name)) throw new Error(`builtin ${d.name} registered twice`);
-    registry.set(d.name, d);
-  }
-}
-
-/** Looks up a builtin by its dotted name. */
-export function getBuiltin(name: string): BuiltinDef | undefined {
-  return registry.get(name);
 }
 
 /** `args[i]` as a string, or an operand error (i is 0-based). */

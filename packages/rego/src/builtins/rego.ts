@@ -5,7 +5,7 @@ import { RegoParseError } from '../errors.js';
 import { parseModule } from '../parser.js';
 import { BigNum } from '../number.js';
 import { fromJS, type Value } from '../value.js';
-import { BuiltinError, expectString, registerBuiltins } from './registry.js';
+import { BuiltinError, expectString, type BuiltinDef } from './registry.js';
 
 type J = unknown;
 
@@ -148,7 +148,8 @@ function moduleJSON(m: Module): J {
   return out;
 }
 
-registerBuiltins([
+/** The `rego` builtins. */
+export const regoBuiltins: BuiltinDef[] = [
   {
     name: 'rego.parse_module',
     arity: 2,
@@ -163,4 +164,4 @@ registerBuiltins([
       }
     },
   },
-]);
+];

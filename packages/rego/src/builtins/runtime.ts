@@ -2,9 +2,10 @@
 // object from opa.runtime when it runs without one. trace notes have no tracer to go to here,
 // so the call only succeeds, as it does in OPA.
 import { ObjectValue } from '../value.js';
-import { expectString, registerBuiltins } from './registry.js';
+import { expectString, type BuiltinDef } from './registry.js';
 
-registerBuiltins([
+/** The `runtime` builtins. */
+export const runtimeBuiltins: BuiltinDef[] = [
   { name: 'opa.runtime', arity: 0, fn: () => new ObjectValue() },
   {
     name: 'trace',
@@ -14,4 +15,4 @@ registerBuiltins([
       return true;
     },
   },
-]);
+];

@@ -1,6 +1,6 @@
 // semver.compare / semver.is_valid (OPA `semver.go`).
 import { compareSemver, parseSemver, type SemVer } from '../kernels/semver.js';
-import { BuiltinError, expectString, registerBuiltins } from './registry.js';
+import { BuiltinError, expectString, type BuiltinDef } from './registry.js';
 
 function version(s: string, pos: number): SemVer {
   const v = parseSemver(s);
@@ -8,7 +8,8 @@ function version(s: string, pos: number): SemVer {
   return v;
 }
 
-registerBuiltins([
+/** The `semver` builtins. */
+export const semverBuiltins: BuiltinDef[] = [
   {
     name: 'semver.compare',
     arity: 2,
@@ -19,4 +20,4 @@ registerBuiltins([
     arity: 1,
     fn: (args) => typeof args[0] === 'string' && parseSemver(args[0]) !== undefined,
   },
-]);
+];

@@ -1,34 +1,58 @@
 // String builtins (OPA `strings.go`). Go strings are UTF-8, so every index and length here
 // counts code points, never UTF-16 units.
-import { compareStrings } from '../compare.js';
 import { BigNum, isInteger, toBigInt, toDecimal, type RegoNumber } from '../number.js';
-import { ObjectValue, SetValue, isNumber, toJSON, typeName, type Value } from '../value.js';
+import { ObjectValue, SetValue, compareStrings, isNumber, toJSON, typeName, type Value } from '../value.js';
 import { renderTemplate, TemplateError } from '../kernels/go-template.js';
 import { goSprintf, type GoArg } from '../kernels/go-fmt.js';
-import { numberText, regoText } from '../format.js';
+import { boundedRegoText, numberText, regoText, type Tick } from '../format.js';
 import {
   BuiltinError,
   OperandTypeError,
   expectNumber,
   expectString,
   operandError,
-  registerBuiltins,
+  type BuiltinContext,
   type BuiltinDef,
 } from './registry.js';
 import { intOperand } from './operands.js';
 
-/** Code points of a string. */
-function codePoints(s: string): string[] {
+// Splitting a string into code points costs ~40 ns and a pointer per character (measured).
+const CODE_POINT_NS = 40;
+
+/** Code points of a string; long strings charge the budget first. */
+function codePoints(s: string, ctx: BuiltinContext): string[] {
+  if (s.length > 65536) {
+    ctx.expectWork((s.length * CODE_POINT_NS) / 1e6);
+    ctx.allocate(8 * s.length);
+  }
   return Array.from(s);
 }
 
-/** Code-point index of `needle` in `s` starting at code point `from`, or -1. */
-function indexOfCp(cps: string[], needle: string[], from: number): number {
-  outer: for (let i = from; i + needle.length <= cps.length; i++) {
-    for (let j = 0; j < needle.length; j++) if (cps[i + j] !== needle[j]) continue outer;
-    return i;
+/** Code points in `s` between UTF-16 offsets `from` and `to`. */
+function countCodePoints(s: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0xdc00 || c > 0xdfff) n++; // a low surrogate continues the previous code point
   }
-  return -1;
+  return n;
+}
+
+/**
+ * Code-point offsets of every (possibly overlapping) occurrence of `needle`, up to `limit`;
+ * each thousand results are charged to the budget.
+ */
+function indexesOf(s: string, needle: string, limit: number, ctx: BuiltinContext): number[] {
+  const out: number[] = [];
+  let unit = 0;
+  let cp = 0;
+  for (let i = s.indexOf(needle); i >= 0 && out.length < limit;) {
+    cp += countCodePoints(s, unit, i);
+    unit = i;
+    if (out.push(cp) % 1024 === 0) ctx.charge(1024);
+    i = s.indexOf(needle, i + (s.codePointAt(i)! > 0xffff ? 2 : 1));
+  }
+  return out;
 }
 
 // Strings from an array or set of strings, or a single string (any_prefix_match & co).
@@ -51,9 +75,9 @@ function stringsOperand(args: Value[], i: number): string[] {
 }
 
 /** Go's strings.TrimLeft/Right with a cutset of code points. */
-function trimCutset(s: string, cutset: string, left: boolean, right: boolean): string {
-  const set = new Set(codePoints(cutset));
-  const cps = codePoints(s);
+function trimCutset(s: string, cutset: string, left: boolean, right: boolean, ctx: BuiltinContext): string {
+  const set = new Set(codePoints(cutset, ctx));
+  const cps = codePoints(s, ctx);
   let a = 0;
   let b = cps.length;
   if (left) while (a < b && set.has(cps[a]!)) a++;
@@ -66,18 +90,22 @@ const GO_SPACE =
   /^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+|[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/g;
 
 /** Simple (one-to-one) Unicode case mapping, as Go's strings.ToUpper/ToLower. */
-function mapCase(s: string, upper: boolean): string {
-  let out = '';
+function mapCase(s: string, upper: boolean, ctx: BuiltinContext): string {
+  // ASCII maps one to one, and the whole-string conversion is native speed.
+  if (!/[^\p{ASCII}]/u.test(s)) return upper ? s.toUpperCase() : s.toLowerCase();
+  // Otherwise per code point, as Go does (no context: Σ is always σ), ~150 ns each (measured).
+  ctx.expectWork((s.length * 300) / 1e6);
+  const out: string[] = [];
   for (const ch of s) {
     const m = upper ? ch.toUpperCase() : ch.toLowerCase();
     // Multi-character expansions (ß → SS) are not simple mappings: keep the original.
-    out += [...m].length === 1 ? m : ch;
+    out.push(m.length === 1 || [...m].length === 1 ? m : ch);
   }
-  return out;
+  return out.join('');
 }
 
 /** Converts a Rego value to the Go operand OPA passes to fmt. */
-export function toGoArg(v: Value): GoArg {
+export function toGoArg(v: Value, tick?: Tick): GoArg {
   if (typeof v === 'string') return { kind: 'string', value: v };
   if (isNumber(v)) {
     // OPA decides on the number's text: integer digits → int64/*big.Int, anything else that
@@ -88,7 +116,7 @@ export function toGoArg(v: Value): GoArg {
     if (Number.isFinite(x)) return { kind: 'float', value: x };
     return { kind: 'string', value: text };
   }
-  return { kind: 'string', value: regoText(v) };
+  return { kind: 'string', value: tick ? boundedRegoText(v, tick) : regoText(v) };
 }
 
 function formatInt(n: RegoNumber, base: bigint): string {
@@ -129,11 +157,12 @@ function replaceMany(s: string, pairs: Array<[string, string]>): string {
   return out;
 }
 
-const defs: BuiltinDef[] = [
+/** The `strings` builtins. */
+export const stringBuiltins: BuiltinDef[] = [
   {
     name: 'concat',
     arity: 2,
-    fn: (args) => {
+    fn: (args, ctx) => {
       const sep = expectString(args, 0);
       const coll = args[1]!;
       let items: Value[];
@@ -148,6 +177,10 @@ const defs: BuiltinDef[] = [
           );
         }
       }
+      // Charged before joining: a loop of concats must stop at the budget, not at V8's limit.
+      let length = sep.length * Math.max(0, items.length - 1);
+      for (const x of items as string[]) length += x.length;
+      ctx.allocate(2 * length);
       return items.join(sep);
     },
   },
@@ -187,29 +220,25 @@ const defs: BuiltinDef[] = [
   {
     name: 'indexof',
     arity: 2,
-    fn: (args) => {
+    fn: (args, ctx) => {
       const s = expectString(args, 0);
       const n = expectString(args, 1);
       if (n === '') throw new BuiltinError('empty search character');
-      return indexOfCp(codePoints(s), codePoints(n), 0);
+      return indexesOf(s, n, 1, ctx)[0] ?? -1;
     },
   },
   {
     name: 'indexof_n',
     arity: 2,
-    fn: (args) => {
+    fn: (args, ctx) => {
       const s = expectString(args, 0);
       const n = expectString(args, 1);
       if (n === '') throw new BuiltinError('empty search character');
-      const cps = codePoints(s);
-      const needle = codePoints(n);
-      const out: Value[] = [];
-      for (let i = indexOfCp(cps, needle, 0); i >= 0; i = indexOfCp(cps, needle, i + 1)) out.push(i);
-      return out;
+      return indexesOf(s, n, Infinity, ctx);
     },
   },
-  { name: 'lower', arity: 1, fn: (args) => mapCase(expectString(args, 0), false) },
-  { name: 'upper', arity: 1, fn: (args) => mapCase(expectString(args, 0), true) },
+  { name: 'lower', arity: 1, fn: (args, ctx) => mapCase(expectString(args, 0), false, ctx) },
+  { name: 'upper', arity: 1, fn: (args, ctx) => mapCase(expectString(args, 0), true, ctx) },
   {
     name: 'replace',
     arity: 3,
@@ -243,21 +272,24 @@ const defs: BuiltinDef[] = [
   {
     name: 'split',
     arity: 2,
-    fn: (args) => {
+    fn: (args, ctx) => {
       const s = expectString(args, 0);
       const d = expectString(args, 1);
-      return d === '' ? codePoints(s) : s.split(d);
+      if (d === '') return codePoints(s, ctx);
+      const parts = s.split(d);
+      ctx.allocate(8 * parts.length);
+      return parts;
     },
   },
   {
     // First n parts (n > 0) or last |n| parts (n < 0); the remainder is dropped, unlike Go's SplitN.
     name: 'strings.split_n',
     arity: 3,
-    fn: (args) => {
+    fn: (args, ctx) => {
       const s = expectString(args, 0);
       const d = expectString(args, 1);
       const n = intOperand(args, 2);
-      const parts = d === '' ? codePoints(s) : s.split(d);
+      const parts = d === '' ? codePoints(s, ctx) : s.split(d);
       if (n === 0n) return [];
       const k = n > 0n ? n : -n;
       if (k >= BigInt(parts.length)) return parts;
@@ -267,11 +299,14 @@ const defs: BuiltinDef[] = [
   {
     name: 'sprintf',
     arity: 2,
-    fn: (args) => {
+    fn: (args, ctx) => {
       const f = expectString(args, 0);
       const a = args[1]!;
       if (!Array.isArray(a)) throw operandError(2, 'array', a);
-      return goSprintf(f, a.map(toGoArg));
+      return goSprintf(
+        f,
+        a.map((x) => toGoArg(x, () => ctx.charge(1))),
+      );
     },
   },
   {
@@ -280,24 +315,24 @@ const defs: BuiltinDef[] = [
     fn: (args) => {
       const s = expectString(args, 0);
       const sub = expectString(args, 1);
-      if (sub === '') return codePoints(s).length + 1;
+      if (sub === '') return countCodePoints(s, 0, s.length) + 1;
       return s.split(sub).length - 1;
     },
   },
   {
     name: 'strings.reverse',
     arity: 1,
-    fn: (args) => codePoints(expectString(args, 0)).reverse().join(''),
+    fn: (args, ctx) => codePoints(expectString(args, 0), ctx).reverse().join(''),
   },
   {
     name: 'substring',
     arity: 3,
-    fn: (args) => {
+    fn: (args, ctx) => {
       const s = expectString(args, 0);
       const start = intOperand(args, 1);
       const len = intOperand(args, 2);
       if (start < 0n) throw new BuiltinError('negative offset');
-      const cps = codePoints(s);
+      const cps = codePoints(s, ctx);
       if (start >= BigInt(cps.length)) return '';
       const st = Number(start);
       if (len < 0n) return cps.slice(st).join('');
@@ -308,17 +343,17 @@ const defs: BuiltinDef[] = [
   {
     name: 'trim',
     arity: 2,
-    fn: (args) => trimCutset(expectString(args, 0), expectString(args, 1), true, true),
+    fn: (args, ctx) => trimCutset(expectString(args, 0), expectString(args, 1), true, true, ctx),
   },
   {
     name: 'trim_left',
     arity: 2,
-    fn: (args) => trimCutset(expectString(args, 0), expectString(args, 1), true, false),
+    fn: (args, ctx) => trimCutset(expectString(args, 0), expectString(args, 1), true, false, ctx),
   },
   {
     name: 'trim_right',
     arity: 2,
-    fn: (args) => trimCutset(expectString(args, 0), expectString(args, 1), false, true),
+    fn: (args, ctx) => trimCutset(expectString(args, 0), expectString(args, 1), false, true, ctx),
   },
   {
     name: 'trim_prefix',
@@ -341,22 +376,18 @@ const defs: BuiltinDef[] = [
   { name: 'trim_space', arity: 1, fn: (args) => expectString(args, 0).replace(GO_SPACE, '') },
 ];
 
-registerBuiltins(defs);
-
-registerBuiltins([
-  {
-    name: 'strings.render_template',
-    arity: 2,
-    fn: (args) => {
-      const tmpl = expectString(args, 0);
-      const vars = args[1]!;
-      if (!(vars instanceof ObjectValue)) throw operandError(2, 'object', vars);
-      try {
-        return renderTemplate(tmpl, toJSON(vars));
-      } catch (e) {
-        if (e instanceof TemplateError) throw new BuiltinError(e.message);
-        throw e;
-      }
-    },
+stringBuiltins.push({
+  name: 'strings.render_template',
+  arity: 2,
+  fn: (args, ctx) => {
+    const tmpl = expectString(args, 0);
+    const vars = args[1]!;
+    if (!(vars instanceof ObjectValue)) throw operandError(2, 'object', vars);
+    try {
+      return renderTemplate(tmpl, toJSON(vars), ctx);
+    } catch (e) {
+      if (e instanceof TemplateError) throw new BuiltinError(e.message);
+      throw e;
+    }
   },
-]);
+});

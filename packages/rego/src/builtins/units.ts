@@ -1,7 +1,7 @@
 // units.parse / units.parse_bytes (OPA `parse_units.go`, `parse_bytes.go`); exact results.
 import { fromBigInt, numberFromText } from '../number.js';
 import { parseBytes, parseUnits, UnitsError } from '../kernels/units.js';
-import { BuiltinError, expectString, registerBuiltins } from './registry.js';
+import { BuiltinError, expectString, type BuiltinDef } from './registry.js';
 
 function wrap<T>(f: () => T): T {
   try {
@@ -12,7 +12,8 @@ function wrap<T>(f: () => T): T {
   }
 }
 
-registerBuiltins([
+/** The `units` builtins. */
+export const unitsBuiltins: BuiltinDef[] = [
   {
     name: 'units.parse',
     arity: 1,
@@ -29,4 +30,4 @@ registerBuiltins([
       return fromBigInt(wrap(() => parseBytes(s)));
     },
   },
-]);
+];

@@ -1,61 +1,24 @@
-// crypto.x509.* and crypto.parse_private_keys (OPA `crypto.go`). Certificates are parsed with
-// node:crypto's X509Certificate; names (and CSRs, which Node cannot parse) with a small DER
-// reader. Results mirror the fields of Go's x509.Certificate that policies use.
+// crypto.x509.* and crypto.parse_private_keys (OPA `crypto.go`). Certificates are checked
+// with node:crypto (synchronous signature verification); their ASN.1 structure (names,
+// version, certificate requests) is decoded with @peculiar/asn1-x509 / asn1-csr. Results
+// mirror the fields of Go's x509.Certificate that policies use.
 import { X509Certificate, createPrivateKey } from 'node:crypto';
+import { AsnConvert } from '@peculiar/asn1-schema';
+import { Certificate, type Name } from '@peculiar/asn1-x509';
+import { CertificationRequest } from '@peculiar/asn1-csr';
 import { toDouble } from '../number.js';
 import { ObjectValue, isNumber, type Value } from '../value.js';
-import { BuiltinError, expectString, operandError, registerBuiltins, type BuiltinDef } from './registry.js';
+import { pemBlocks } from '../kernels/pem.js';
+import {
+  BuiltinError,
+  expectString,
+  operandError,
+  type BuiltinContext,
+  type BuiltinDef,
+} from './registry.js';
 
-// ---------------------------------------------------------------------------------------------
-// DER
-
-interface Tlv {
-  tag: number;
-  start: number; // offset of the tag byte
-  body: number; // offset of the content
-  end: number; // offset after the content
-}
-
-function readTlv(buf: Buffer, pos: number): Tlv {
-  if (pos + 2 > buf.length) throw new BuiltinError('asn1: structure error: truncated');
-  const tag = buf[pos]!;
-  let len = buf[pos + 1]!;
-  let body = pos + 2;
-  if (len & 0x80) {
-    const n = len & 0x7f;
-    if (n === 0 || n > 4 || body + n > buf.length)
-      throw new BuiltinError('asn1: structure error: bad length');
-    len = 0;
-    for (let i = 0; i < n; i++) len = len * 256 + buf[body + i]!;
-    body += n;
-  }
-  if (body + len > buf.length) throw new BuiltinError('asn1: structure error: length too large');
-  return { tag, start: pos, body, end: body + len };
-}
-
-function children(buf: Buffer, t: Tlv): Tlv[] {
-  const out: Tlv[] = [];
-  for (let p = t.body; p < t.end;) {
-    const c = readTlv(buf, p);
-    out.push(c);
-    p = c.end;
-  }
-  return out;
-}
-
-function oidString(buf: Buffer, t: Tlv): string {
-  const bytes = buf.subarray(t.body, t.end);
-  const parts: number[] = [Math.floor(bytes[0]! / 40), bytes[0]! % 40];
-  let v = 0;
-  for (let i = 1; i < bytes.length; i++) {
-    v = v * 128 + (bytes[i]! & 0x7f);
-    if (!(bytes[i]! & 0x80)) {
-      parts.push(v);
-      v = 0;
-    }
-  }
-  return parts.join('.');
-}
+// Decoding base64, PEM and ASN.1 is not interruptible: ~10 ns per input byte (measured).
+const DER_NS_PER_BYTE = 25;
 
 const NAME_FIELDS: Record<string, [string, boolean]> = {
   '2.5.4.6': ['Country', true],
@@ -70,7 +33,7 @@ const NAME_FIELDS: Record<string, [string, boolean]> = {
 };
 
 /** Go's pkix.Name as OPA serialises it. */
-function parseName(buf: Buffer, t: Tlv): ObjectValue {
+function nameObject(name: Name): ObjectValue {
   const fields: Record<string, Value> = {
     Country: null,
     Organization: null,
@@ -83,19 +46,16 @@ function parseName(buf: Buffer, t: Tlv): ObjectValue {
     CommonName: '',
   };
   const names: Value[] = [];
-  for (const set of children(buf, t)) {
-    for (const atv of children(buf, set)) {
-      const [oidT, valT] = children(buf, atv);
-      if (!oidT || !valT) continue;
-      const oid = oidString(buf, oidT);
-      const value = buf.subarray(valT.body, valT.end).toString(valT.tag === 0x1e ? 'utf16le' : 'utf8');
+  for (const rdn of name) {
+    for (const atv of rdn) {
+      const value = atv.value.toString();
       names.push(
         ObjectValue.from([
-          ['Type', oid.split('.').map(Number)],
+          ['Type', atv.type.split('.').map(Number)],
           ['Value', value],
         ]),
       );
-      const f = NAME_FIELDS[oid];
+      const f = NAME_FIELDS[atv.type];
       if (!f) continue;
       if (f[1]) fields[f[0]] = [...((fields[f[0]] as Value[] | null) ?? []), value];
       else fields[f[0]] = value;
@@ -107,16 +67,30 @@ function parseName(buf: Buffer, t: Tlv): ObjectValue {
   return o;
 }
 
-// ---------------------------------------------------------------------------------------------
-// Inputs
-
-function pemBlocks(text: string): Array<{ type: string; der: Buffer }> {
-  const out: Array<{ type: string; der: Buffer }> = [];
-  const re = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/g;
-  for (const m of text.matchAll(re)) {
-    out.push({ type: m[1]!, der: Buffer.from(m[2]!.replace(/\s+/g, ''), 'base64') });
+/** Decodes DER with an asn1 schema; malformed input → `message`. */
+function decodeDer<T>(der: Buffer, schema: new () => T, message: string, ctx: BuiltinContext): T {
+  ctx.expectWork((der.length * DER_NS_PER_BYTE) / 1e6);
+  try {
+    return AsnConvert.parse(der, schema);
+  } catch (e) {
+    if (e instanceof RangeError) throw e; // nesting deep enough to overflow the stack
+    throw new BuiltinError(message);
   }
-  return out;
+}
+
+/** Length of the DER structure at `pos` (tag, length and content), or -1 when truncated. */
+function derLength(buf: Buffer, pos: number): number {
+  if (pos + 2 > buf.length) return -1;
+  let len = buf[pos + 1]!;
+  let header = 2;
+  if (len & 0x80) {
+    const n = len & 0x7f;
+    if (n === 0 || n > 4 || pos + 2 + n > buf.length) return -1;
+    len = 0;
+    for (let i = 0; i < n; i++) len = len * 256 + buf[pos + 2 + i]!;
+    header += n;
+  }
+  return pos + header + len > buf.length ? -1 : header + len;
 }
 
 // Go's StdEncoding.DecodeString error text, for the inputs OPA decodes.
@@ -131,48 +105,38 @@ function strictBase64(s: string): Buffer {
 }
 
 /** PEM text, base64 of PEM, or base64 of DER → DER blocks (OPA getX509CertsFromString). */
-function derBlocks(s: string, pemType: string): Buffer[] {
-  if (s.startsWith('-----BEGIN'))
-    return pemBlocks(s)
+function derBlocks(s: string, pemType: string, ctx: BuiltinContext): Buffer[] {
+  ctx.expectWork((s.length * DER_NS_PER_BYTE) / 1e6);
+  const ofType = (text: string): Buffer[] =>
+    pemBlocks(text)
       .filter((b) => b.type === pemType)
       .map((b) => b.der);
+  if (s.startsWith('-----BEGIN')) return ofType(s);
   const raw = strictBase64(s);
-  if (raw.subarray(0, 10).toString('latin1') === '-----BEGIN') {
-    return pemBlocks(raw.toString('latin1'))
-      .filter((b) => b.type === pemType)
-      .map((b) => b.der);
-  }
+  if (raw.subarray(0, 10).toString('latin1') === '-----BEGIN') return ofType(raw.toString('latin1'));
   // Concatenated DER structures.
   const out: Buffer[] = [];
   for (let p = 0; p < raw.length;) {
-    let t: Tlv;
-    try {
-      t = readTlv(raw, p);
-    } catch {
+    const n = derLength(raw, p);
+    if (n < 0)
       throw new BuiltinError(
         pemType === 'CERTIFICATE' ? 'x509: malformed certificate' : 'asn1: structure error',
       );
-    }
-    if (t.tag !== 0x30) throw new BuiltinError('x509: malformed certificate');
-    out.push(raw.subarray(t.start, t.end));
-    p = t.end;
+    if (raw[p] !== 0x30) throw new BuiltinError('x509: malformed certificate');
+    out.push(raw.subarray(p, p + n));
+    p += n;
   }
   return out;
 }
 
-function certificateObject(der: Buffer): { cert: X509Certificate; obj: ObjectValue } {
+function certificateObject(der: Buffer, ctx: BuiltinContext): { cert: X509Certificate; obj: ObjectValue } {
   let cert: X509Certificate;
   try {
     cert = new X509Certificate(der);
   } catch {
     throw new BuiltinError('x509: malformed certificate');
   }
-  const top = readTlv(der, 0);
-  const tbs = children(der, top)[0]!;
-  const parts = children(der, tbs);
-  const off = parts[0]!.tag === 0xa0 ? 1 : 0;
-  const issuer = parseName(der, parts[off + 2]!);
-  const subject = parseName(der, parts[off + 4]!);
+  const tbs = decodeDer(der, Certificate, 'x509: malformed certificate', ctx).tbsCertificate;
   const dns: Value[] = [];
   const uris: Value[] = [];
   const emails: Value[] = [];
@@ -190,10 +154,10 @@ function certificateObject(der: Buffer): { cert: X509Certificate; obj: ObjectVal
   const orNull = (a: Value[]): Value => (a.length === 0 ? null : a);
   const obj = ObjectValue.from([
     ['Raw', der.toString('base64')],
-    ['Version', parts[0]!.tag === 0xa0 ? der[children(der, parts[0]!)[0]!.body]! + 1 : 1],
+    ['Version', tbs.version + 1],
     ['SerialNumber', BigInt('0x' + cert.serialNumber).toString()],
-    ['Issuer', issuer],
-    ['Subject', subject],
+    ['Issuer', nameObject(tbs.issuer)],
+    ['Subject', nameObject(tbs.subject)],
     ['NotBefore', new Date(cert.validFrom).toISOString().replace('.000Z', 'Z')],
     ['NotAfter', new Date(cert.validTo).toISOString().replace('.000Z', 'Z')],
     ['DNSNames', orNull(dns)],
@@ -205,8 +169,11 @@ function certificateObject(der: Buffer): { cert: X509Certificate; obj: ObjectVal
   return { cert, obj };
 }
 
-function parseCertificates(s: string): Array<{ cert: X509Certificate; obj: ObjectValue }> {
-  return derBlocks(s, 'CERTIFICATE').map(certificateObject);
+function parseCertificates(
+  s: string,
+  ctx: BuiltinContext,
+): Array<{ cert: X509Certificate; obj: ObjectValue }> {
+  return derBlocks(s, 'CERTIFICATE', ctx).map((der) => certificateObject(der, ctx));
 }
 
 interface VerifyOptions {
@@ -218,13 +185,14 @@ interface VerifyOptions {
  * OPA's chain verification: the first certificate is the root, the last the leaf, the rest
  * intermediates. Returns [valid, chain leaf first].
  */
-function verifyChain(text: string, opts: VerifyOptions): Value {
-  const certs = parseCertificates(text);
+function verifyChain(text: string, opts: VerifyOptions, ctx: BuiltinContext): Value {
+  const certs = parseCertificates(text, ctx);
   const invalid: Value = [false, []];
   if (certs.length < 2) return invalid;
   const chain = [...certs].reverse();
   const now = opts.nowMs ?? Date.now();
   for (let i = 0; i < chain.length; i++) {
+    ctx.charge(1);
     const c = chain[i]!.cert;
     const issuer = chain[Math.min(i + 1, chain.length - 1)]!.cert;
     if (Date.parse(c.validFrom) > now || Date.parse(c.validTo) < now) return invalid;
@@ -234,21 +202,22 @@ function verifyChain(text: string, opts: VerifyOptions): Value {
   return [true, chain.map((c) => c.obj)];
 }
 
-const defs: BuiltinDef[] = [
+/** The `x509` builtins. */
+export const x509Builtins: BuiltinDef[] = [
   {
     name: 'crypto.x509.parse_certificates',
     arity: 1,
-    fn: (args) => parseCertificates(expectString(args, 0)).map((c) => c.obj),
+    fn: (args, ctx) => parseCertificates(expectString(args, 0), ctx).map((c) => c.obj),
   },
   {
     name: 'crypto.x509.parse_and_verify_certificates',
     arity: 1,
-    fn: (args) => verifyChain(expectString(args, 0), {}),
+    fn: (args, ctx) => verifyChain(expectString(args, 0), {}, ctx),
   },
   {
     name: 'crypto.x509.parse_and_verify_certificates_with_options',
     arity: 2,
-    fn: (args) => {
+    fn: (args, ctx) => {
       const o = args[1]!;
       if (!(o instanceof ObjectValue)) throw operandError(2, 'object', o);
       const opts: VerifyOptions = {};
@@ -256,7 +225,7 @@ const defs: BuiltinDef[] = [
       if (typeof dns === 'string') opts.dnsName = dns;
       const t = o.get('CurrentTime');
       if (t !== undefined && isNumber(t)) opts.nowMs = toDouble(t) / 1e6;
-      return verifyChain(expectString(args, 0), opts);
+      return verifyChain(expectString(args, 0), opts, ctx);
     },
   },
   {
@@ -280,26 +249,27 @@ const defs: BuiltinDef[] = [
   {
     name: 'crypto.x509.parse_certificate_request',
     arity: 1,
-    fn: (args) => {
-      const blocks = derBlocks(expectString(args, 0), 'CERTIFICATE REQUEST');
+    fn: (args, ctx) => {
+      const blocks = derBlocks(expectString(args, 0), 'CERTIFICATE REQUEST', ctx);
       const der = blocks[0];
       if (!der) throw new BuiltinError('asn1: structure error: no certificate request');
-      const top = readTlv(der, 0);
-      const info = children(der, top)[0];
-      if (top.tag !== 0x30 || !info || info.tag !== 0x30)
-        throw new BuiltinError("asn1: structure error: tags don't match");
-      const parts = children(der, info);
+      const info = decodeDer(
+        der,
+        CertificationRequest,
+        "asn1: structure error: tags don't match",
+        ctx,
+      ).certificationRequestInfo;
       return ObjectValue.from([
         ['Raw', der.toString('base64')],
-        ['Version', der[parts[0]!.body] ?? 0],
-        ['Subject', parseName(der, parts[1]!)],
+        ['Version', info.version],
+        ['Subject', nameObject(info.subject)],
       ]);
     },
   },
   {
     name: 'crypto.x509.parse_keypair',
     arity: 2,
-    fn: (args) => {
+    fn: (args, ctx) => {
       const pemOf = (s: string): string =>
         s.startsWith('-----BEGIN') ? s : strictBase64(s).toString('latin1');
       const certPem = pemOf(expectString(args, 0));
@@ -322,14 +292,14 @@ const defs: BuiltinDef[] = [
             Object.entries(key.export({ format: 'jwk' })).map(([k, v]) => [k, v as Value] as const),
           ),
         ],
-        ['Leaf', certificateObject(certs[0]!.der).obj],
+        ['Leaf', certificateObject(certs[0]!.der, ctx).obj],
       ]);
     },
   },
   {
     name: 'crypto.parse_private_keys',
     arity: 1,
-    fn: (args) => {
+    fn: (args, ctx) => {
       const s = expectString(args, 0);
       if (s === '') return null;
       const text = s.startsWith('-----BEGIN')
@@ -342,9 +312,11 @@ const defs: BuiltinDef[] = [
             }
           })();
       const out: Value[] = [];
-      for (const m of text.matchAll(/-----BEGIN ([A-Z ]*PRIVATE KEY)-----[\s\S]*?-----END \1-----/g)) {
+      for (const block of pemBlocks(text)) {
+        if (!/^[A-Z ]*PRIVATE KEY$/.test(block.type)) continue;
+        ctx.charge(1);
         try {
-          const key = createPrivateKey(m[0]);
+          const key = createPrivateKey(block.text);
           out.push(
             ObjectValue.from(
               Object.entries(key.export({ format: 'jwk' })).map(([k, v]) => [k, v as Value] as const),
@@ -358,5 +330,3 @@ const defs: BuiltinDef[] = [
     },
   },
 ];
-
-registerBuiltins(defs);

@@ -9,7 +9,7 @@
 // fails the query; a single non-iterating expression reports `false` as its value, as OPA does.
 // Positions in errors are mapped back to the query as written.
 import type { Expr, Module, Term } from '../ast.js';
-import { getBuiltin } from '../builtins/registry.js';
+import { getBuiltin } from '../builtins/index.js';
 import { RegoCompileError, RegoEvalError, RegoParseError, snippetAt } from '../errors.js';
 import type { CompiledPolicy, EvalOptions } from '../index.js';
 import { tokenize } from '../lexer.js';

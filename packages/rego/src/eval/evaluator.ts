@@ -5,7 +5,7 @@
 // needs one solution), and that `true` propagates back to the caller unchanged.
 import type { Pos } from '../ast.js';
 import { OperandTypeError, type BuiltinContext } from '../builtins/registry.js';
-import { compareStrings, equals } from '../compare.js';
+import { equals } from '../compare.js';
 import { RegoError, RegoEvalError } from '../errors.js';
 import { regoText } from '../format.js';
 import {
@@ -18,7 +18,7 @@ import {
   type RuleSet,
   type TreeNode,
 } from '../ir.js';
-import { ObjectValue, SetValue, keyOf, type Value } from '../value.js';
+import { ObjectValue, SetValue, compareStrings, keyOf, type Value } from '../value.js';
 import type { Budget } from './budget.js';
 import { setPath, type Overrides, withOverride, EMPTY_OVERRIDES } from './overrides.js';
 
@@ -582,12 +582,15 @@ export class Evaluator {
     switch (target.kind) {
       case 'builtin': {
         let r: Value | undefined;
+        const charged = this.budget.bytesCharged;
         try {
           r = target.def.fn(args, this.bctx);
         } catch (err) {
           return this.builtinFailure(err, target.def.name, t.file, t.pos);
         }
         if (r === undefined) return false;
+        if (typeof r === 'string' && r.length > 4096)
+          chargeString(this.budget, r, this.budget.bytesCharged - charged);
         if (target.def.relation && Array.isArray(r)) {
           for (const x of r) {
             this.budget.step();
@@ -1034,6 +1037,15 @@ class Context implements BuiltinContext {
   charge(n: number): void {
     this.budget.charge(n);
   }
+  allocate(bytes: number): void {
+    this.budget.allocate(bytes);
+  }
+  checkTime(): void {
+    this.budget.checkTime();
+  }
+  expectWork(ms: number): void {
+    this.budget.expectWork(ms);
+  }
   nowNs(): bigint {
     if (this.now === undefined) this.now = BigInt(Date.now()) * 1_000_000n;
     return this.now;
@@ -1041,6 +1053,17 @@ class Context implements BuiltinContext {
   get cache(): Map<string, unknown> {
     return (this.scratch ??= new Map());
   }
+}
+
+/**
+ * Charges the size budget for a large string a builtin returned (less what the builtin charged
+ * itself), so strings that grow with their arguments (`concat`, `sprintf`, `strings.replace_n`
+ * in a loop) are bounded even where the builtin does not charge. Builtins that build large
+ * arrays or objects charge those before building them (see builtins/registry.ts); small
+ * results are bounded by the steps.
+ */
+function chargeString(budget: Budget, r: string, prepaid: number): void {
+  budget.allocate(2 * r.length - prepaid);
 }
 
 function loc(def: RuleDef): { file: string; line: number; column: number } {

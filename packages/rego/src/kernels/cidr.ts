@@ -2,6 +2,9 @@
  * IP addresses and CIDR networks with Go `net` semantics (ParseIP, ParseCIDR, IPNet.Contains,
  * IP.String), plus OPA's `net.cidr_merge` range merging. Addresses are bigints; IPv4 addresses
  * live in a 32-bit space and are compared with IPv6 through the IPv4-mapped prefix ::ffff:0:0/96.
+ *
+ * Hand-written: ipaddr.js and similar follow WHATWG/inet_aton parsing, not Go's ParseIP (no
+ * octal or short IPv4 forms, Go's IPv4-in-IPv6 rules), and have no CIDR merging.
  */
 
 /** A parsed IP address. `v4` means Go's `To4()` is non-nil (IPv4 or IPv4-mapped IPv6). */

@@ -3,6 +3,9 @@
  * (string, int64, *big.Int, float64, or the Rego text of anything else as a string); this
  * module takes those converted arguments and applies Go's verbs, flags, widths and
  * precisions, including Go's `%!v(MISSING)` / `%!(EXTRA …)` diagnostics.
+ *
+ * Hand-written: JS format libraries (sprintf-js, util.format) follow C/Node conventions, not
+ * Go's verbs, flags and `%!` diagnostics, which OPA returns verbatim.
  */
 
 /** A Go operand as OPA hands it to fmt. */

@@ -3,11 +3,20 @@
  * `if`/`else if`/`else`, `range` (with `$i, $v :=`), `with`, comments, trim markers, pipelines
  * and the common functions (len, index, eq/ne/lt/le/gt/ge, and/or/not, print/printf/println).
  * Works on plain JSON-like values; a missing key renders as `<undefined>` like OPA.
+ *
+ * Hand-written: no JS port of Go's text/template exists; Handlebars/Mustache differ in syntax
+ * and in how missing keys and pipelines behave.
  */
 import { goSprintf, type GoArg } from './go-fmt.js';
 
 /** A template syntax or execution error. */
 export class TemplateError extends Error {}
+
+/** What rendering charges per executed node and per output character: the caller's budget. */
+export interface TemplateBudget {
+  charge(steps: number): void;
+  allocate(bytes: number): void;
+}
 
 const MISSING = Symbol('missing');
 type TV = unknown;
@@ -169,7 +178,7 @@ function compare(a: TV, b: TV): number {
 }
 
 /** Renders a template against data. */
-export function renderTemplate(src: string, data: TV): string {
+export function renderTemplate(src: string, data: TV, budget?: TemplateBudget): string {
   const nodes = parse(src);
   const vars: Array<Map<string, TV>> = [new Map([['$', data]])];
   const lookupVar = (name: string): TV => {
@@ -268,10 +277,16 @@ export function renderTemplate(src: string, data: TV): string {
   const exec = (ns: Node[], dot: TV): string => {
     let out = '';
     for (const n of ns) {
-      if (n.kind === 'text') out += n.text;
-      else if (n.kind === 'action') {
+      budget?.charge(1);
+      if (n.kind === 'text') {
+        budget?.allocate(2 * n.text!.length);
+        out += n.text;
+      } else if (n.kind === 'action') {
         const v = evalPipe(n.pipe!, dot);
-        if (v !== undefined) out += show(v);
+        if (v === undefined) continue;
+        const text = show(v);
+        budget?.allocate(2 * text.length);
+        out += text;
       } else {
         vars.push(new Map());
         try {

@@ -3,6 +3,9 @@
  * for formatting and parsing, `ParseDuration`, calendar arithmetic (`AddDate`, `Date`, `Clock`) and
  * IANA time zones through `Intl`. Instants are Unix seconds (a safe JS integer for any year Go's
  * int64 nanoseconds can express) plus a nanosecond part, so nothing is rounded to doubles.
+ *
+ * Hand-written: JS date libraries (date-fns, Luxon, dayjs) use token layouts, not Go's
+ * reference-time layouts, and cannot carry int64 nanoseconds.
  */
 
 /** A failure message for the builtin; the caller prefixes the builtin name. */
@@ -388,15 +391,17 @@ const ZONE_STDS: [string, Std][] = [
 /** Finds the first layout element, like Go's nextStdChunk. */
 function nextChunk(layout: string): Chunk {
   const isDigit = (i: number): boolean => i < layout.length && layout[i]! >= '0' && layout[i]! <= '9';
-  for (let i = 0; i < layout.length; i++) {
+  // Declared once, not per character: long literal layouts are scanned character by character.
+  let i = 0;
+  const at = (s: string): boolean => layout.startsWith(s, i);
+  const hit = (std: Std, len: number): Chunk => ({
+    prefix: layout.slice(0, i),
+    std,
+    text: layout.slice(i, i + len),
+    suffix: layout.slice(i + len),
+  });
+  for (; i < layout.length; i++) {
     const c = layout[i]!;
-    const at = (s: string): boolean => layout.startsWith(s, i);
-    const hit = (std: Std, len: number): Chunk => ({
-      prefix: layout.slice(0, i),
-      std,
-      text: layout.slice(i, i + len),
-      suffix: layout.slice(i + len),
-    });
     switch (c) {
       case 'J':
         if (at('January')) return hit('LongMonth', 7);
@@ -637,20 +642,23 @@ function getnum3(s: string, fixed: boolean): [number, string] | undefined {
   return [n, s.slice(i)];
 }
 
-// Matches layout literal text, where a run of spaces matches any run of spaces.
+// Matches layout literal text, where a run of spaces matches any run of spaces. Walks both
+// strings by index: slicing per character made long layouts slow.
 function skip(value: string, prefix: string): string | undefined {
-  while (prefix.length > 0) {
-    if (prefix[0] === ' ') {
-      if (value.length > 0 && value[0] !== ' ') return undefined;
-      prefix = prefix.replace(/^ +/, '');
-      value = value.replace(/^ +/, '');
+  let v = 0;
+  let p = 0;
+  while (p < prefix.length) {
+    if (prefix[p] === ' ') {
+      if (v < value.length && value[v] !== ' ') return undefined;
+      while (prefix[p] === ' ') p++;
+      while (value[v] === ' ') v++;
       continue;
     }
-    if (value.length === 0 || value[0] !== prefix[0]) return undefined;
-    prefix = prefix.slice(1);
-    value = value.slice(1);
+    if (v >= value.length || value[v] !== prefix[p]) return undefined;
+    p++;
+    v++;
   }
-  return value;
+  return value.slice(v);
 }
 
 function lookupName(names: string[], value: string, len?: number): [number, string] | undefined {

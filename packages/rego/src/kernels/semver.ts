@@ -1,6 +1,9 @@
 /**
  * Semantic Versioning 2.0 parsing and precedence, as OPA's `semver.is_valid` / `semver.compare`
  * (internal/semver): optional leading "v", MAJOR.MINOR.PATCH, pre-release and build metadata.
+ *
+ * Hand-written: node-semver caps numeric parts at 2^53 and versions at 256 characters, where
+ * OPA (coreos/go-semver) reads int64 parts of any length; the precedence rules are 60 lines.
  */
 
 /** A parsed version; build metadata is kept but never compared. */

@@ -2,6 +2,9 @@
  * Kernels for `units.parse` and `units.parse_bytes` (OPA `parse_units.go` / `parse_bytes.go`).
  * Amounts are exact: the number is read as a decimal (mantissa × 10^exp) and multiplied by the
  * unit as a rational, so `10Ei` and `1.1Ki` come out exactly as OPA's big.Rat does.
+ *
+ * Hand-written: byte/unit parsers on npm (bytes, pretty-bytes) round to doubles and differ on
+ * OPA's unit spellings (`Ki`, `m` for milli, case rules).
  */
 
 /** A failure message for the builtin; the caller prefixes the builtin name. */

@@ -17,6 +17,13 @@ export const DISABLED_BUILTINS = ['http.send', 'opa.runtime', 'rego.parse_module
 /** Upper bound on evaluation steps per rule, independent of the wall-clock budget. */
 const MAX_STEPS = 1_000_000;
 
+/**
+ * Upper bound on the bytes of values builtins build while evaluating a policy's rules (strings, parsed documents):
+ * a YAML bomb or a concat loop in a policy ends as eval_cancel_error instead of taking the service's memory (see
+ * packages/rego/README.md, "Budget").
+ */
+const MAX_BYTES = 64 * 1024 * 1024;
+
 interface CacheEntry {
   revision: number;
   body: string;
@@ -52,6 +59,8 @@ export class RegoPolicyEngine implements PolicyEngine {
         input,
         timeoutMs: remaining,
         maxSteps: MAX_STEPS * rules.length,
+        // A bound on memory, not an allowance per rule: the rules of one query share it.
+        maxBytes: MAX_BYTES,
       });
     } catch (err) {
       if (err instanceof RegoError) throw new PolicyEvaluationError(err.code, err.message);

@@ -1,6 +1,13 @@
 import { isBotMember, requireAuth, requireScope } from './context.js';
 import { SlackApiError } from './errors.js';
-import { attachmentsParam, blocksParam, optionalString } from './params.js';
+import {
+  attachmentsParam,
+  blocksParam,
+  booleanParam,
+  metadataParam,
+  optionalString,
+  threadTsParam,
+} from './params.js';
 import { renderMessage } from './render.js';
 import { visibleChannel } from './conversations.js';
 import { postEphemeral, postMessage, updateMessage } from '../messages.js';
@@ -49,21 +56,19 @@ export const chatMethods: Record<string, MethodSpec> = {
       const c = content(ctx);
       const channel = writableChannel(ctx, auth, { openDm: true });
       requireSomeContent(c);
-      let metadata: unknown = ctx.params.metadata;
-      if (typeof metadata === 'string') {
-        try {
-          metadata = JSON.parse(metadata);
-        } catch {
-          throw new SlackApiError('invalid_metadata_format');
-        }
-      }
+      const threadTs = threadTsParam(ctx.params);
+      const metadata = metadataParam(ctx.params);
       const m = postMessage(
         ctx.sim,
         channel.id,
         author(auth),
         { text: c.text ?? '', blocks: c.blocks ?? null, attachments: c.attachments ?? null },
         'chat.postMessage',
-        { threadTs: optionalString(ctx.params, 'thread_ts') ?? null, metadata },
+        {
+          threadTs: threadTs ?? null,
+          replyBroadcast: booleanParam(ctx.params, 'reply_broadcast'),
+          metadata: metadata ?? null,
+        },
       );
       return { channel: channel.id, ts: m.ts, message: renderMessage(ctx.sim.store, m) };
     },
@@ -82,24 +87,34 @@ export const chatMethods: Record<string, MethodSpec> = {
       // Apps may only edit what they posted themselves.
       const who = author(auth);
       if (m.user !== who.user || m.botId !== who.botId) throw new SlackApiError('cant_update_message');
-      requireSomeContent({
-        text: c.text ?? m.text,
-        blocks: c.blocks ?? m.blocks ?? undefined,
-        attachments: c.attachments ?? m.attachments ?? undefined,
-      });
-      // Omitted blocks/attachments are kept; an empty array removes them (Slack's documented rule).
-      updateMessage(
-        ctx.sim,
-        m,
-        {
+      const metadata = metadataParam(ctx.params);
+      const newContent = c.text !== undefined || c.blocks !== undefined || c.attachments !== undefined;
+      if (booleanParam(ctx.params, 'reply_broadcast')) {
+        // Broadcasting an existing reply is its own kind of update: it shows the reply as it is.
+        if (!m.threadTs) throw new SlackApiError('cant_broadcast_message');
+        if (newContent) throw new SlackApiError('no_dual_broadcast_content_update');
+        m.replyBroadcast = true;
+      } else {
+        requireSomeContent({
           text: c.text ?? m.text,
-          blocks: c.blocks === undefined ? m.blocks : c.blocks.length ? c.blocks : null,
-          attachments:
-            c.attachments === undefined ? m.attachments : c.attachments.length ? c.attachments : null,
-        },
-        'chat.update',
-        who.user,
-      );
+          blocks: c.blocks ?? m.blocks ?? undefined,
+          attachments: c.attachments ?? m.attachments ?? undefined,
+        });
+        // Omitted blocks/attachments/metadata are kept; an empty array (or {}) removes them (Slack's documented rule).
+        updateMessage(
+          ctx.sim,
+          m,
+          {
+            text: c.text ?? m.text,
+            blocks: c.blocks === undefined ? m.blocks : c.blocks.length ? c.blocks : null,
+            attachments:
+              c.attachments === undefined ? m.attachments : c.attachments.length ? c.attachments : null,
+          },
+          'chat.update',
+          who.user,
+        );
+      }
+      if (metadata !== undefined) m.metadata = metadata;
       return { channel: channel.id, ts: m.ts, text: m.text, message: renderMessage(ctx.sim.store, m) };
     },
   },

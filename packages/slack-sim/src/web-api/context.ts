@@ -1,6 +1,6 @@
 import { SlackApiError } from './errors.js';
 import type { SimServices } from '../services.js';
-import type { App, Installation, Token, User } from '../types.js';
+import type { App, AppToken, Installation, Token, User } from '../types.js';
 
 /** Who is calling: the token, its installation and app, and the workspaces it may see. */
 export interface CallAuth {
@@ -16,11 +16,18 @@ export interface CallAuth {
   teamIds: string[];
 }
 
+/** A call with an app-level token. */
+export interface AppAuth {
+  token: AppToken;
+  app: App;
+}
+
 export interface ApiContext {
   sim: SimServices;
   method: string;
   params: Record<string, unknown>;
   auth: CallAuth | null;
+  appAuth: AppAuth | null;
   basicAuth: { user: string; password: string } | null;
   /** Scopes the method accepts, reported back in `X-Accepted-OAuth-Scopes` as Slack does. */
   acceptedScopes: string[] | null;
@@ -34,6 +41,8 @@ export function authenticate(
 ): CallAuth {
   const { store } = sim;
   if (!token) throw new SlackApiError('not_authed');
+  // App-level tokens only open Socket Mode connections (and a few app-wide methods).
+  if (store.appTokens.has(token)) throw new SlackApiError('not_allowed_token_type');
   const t = store.tokens.get(token);
   if (!t) throw new SlackApiError('invalid_auth');
   if (t.revoked) throw new SlackApiError('token_revoked');
@@ -77,4 +86,27 @@ export function requireScope(ctx: ApiContext, anyOf: string[]): void {
 
 export function isBotMember(auth: CallAuth, channelMembers: string[]): boolean {
   return channelMembers.includes(auth.installation.botUserId);
+}
+
+/**
+ * An app-level token, which Slack takes from the Authorization header only: none there is
+ * missing_args, one in the body invalid_auth, a workspace token not_allowed_token_type.
+ */
+export function authenticateApp(
+  sim: SimServices,
+  token: string | null,
+  fromHeader: boolean,
+  scope: string,
+): AppAuth {
+  if (!token) throw new SlackApiError('missing_args');
+  if (!fromHeader) throw new SlackApiError('invalid_auth');
+  const t = sim.store.appTokens.get(token);
+  if (!t) {
+    if (sim.store.tokens.has(token)) throw new SlackApiError('not_allowed_token_type');
+    throw new SlackApiError('invalid_auth');
+  }
+  if (t.revoked) throw new SlackApiError('token_revoked');
+  if (!t.scopes.includes(scope))
+    throw new SlackApiError('missing_scope', { needed: scope, provided: t.scopes.join(',') });
+  return { token: t, app: sim.store.app(t.appId) };
 }

@@ -1,12 +1,18 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { appMethods } from './apps.js';
 import { authMethods } from './auth.js';
 import { chatMethods } from './chat.js';
-import { authenticate } from './context.js';
+import { authenticate, authenticateApp } from './context.js';
 import { conversationMethods } from './conversations.js';
 import { SlackApiError } from './errors.js';
+import { fileMethods } from './files.js';
+import { historyMethods } from './history.js';
 import { decodeRequest } from './params.js';
 import { teamMethods } from './team.js';
+import { unfurlMethods } from './unfurl.js';
+import { userGroupMethods } from './usergroups.js';
 import { userMethods } from './users.js';
+import { viewMethods } from './views.js';
 import { oauthMethods } from '../oauth.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ApiContext } from './context.js';
@@ -17,10 +23,16 @@ import type { ApiCall } from '../types.js';
 const METHODS: Record<string, MethodSpec> = {
   ...oauthMethods,
   ...authMethods,
+  ...appMethods,
   ...teamMethods,
   ...userMethods,
+  ...userGroupMethods,
   ...conversationMethods,
+  ...historyMethods,
   ...chatMethods,
+  ...unfurlMethods,
+  ...fileMethods,
+  ...viewMethods,
 };
 
 interface Answer {
@@ -57,7 +69,7 @@ export async function handleWebApi(
   method: string,
   req: IncomingMessage,
   res: ServerResponse,
-  rawBody: string,
+  rawBody: Buffer,
   query: URLSearchParams,
 ): Promise<void> {
   const call: ApiCall = {
@@ -119,7 +131,7 @@ async function run(
   sim: SimServices,
   method: string,
   req: IncomingMessage,
-  rawBody: string,
+  rawBody: Buffer,
   query: URLSearchParams,
   decoded: ReturnType<typeof decodeRequest> | null,
   call: ApiCall,
@@ -134,11 +146,17 @@ async function run(
       method,
       params: decoded.params,
       auth: null,
+      appAuth: null,
       basicAuth: decoded.basicAuth,
       acceptedScopes: null,
     };
     let rateScope: string;
-    if (spec.auth) {
+    if (spec.auth === 'app') {
+      ctx.appAuth = authenticateApp(sim, decoded.token, decoded.tokenFromHeader, spec.appScope ?? '');
+      call.appId = ctx.appAuth.app.id;
+      headers['x-oauth-scopes'] = ctx.appAuth.token.scopes.join(',');
+      rateScope = `app:${ctx.appAuth.app.id}`;
+    } else if (spec.auth) {
       ctx.auth = authenticate(sim, decoded.token, decoded.params);
       call.appId = ctx.auth.app.id;
       call.teamId = ctx.auth.teamId;

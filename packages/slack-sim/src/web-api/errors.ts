@@ -11,3 +11,10 @@ export class SlackApiError extends Error {
     this.name = 'SlackApiError';
   }
 }
+
+/** Slack's answer to arguments that are missing or malformed: `invalid_arguments` with the reasons. */
+export function invalidArguments(...problems: string[]): SlackApiError {
+  return new SlackApiError('invalid_arguments', {
+    response_metadata: { messages: problems.map((p) => `[ERROR] ${p}`) },
+  });
+}

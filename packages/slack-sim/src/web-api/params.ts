@@ -1,28 +1,42 @@
-import { SlackApiError } from './errors.js';
+import { SlackApiError, invalidArguments } from './errors.js';
 import { attachmentBlockErrors, blockErrors } from '../block-kit-limits.js';
-import type { Attachment, Block } from '../types.js';
+import { multipartBoundary, parseMultipart } from '../multipart.js';
+import type { Attachment, Block, MessageMetadata } from '../types.js';
 
-// Decoding of Web API arguments. Slack accepts the same arguments as query string, urlencoded form
-// (where structured values like `blocks` arrive as JSON-encoded strings) or a JSON body.
+// Decoding of Web API arguments. Slack accepts the same arguments as query string, urlencoded or
+// multipart form (where structured values like `blocks` arrive as JSON-encoded strings) or a JSON body.
 
 export interface DecodedRequest {
   params: Record<string, unknown>;
   /** Token from `Authorization: Bearer`, or from a form/query `token` argument. */
   token: string | null;
+  /** Whether `token` came from the Authorization header. */
+  tokenFromHeader: boolean;
   /** Client credentials from HTTP Basic auth (oauth.v2.access accepts them there). */
   basicAuth: { user: string; password: string } | null;
 }
 
 export function decodeRequest(
   contentType: string | undefined,
-  rawBody: string,
+  body: Buffer,
   query: URLSearchParams,
   authorization: string | undefined,
 ): DecodedRequest {
   const params: Record<string, unknown> = Object.fromEntries(query);
   const type = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+  const boundary = multipartBoundary(contentType);
+  const rawBody = boundary ? '' : body.toString('utf8');
   let bodyToken: string | null = null;
-  if (type === 'application/json' && rawBody.trim() !== '') {
+  if (boundary) {
+    let parts;
+    try {
+      parts = parseMultipart(body, boundary);
+    } catch {
+      throw new SlackApiError('invalid_form_data');
+    }
+    for (const p of parts) params[p.name] = p.data.toString('utf8');
+    if (typeof params.token === 'string') bodyToken = params.token;
+  } else if (type === 'application/json' && rawBody.trim() !== '') {
     let parsed: unknown;
     try {
       parsed = JSON.parse(rawBody);
@@ -55,7 +69,7 @@ export function decodeRequest(
     const i = decoded.indexOf(':');
     if (i >= 0) basicAuth = { user: decoded.slice(0, i), password: decoded.slice(i + 1) };
   }
-  return { params, token: token ?? bodyToken, basicAuth };
+  return { params, token: token ?? bodyToken, tokenFromHeader: token !== null, basicAuth };
 }
 
 export function optionalString(params: Record<string, unknown>, name: string): string | undefined {
@@ -63,9 +77,7 @@ export function optionalString(params: Record<string, unknown>, name: string): s
   if (v === undefined || v === null || v === '') return undefined;
   if (typeof v === 'string') return v;
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
-  throw new SlackApiError('invalid_arguments', {
-    response_metadata: { messages: [`[ERROR] ${name} must be a string`] },
-  });
+  throw invalidArguments(`${name} must be a string`);
 }
 
 export function booleanParam(params: Record<string, unknown>, name: string): boolean {
@@ -73,16 +85,24 @@ export function booleanParam(params: Record<string, unknown>, name: string): boo
   return v === true || v === 'true' || v === '1' || v === 1;
 }
 
-function structured(params: Record<string, unknown>, name: string, error: string): unknown[] | undefined {
-  let v = params[name];
+/**
+ * A structured argument (`blocks`, `view`, `metadata`…): JSON-encoded in forms, as is in JSON
+ * bodies. Undefined when absent; `bad()` is thrown for a string that is not JSON.
+ */
+export function jsonParam(params: Record<string, unknown>, name: string, bad: () => SlackApiError): unknown {
+  const v = params[name];
   if (v === undefined || v === null || v === '') return undefined;
-  if (typeof v === 'string') {
-    try {
-      v = JSON.parse(v);
-    } catch {
-      throw new SlackApiError(error);
-    }
+  if (typeof v !== 'string') return v;
+  try {
+    return JSON.parse(v) as unknown;
+  } catch {
+    throw bad();
   }
+}
+
+function structured(params: Record<string, unknown>, name: string, error: string): unknown[] | undefined {
+  const v = jsonParam(params, name, () => new SlackApiError(error));
+  if (v === undefined) return undefined;
   if (!Array.isArray(v)) throw new SlackApiError(error);
   return v;
 }
@@ -112,4 +132,43 @@ export function attachmentsParam(params: Record<string, unknown>): Attachment[] 
   const errors = attachmentBlockErrors(attachments);
   if (errors.length > 0) throw invalidBlocks(errors);
   return attachments as Attachment[];
+}
+
+/**
+ * `thread_ts`: a message timestamp ("1700000000.000100"). Anything else is `invalid_thread_ts`;
+ * a well-formed ts is accepted even when it names no message, as Slack does.
+ */
+export function threadTsParam(params: Record<string, unknown>): string | undefined {
+  const v = optionalString(params, 'thread_ts');
+  if (v === undefined) return undefined;
+  if (!/^\d{1,12}\.\d{1,6}$/.test(v) || /^0+\.0+$/.test(v)) {
+    throw new SlackApiError('invalid_thread_ts', {
+      response_metadata: { messages: [`[ERROR] ${v} is not a valid thread_ts`] },
+    });
+  }
+  return v;
+}
+
+/**
+ * `metadata` ({event_type, event_payload}, JSON-encoded in forms). Undefined when absent; null for
+ * an empty object, which chat.update takes as "remove the metadata".
+ */
+export function metadataParam(params: Record<string, unknown>): MessageMetadata | null | undefined {
+  const v = jsonParam(params, 'metadata', () => new SlackApiError('invalid_metadata_format'));
+  if (v === undefined) return undefined;
+  if (v === null || typeof v !== 'object' || Array.isArray(v))
+    throw new SlackApiError('invalid_metadata_format');
+  const m = v as Record<string, unknown>;
+  if (Object.keys(m).length === 0) return null;
+  const payload = m.event_payload;
+  if (
+    typeof m.event_type !== 'string' ||
+    m.event_type === '' ||
+    payload === null ||
+    typeof payload !== 'object' ||
+    Array.isArray(payload)
+  ) {
+    throw new SlackApiError('invalid_metadata_schema');
+  }
+  return { event_type: m.event_type, event_payload: payload as Record<string, unknown> };
 }

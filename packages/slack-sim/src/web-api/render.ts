@@ -1,5 +1,8 @@
+import { fileType } from '../files.js';
+import { threadParent, threadSummary } from '../threads.js';
+import { unfurlAttachments } from '../unfurls.js';
 import type { Store } from '../store.js';
-import type { Channel, Ephemeral, Message, Team, User } from '../types.js';
+import type { Channel, Ephemeral, Message, SimFile, Team, User } from '../types.js';
 
 // Slack's wire shapes for the simulator's entities, as the Web API and interaction payloads carry them.
 
@@ -159,11 +162,25 @@ export function renderChannel(c: Channel, viewerUserId: string | null): Record<s
   };
 }
 
-/** A message as chat.* methods return it and as `block_actions` payloads carry it. */
-export function renderMessage(store: Store, m: Message | Ephemeral): Record<string, unknown> {
+export interface MessageRenderOptions {
+  /**
+   * How much of the metadata to show: `all` (what the poster gets back, and history with
+   * include_all_metadata) or `event_type` (history and replies without it).
+   */
+  metadata?: 'all' | 'event_type';
+}
+
+/** A message as chat.* methods return it, as history lists it and as `block_actions` payloads carry it. */
+export function renderMessage(
+  store: Store,
+  m: Message | Ephemeral,
+  options: MessageRenderOptions = {},
+): Record<string, unknown> {
   const out: Record<string, unknown> = { type: 'message', text: m.text };
+  const broadcast = 'replyBroadcast' in m && m.replyBroadcast;
+  if (broadcast) out.subtype = 'thread_broadcast';
   if (m.botId) {
-    out.subtype = 'bot_message';
+    if (!broadcast) out.subtype = 'bot_message';
     out.bot_id = m.botId;
     if (m.appId) out.app_id = m.appId;
     const app = m.appId ? store.apps.get(m.appId) : undefined;
@@ -182,9 +199,83 @@ export function renderMessage(store: Store, m: Message | Ephemeral): Record<stri
   out.ts = m.ts;
   out.team = m.teamId;
   if (m.blocks) out.blocks = m.blocks;
-  if (m.attachments) out.attachments = m.attachments;
-  if ('threadTs' in m && m.threadTs) out.thread_ts = m.threadTs;
+  const attachments = [...(m.attachments ?? []), ...('unfurls' in m ? unfurlAttachments(m) : [])];
+  if (attachments.length > 0) out.attachments = attachments;
+  if ('files' in m && m.files.length > 0) {
+    out.files = m.files
+      .map((id) => store.files.get(id))
+      .filter((x) => x !== undefined)
+      .map((x) => renderFile(store, x));
+    out.upload = true;
+    out.display_as_bot = false;
+  }
+  if ('threadTs' in m) Object.assign(out, threadFields(store, m, broadcast));
   if ('edited' in m && m.edited) out.edited = m.edited;
-  if ('metadata' in m && m.metadata) out.metadata = m.metadata;
+  if ('metadata' in m && m.metadata) {
+    out.metadata = options.metadata === 'event_type' ? { event_type: m.metadata.event_type } : m.metadata;
+  }
   return out;
+}
+
+/** A reply names its thread and parent's author; a parent with replies summarizes its thread. */
+function threadFields(store: Store, m: Message, broadcast: boolean): Record<string, unknown> {
+  if (m.threadTs) {
+    const parent = threadParent(store, m);
+    const out: Record<string, unknown> = { thread_ts: m.threadTs };
+    if (parent) out.parent_user_id = parent.user;
+    if (broadcast && parent) out.root = renderMessage(store, parent);
+    return out;
+  }
+  const summary = threadSummary(store, m);
+  if (!summary) return {};
+  return { thread_ts: m.ts, ...summary, is_locked: false, subscribed: false };
+}
+
+/** A file object, as messages carry it and files.* methods describe it. */
+export function renderFile(store: Store, f: SimFile): Record<string, unknown> {
+  const shares: Record<string, Record<string, unknown[]>> = {};
+  for (const s of f.shares) {
+    const channel = store.channels.get(s.channel);
+    const kind = channel?.isPrivate || channel?.isIm ? 'private' : 'public';
+    ((shares[kind] ??= {})[s.channel] ??= []).push({
+      ts: s.ts,
+      channel_name: channel?.name ?? '',
+      team_id: f.teamId,
+      share_user_id: f.userId,
+    });
+  }
+  const sharedTo = (pick: (c: Channel) => boolean) =>
+    [...new Set(f.shares.map((s) => s.channel))].filter((id) => {
+      const c = store.channels.get(id);
+      return c !== undefined && pick(c);
+    });
+  return {
+    id: f.id,
+    created: f.created,
+    timestamp: f.created,
+    name: f.filename,
+    title: f.title,
+    ...fileType(f),
+    user: f.userId,
+    user_team: f.teamId,
+    editable: false,
+    size: f.size,
+    mode: 'hosted',
+    is_external: false,
+    external_type: '',
+    is_public: sharedTo((c) => !c.isPrivate && !c.isIm).length > 0,
+    public_url_shared: false,
+    display_as_bot: false,
+    username: '',
+    url_private: f.urlPrivate,
+    url_private_download: `${f.urlPrivate}?download=1`,
+    permalink: f.urlPrivate,
+    has_rich_preview: false,
+    file_access: 'visible',
+    ...(f.altText ? { alt_txt: f.altText } : {}),
+    shares,
+    channels: sharedTo((c) => !c.isPrivate && !c.isIm),
+    groups: sharedTo((c) => c.isPrivate && !c.isIm),
+    ims: sharedTo((c) => c.isIm),
+  };
 }

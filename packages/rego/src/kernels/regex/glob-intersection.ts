@@ -3,6 +3,8 @@
  * `regex.globs_match` (yashtewari/glob-intersection semantics). Supported syntax: literal
  * characters, `\` escapes, `.`, character classes `[a-z]` / `[^…]`, and the quantifiers `*`, `+`
  * (and `?`). Decided on the product of the two token automata.
+ *
+ * Hand-written: the Go library OPA uses (yashtewari/glob-intersection) has no JS counterpart.
  */
 
 /** An invalid pattern. */
@@ -132,53 +134,63 @@ export function tokenize(p: string): Token[] {
   return out;
 }
 
-// States: token index, plus `star` meaning "inside a + loop" (may repeat or move on).
-type State = number; // 2*index + (inLoop ? 1 : 0)
+// States: token index, plus "inside a + loop" (may repeat or move on): 2*index + (inLoop ? 1 : 0).
+type State = number;
 
-function closure(toks: Token[], states: State[]): State[] {
-  const seen = new Set<State>();
-  const stack = [...states];
-  while (stack.length > 0) {
-    const s = stack.pop()!;
-    if (seen.has(s)) continue;
-    seen.add(s);
-    const idx = s >> 1;
-    const t = toks[idx];
-    if (!t) continue;
-    if (t.q === '*' || t.q === '?' || (s & 1) === 1) stack.push((idx + 1) * 2);
-  }
-  return [...seen];
-}
-
-function step(toks: Token[], s: State): Array<{ set: Range[]; to: State }> {
+/** The state reached from `s` without consuming a character, or -1. */
+function skip(toks: Token[], s: State): State {
   const idx = s >> 1;
   const t = toks[idx];
-  if (!t) return [];
-  if (t.q === '*' || (s & 1) === 1) return [{ set: t.set, to: idx * 2 + 1 }];
-  if (t.q === '+') return [{ set: t.set, to: idx * 2 + 1 }];
-  return [{ set: t.set, to: (idx + 1) * 2 }];
+  if (!t) return -1;
+  return t.q === '*' || t.q === '?' || (s & 1) === 1 ? (idx + 1) * 2 : -1;
 }
 
-/** True when some string matches both patterns. */
-export function globsIntersect(a: string, b: string): boolean {
+/** The state reached from `s` by consuming a character of the token's set. */
+function step(toks: Token[], s: State): { set: Range[]; to: State } | undefined {
+  const idx = s >> 1;
+  const t = toks[idx];
+  if (!t) return undefined;
+  if (t.q === '*' || t.q === '+' || (s & 1) === 1) return { set: t.set, to: idx * 2 + 1 };
+  return { set: t.set, to: (idx + 1) * 2 };
+}
+
+/** What the search may charge: the caller's budget. */
+export interface IntersectionBudget {
+  allocate(bytes: number): void;
+  checkTime(): void;
+}
+
+/**
+ * True when some string matches both patterns: a breadth-first search of the product of the
+ * two token automata, O(|a|·|b|) states (a visited bitmap) with one move per side each.
+ */
+export function globsIntersect(a: string, b: string, budget?: IntersectionBudget): boolean {
   const ta = tokenize(a);
   const tb = tokenize(b);
-  const key = (x: State, y: State): string => `${x},${y}`;
-  const seen = new Set<string>();
-  const queue: Array<[State, State]> = [];
-  for (const x of closure(ta, [0])) for (const y of closure(tb, [0])) queue.push([x, y]);
-  while (queue.length > 0) {
-    const [x, y] = queue.shift()!;
-    const k = key(x, y);
-    if (seen.has(k)) continue;
-    seen.add(k);
+  const width = 2 * tb.length + 2;
+  const states = (2 * ta.length + 2) * width;
+  budget?.allocate(states / 8);
+  const seen = new Uint32Array(Math.ceil(states / 32));
+  const queue: number[] = [];
+  const visit = (x: State, y: State): void => {
+    const i = x * width + y;
+    if (seen[i >>> 5]! & (1 << (i & 31))) return;
+    seen[i >>> 5]! |= 1 << (i & 31);
+    queue.push(i);
+  };
+  visit(0, 0);
+  for (let head = 0; head < queue.length; head++) {
+    if ((head & 4095) === 4095) budget?.checkTime();
+    const x = Math.floor(queue[head]! / width);
+    const y = queue[head]! % width;
     if (x >> 1 === ta.length && y >> 1 === tb.length) return true;
-    for (const ea of step(ta, x)) {
-      for (const eb of step(tb, y)) {
-        if (!intersects(ea.set, eb.set)) continue;
-        for (const nx of closure(ta, [ea.to])) for (const ny of closure(tb, [eb.to])) queue.push([nx, ny]);
-      }
-    }
+    const sx = skip(ta, x);
+    if (sx >= 0) visit(sx, y);
+    const sy = skip(tb, y);
+    if (sy >= 0) visit(x, sy);
+    const ea = step(ta, x);
+    const eb = step(tb, y);
+    if (ea && eb && intersects(ea.set, eb.set)) visit(ea.to, eb.to);
   }
   return false;
 }

@@ -1,26 +1,22 @@
 /**
  * gobwas/glob patterns (OPA `glob.match`): `*` (within a segment), `**` (across delimiters),
  * `?`, `[abc]`, `[!a-z]`, `{a,b}` alternatives and `\` escapes, anchored to the whole input.
- * Compiled to a JS RegExp over code points.
+ * Translated to RE2 syntax and matched by re2js in linear time: gobwas/glob has no JS port, and
+ * a backtracking translation would be polynomial of high degree in the number of stars.
  */
-import { PikeRegExp } from './pike-vm.js';
+import { RE2JS } from 're2js';
 
 /** A malformed glob pattern. */
 export class GlobError extends Error {}
 
-// Outside a class `-` is literal, and escaping it is an error under the `u` flag.
+// RE2 takes any escaped ASCII punctuation as the literal character, in and outside classes.
 function esc(ch: string): string {
-  return /[\\^$.*+?()[\]{}|/]/.test(ch) ? '\\' + ch : ch;
-}
-
-// Inside a class `-` must be escaped (syntax characters may be).
-function escClass(ch: string): string {
-  return /[\\^$.*+?()[\]{}|/-]/.test(ch) ? '\\' + ch : ch;
+  return /[!-/:-@[-`{-~]/.test(ch) ? '\\' + ch : ch;
 }
 
 /** Translates a glob to a RegExp source with the given single-character delimiters. */
 function globToRegExpSource(pattern: string, delimiters: string[]): string {
-  const notSep = delimiters.length === 0 ? '[\\s\\S]' : `[^${delimiters.map(escClass).join('')}]`;
+  const notSep = delimiters.length === 0 ? '(?s:.)' : `[^${delimiters.map(esc).join('')}]`;
   const cps = Array.from(pattern);
   let i = 0;
   let depth = 0;
@@ -29,7 +25,7 @@ function globToRegExpSource(pattern: string, delimiters: string[]): string {
     const c = cps[i]!;
     if (c === '*') {
       if (cps[i + 1] === '*') {
-        out += '[\\s\\S]*';
+        out += '(?s:.)*';
         while (cps[i] === '*') i++;
       } else {
         out += notSep + '*';
@@ -59,18 +55,18 @@ function globToRegExpSource(pattern: string, delimiters: string[]): string {
           break;
         }
         if (d === '\\' && i + 1 < cps.length) {
-          body += escClass(cps[i + 1]!);
+          body += esc(cps[i + 1]!);
           i += 2;
           continue;
         }
         if (cps[i + 1] === '-' && cps[i + 2] !== undefined && cps[i + 2] !== ']') {
           const hi = cps[i + 2]!;
           if (hi.codePointAt(0)! < d.codePointAt(0)!) throw new GlobError('invalid range');
-          body += `${escClass(d)}-${escClass(hi)}`;
+          body += `${esc(d)}-${esc(hi)}`;
           i += 3;
           continue;
         }
-        body += escClass(d);
+        body += esc(d);
         i++;
       }
       if (!closed || body === '') throw new GlobError('unexpected end of input');
@@ -92,25 +88,21 @@ function globToRegExpSource(pattern: string, delimiters: string[]): string {
     }
   }
   if (depth > 0) throw new GlobError('unexpected end of input');
-  // Anchors in the lookaround form the Pike VM understands (see pike-vm.ts).
-  return `(?<![\\s\\S])(?:${out})(?![\\s\\S])`;
+  return `\\A(?:${out})\\z`;
 }
 
-const cache = new Map<string, { test(s: string): boolean }>();
+const cache = new Map<string, RE2JS>();
 
-/**
- * Compiles (and caches) a glob matcher. Several wildcards make backtracking polynomial of high
- * degree, so such patterns run on the linear-time Pike VM.
- */
-export function compileGlob(pattern: string, delimiters: string[]): { test(s: string): boolean } {
+/** Compiles (and caches) a glob matcher. */
+export function compileGlob(pattern: string, delimiters: string[]): { testExact(s: string): boolean } {
   const key = delimiters.join('\u0000') + '\u0001' + pattern;
   let re = cache.get(key);
   if (!re) {
-    const source = globToRegExpSource(pattern, delimiters);
-    const stars = (pattern.match(/\*/g) ?? []).length;
-    re = stars > 2 ? new PikeRegExp(source) : new RegExp(source, 'u');
-    if (cache.size > 500) cache.clear();
-    cache.set(key, re);
+    re = RE2JS.compile(globToRegExpSource(pattern, delimiters));
+    if (pattern.length <= 4096) {
+      if (cache.size >= 500) cache.clear();
+      cache.set(key, re);
+    }
   }
   return re;
 }
