@@ -6,11 +6,8 @@
 const SERVER = '^packages/server/src/';
 const ADAPTERS = 'app|cli|http|slack|runner|policy-engine|storage|notifications';
 
-/**
- * Where cycles are forbidden. packages/rego still has two (value.ts ↔ compare.ts, number.ts ↔ bigfloat.ts) that are
- * being removed elsewhere; once they are gone, add it here: '^packages/(server|web|rego)/src/'.
- */
-const NO_CYCLES_IN = '^packages/(server|web)/src/';
+/** Where cycles are forbidden. (slack-sim: services.ts ↔ socket-mode.ts ↔ app-transport.ts, type-only, still to untangle.) */
+const NO_CYCLES_IN = '^packages/(server|web|rego)/src/';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
