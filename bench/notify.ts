@@ -18,7 +18,7 @@ import { seedDemo, startSlackSim } from '@liftoff/slack-sim';
 import { InstallationStore } from '../packages/server/src/slack/platform/installation.js';
 import { SlackInstallationRepository } from '../packages/server/src/storage/slack-installations.js';
 import { SubscriptionStore } from '../packages/server/src/storage/slack-subscriptions.js';
-import { TokenCipher } from '../packages/server/src/slack/platform/token-cipher.js';
+import { SecretCipher } from '../packages/server/src/secret-cipher.js';
 import { openDatabase } from '../packages/server/src/storage/database.js';
 import { migrate } from '../packages/server/src/storage/migrations/index.js';
 
@@ -74,7 +74,7 @@ async function main() {
   const inst = sim.control.install({ appId: demo.app.id, teamId: demo.team.id, scopes: SCOPES });
   await new InstallationStore(
     new SlackInstallationRepository(storage.db),
-    new TokenCipher(Buffer.from(KEY, 'hex')),
+    new SecretCipher(Buffer.from(KEY, 'hex')),
     undefined,
   ).save({
     teamId: demo.team.id,

@@ -28,7 +28,7 @@ import { appManifest } from './platform/manifest.js';
 import { oauthInstaller, type OAuthInstaller } from './platform/oauth.js';
 import { slackLogger, webClientOptions } from './platform/sdk-options.js';
 import { slackStatus } from './platform/status.js';
-import { TokenCipher } from './platform/token-cipher.js';
+import { SecretCipher } from '../secret-cipher.js';
 import { UserDirectory } from './platform/user-directory.js';
 
 export interface SlackAppOptions {
@@ -69,7 +69,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
   const { config, services, logger, subscriptions } = options;
   const configured = slackEnabled(config);
   const slack = config.slack;
-  const cipher = new TokenCipher(options.encryptionKey);
+  const cipher = new SecretCipher(options.encryptionKey);
   const refresherClient = new WebClient(undefined, webClientOptions(slack.apiUrl, logger));
   const installations = new InstallationStore(
     options.installationRows,

@@ -141,7 +141,7 @@ export interface SlackInstallationsTable {
   app_id: string | null;
   bot_user_id: string;
   bot_id: string | null;
-  /** AES-256-GCM ciphertext (slack/platform/token-cipher.ts), never the token. */
+  /** AES-256-GCM ciphertext (secret-cipher.ts), never the token. */
   bot_token: string;
   bot_refresh_token: string | null;
   bot_token_expires_at: string | null;

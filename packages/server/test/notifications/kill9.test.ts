@@ -13,7 +13,7 @@ import { migrate } from '../../src/storage/migrations/index.js';
 import { InstallationStore } from '../../src/slack/platform/installation.js';
 import { SlackInstallationRepository } from '../../src/storage/slack-installations.js';
 import { SubscriptionStore } from '../../src/storage/slack-subscriptions.js';
-import { TokenCipher } from '../../src/slack/platform/token-cipher.js';
+import { SecretCipher } from '../../src/secret-cipher.js';
 import { spawnCli, stopCli, type CliProcess } from '../helpers/cli.js';
 import { createPgSchema } from '../helpers/postgres.js';
 import { ADMIN_TOKEN } from '../helpers/server.js';
@@ -101,7 +101,7 @@ function killSuite(name: string, open: (dir: string) => Promise<Db | { skip: str
       await migrate(storage.db, storage.dialect);
       await new InstallationStore(
         new SlackInstallationRepository(storage.db),
-        new TokenCipher(Buffer.from(KEY, 'hex')),
+        new SecretCipher(Buffer.from(KEY, 'hex')),
         undefined,
       ).save(simulatedInstall(ws, null));
       await storage.close();

@@ -12,11 +12,11 @@ import {
   runActionValue,
   RUN_ACTIONS,
 } from '../../src/slack/platform/run-actions.js';
-import { TokenCipher } from '../../src/slack/platform/token-cipher.js';
+import { SecretCipher } from '../../src/secret-cipher.js';
 
 test('token cipher: round trip, fresh IV each time, bound to its purpose, tamper and wrong key detected', () => {
   const key = randomBytes(32);
-  const c = new TokenCipher(key);
+  const c = new SecretCipher(key);
   const a = c.encrypt('xoxb-secret', 'slack.bot_token');
   const b = c.encrypt('xoxb-secret', 'slack.bot_token');
   assert.notEqual(a, b);
@@ -27,11 +27,11 @@ test('token cipher: round trip, fresh IV each time, bound to its purpose, tamper
   const flipped = Buffer.from(body!, 'base64');
   flipped[0]! ^= 1;
   assert.throws(() => c.decrypt([v, iv, tag, flipped.toString('base64')].join(':'), 'slack.bot_token'));
-  assert.throws(() => new TokenCipher(randomBytes(32)).decrypt(a, 'slack.bot_token'), /cannot be decrypted/);
+  assert.throws(() => new SecretCipher(randomBytes(32)).decrypt(a, 'slack.bot_token'), /cannot be decrypted/);
   assert.throws(() => c.decrypt('plain', 'slack.bot_token'), /unknown format/);
   // Error messages never carry the value.
   try {
-    new TokenCipher(randomBytes(32)).decrypt(a, 'slack.bot_token');
+    new SecretCipher(randomBytes(32)).decrypt(a, 'slack.bot_token');
   } catch (err) {
     assert.ok(!String(err).includes(a));
   }

@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import { slackEnabled, type Config } from '../../config.js';
 import { InstallationStore, webClientRefresher } from '../platform/installation.js';
 import { webClientOptions } from '../platform/sdk-options.js';
-import { TokenCipher } from '../platform/token-cipher.js';
+import { SecretCipher } from '../../secret-cipher.js';
 import type { SlackInstallationRepository } from '../../storage/slack-installations.js';
 
 export function deliveryInstallations(
@@ -23,5 +23,5 @@ export function deliveryInstallations(
         slack.clientSecret!,
       )
     : undefined;
-  return new InstallationStore(rows, new TokenCipher(encryptionKey), refresher);
+  return new InstallationStore(rows, new SecretCipher(encryptionKey), refresher);
 }

@@ -3,7 +3,7 @@
 import type { WebClient } from '@slack/web-api';
 import type { SlackInstallationRepository, SlackInstallationRow } from '../../storage/slack-installations.js';
 import { DEAD_TOKEN_ERRORS, slackErrorCode } from './errors.js';
-import type { TokenCipher } from './token-cipher.js';
+import type { SecretCipher } from '../../secret-cipher.js';
 
 const TOKEN_PURPOSE = 'slack.bot_token';
 const REFRESH_PURPOSE = 'slack.bot_refresh_token';
@@ -90,7 +90,7 @@ export class InstallationStore {
 
   constructor(
     private readonly rows: SlackInstallationRepository,
-    private readonly cipher: TokenCipher,
+    private readonly cipher: SecretCipher,
     private readonly refresher: TokenRefresher | undefined,
     private readonly now: () => Date = () => new Date(),
   ) {}
