@@ -41,7 +41,9 @@ import { KyselyAuditRepository } from './storage/audit-repository.js';
 import { openDatabase, type Storage } from './storage/database.js';
 import { migrate } from './storage/migrations/index.js';
 import { KyselyPolicyRepository } from './storage/policy-repository.js';
+import { KyselyRunArtifactStore } from './storage/run-artifacts.js';
 import { KyselyRunRepository } from './storage/run-repository.js';
+import { SecretCipher } from './secret-cipher.js';
 import { KyselyStackRepository } from './storage/stack-repository.js';
 import { KyselyRunEventFeed } from './storage/run-events.js';
 import { postgresRunSignal } from './storage/run-signal.js';
@@ -79,6 +81,8 @@ export interface Liftoff {
   services: Services;
   metrics: Metrics;
   encryptionKey: Buffer;
+  /** Plan artifacts in the database (docs/runs.md). */
+  artifacts: KyselyRunArtifactStore;
   runner: Runner | undefined;
   http: FastifyInstance | undefined;
   /** The Slack app (installation, subscriptions, bot client); `configured` is false without Slack credentials. */
@@ -185,6 +189,10 @@ export async function createLiftoff(config: Config, options: LiftoffOptions = {}
     });
   }
 
+  const artifacts = new KyselyRunArtifactStore(storage.db, storage.dialect, new SecretCipher(encryptionKey), {
+    maxBytes: config.artifactMaxBytes,
+  });
+
   const wantRunner = options.runner ?? config.runner === 'embedded';
   const runner = wantRunner
     ? new Runner(
@@ -193,6 +201,7 @@ export async function createLiftoff(config: Config, options: LiftoffOptions = {}
           stacks: stackRepo,
           service: services.runs,
           workers: new WorkerRepository(storage.db),
+          artifacts,
           logger,
           signal,
         },
@@ -274,6 +283,7 @@ export async function createLiftoff(config: Config, options: LiftoffOptions = {}
     services,
     metrics,
     encryptionKey,
+    artifacts,
     runner,
     http,
     slack,

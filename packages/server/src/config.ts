@@ -32,6 +32,8 @@ export interface Config {
   runnerPollMs: number;
   workerLeaseMs: number;
   runnerConcurrency: number;
+  /** Largest plan artifact kept, compressed (LIFTOFF_ARTIFACT_MAX_BYTES; docs/runs.md). */
+  artifactMaxBytes: number;
   /**
    * Behind a load balancer, which proxies' X-Forwarded-For to believe, so that `input.request.remote_ip` is the
    * client's address (Fastify's trustProxy). Off by default: a spoofed header must not change access decisions.
@@ -50,6 +52,8 @@ export class ConfigError extends Error {
 }
 
 const DEFAULT_SQLITE_PATH = './data/liftoff.db';
+/** 512 MiB: a `.terraform` with several large providers compresses well below this. */
+const DEFAULT_ARTIFACT_MAX_BYTES = 512 * 1024 * 1024;
 
 const optionalString = z
   .string()
@@ -103,6 +107,7 @@ const schemas = {
   LIFTOFF_RUNNER_POLL_MS: intInRange(10, 60_000).optional(),
   LIFTOFF_WORKER_LEASE_MS: intInRange(1_000, 3_600_000).optional(),
   LIFTOFF_RUNNER_CONCURRENCY: intInRange(1, 64).optional(),
+  LIFTOFF_ARTIFACT_MAX_BYTES: intInRange(1024, 2 ** 40).optional(),
   LIFTOFF_TRUST_PROXY: z
     .string()
     .regex(
@@ -188,6 +193,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     runnerPollMs: p.LIFTOFF_RUNNER_POLL_MS ?? 1000,
     workerLeaseMs: p.LIFTOFF_WORKER_LEASE_MS ?? 30_000,
     runnerConcurrency: p.LIFTOFF_RUNNER_CONCURRENCY ?? 4,
+    artifactMaxBytes: p.LIFTOFF_ARTIFACT_MAX_BYTES ?? DEFAULT_ARTIFACT_MAX_BYTES,
     trustProxy: parseTrustProxy(p.LIFTOFF_TRUST_PROXY),
   };
 }

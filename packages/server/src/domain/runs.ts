@@ -19,6 +19,17 @@ export interface RunCommit {
   author: string;
 }
 
+/** What a plan does to one resource (from the saved plan, `show -json`; docs/runs.md). */
+export interface RunResourceChange {
+  address: string;
+  /** One word for people: `replace` is delete+create in either order. */
+  action: ResourceAction;
+  /** Terraform's own list, e.g. ["delete", "create"] (create_before_destroy reverses it). */
+  actions: string[];
+}
+
+export type ResourceAction = 'create' | 'update' | 'delete' | 'replace' | 'read' | 'forget' | 'other';
+
 export interface RunHistoryEntry {
   state: RunState;
   at: string;
@@ -34,6 +45,8 @@ export interface Run {
   triggered_by: string;
   commit: RunCommit | null;
   delta: RunDelta | null;
+  /** The planned resource changes; null when not known (custom commands report only the text summary). */
+  resource_changes: RunResourceChange[] | null;
   history: RunHistoryEntry[];
   created_at: string;
   updated_at: string;
@@ -62,6 +75,7 @@ export interface TransitionRequest {
   /** New owner (null releases the run). Unchanged when undefined. */
   workerId?: string | null;
   delta?: RunDelta | null;
+  resourceChanges?: RunResourceChange[] | null;
   commit?: RunCommit | null;
 }
 
@@ -90,7 +104,8 @@ export interface RunRepository {
   listByStack(stackId: string, limit: number): Promise<Run[]>;
   /**
    * One atomic change: conditional update (`state = from`, and owner when `ownedBy`), history entry and outbox
-   * event. Returns the updated run, or undefined when the condition did not hold.
+   * event; a move to a terminal state also drops the run's plan artifact (docs/runs.md). Returns the updated run,
+   * or undefined when the condition did not hold.
    */
   transition(req: TransitionRequest): Promise<Run | undefined>;
   /** Claims the next runnable QUEUED run (oldest of a stack with no active run): QUEUED → PREPARING. */

@@ -1,5 +1,5 @@
 // Stacks: what a stack is, the repository port the domain needs, and admin operations on stacks.
-import { ConflictError, NotFoundError } from './errors.js';
+import { ConflictError, NotFoundError, ValidationError } from './errors.js';
 import type { RunState } from './run-states.js';
 import type { AuditLog } from './audit.js';
 import type { Subject } from './subjects.js';
@@ -10,6 +10,10 @@ export interface StackCommands {
   apply: string;
 }
 
+/** Tool presets (docs/runs.md): the standard non-interactive workflow of Terraform or OpenTofu. */
+export const STACK_TOOLS = ['terraform', 'opentofu'] as const;
+export type StackTool = (typeof STACK_TOOLS)[number];
+
 export interface StackFields {
   name: string;
   description: string;
@@ -19,7 +23,9 @@ export interface StackFields {
   project_root: string | null;
   autodeploy: boolean;
   administrative: boolean;
-  commands: StackCommands;
+  tool: StackTool | null;
+  /** null: the tool's standard workflow (only with a tool). */
+  commands: StackCommands | null;
   env: Record<string, string>;
   locked_by: string | null;
   namespace: string | null;
@@ -57,6 +63,7 @@ export class StackService {
   ) {}
 
   async create(subject: Subject, fields: StackFields & { id: string }): Promise<Stack> {
+    requireCommands(fields.tool, fields.commands);
     const stack = await this.stacks.create(fields, this.now().toISOString());
     await this.audit.allowed(subject, 'stack.create', `stack:${stack.id}`);
     return stack;
@@ -77,6 +84,13 @@ export class StackService {
   }
 
   async update(subject: Subject, id: string, patch: Partial<StackFields>): Promise<Stack> {
+    if (patch.tool !== undefined || patch.commands !== undefined) {
+      const current = await this.get(id);
+      requireCommands(
+        patch.tool === undefined ? current.tool : patch.tool,
+        patch.commands === undefined ? current.commands : patch.commands,
+      );
+    }
     const stack = await this.stacks.update(id, patch, this.now().toISOString());
     if (!stack) throw new NotFoundError('stack_not_found', `stack ${id} does not exist`);
     await this.audit.allowed(subject, 'stack.update', `stack:${id}`);
@@ -93,4 +107,13 @@ export class StackService {
       throw new NotFoundError('stack_not_found', `stack ${id} does not exist`);
     await this.audit.allowed(subject, 'stack.delete', `stack:${id}`);
   }
+}
+
+/** Without a tool there is no standard workflow to fall back on: the stack must say what to run. */
+function requireCommands(tool: StackTool | null, commands: StackCommands | null) {
+  if (tool === null && commands === null)
+    throw new ValidationError(
+      'commands_required',
+      'commands: required when the stack has no tool (set tool to "terraform" or "opentofu" for the standard workflow)',
+    );
 }

@@ -21,6 +21,7 @@ export function presentRun(run: Run) {
     triggered_by: run.triggered_by,
     commit: run.commit,
     delta: run.delta,
+    resource_changes: run.resource_changes,
     history: run.history,
     created_at: run.created_at,
     updated_at: run.updated_at,

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { ApiKey } from '../domain/api-keys.js';
 import type { AuditEvent } from '../domain/audit.js';
 import { RUN_STATES } from '../domain/run-states.js';
+import { STACK_TOOLS } from '../domain/stacks.js';
 import type { presentPolicy, presentRun, presentStack } from './presenters.js';
 
 const timestamp = z.string().describe('ISO 8601 time');
@@ -20,7 +21,11 @@ const stack = z.object({
   project_root: z.string().nullable(),
   autodeploy: z.boolean(),
   administrative: z.boolean(),
-  commands: z.object({ init: z.string().nullable(), plan: z.string(), apply: z.string() }),
+  tool: z.enum(STACK_TOOLS).nullable().describe('Tool preset; null: custom commands'),
+  commands: z
+    .object({ init: z.string().nullable(), plan: z.string(), apply: z.string() })
+    .nullable()
+    .describe("null: the tool's standard workflow (init, plan to a saved plan, apply that plan)"),
   env: z.record(z.string(), z.string()).describe('Values are shown to admins only; others see "********".'),
   locked_by: z.string().nullable(),
   namespace: z.string().nullable(),
@@ -37,6 +42,12 @@ const runHistoryEntry = z.object({
   note: z.string().nullable(),
 });
 
+const resourceChange = z.object({
+  address: z.string(),
+  action: z.enum(['create', 'update', 'delete', 'replace', 'read', 'forget', 'other']),
+  actions: z.array(z.string()).describe('Terraform\'s own list of actions, e.g. ["delete", "create"]'),
+});
+
 const run = z.object({
   id: z.string(),
   stack_id: z.string(),
@@ -45,6 +56,10 @@ const run = z.object({
   triggered_by: z.string(),
   commit: z.object({ hash: z.string(), message: z.string(), author: z.string() }).nullable(),
   delta: z.object({ add: z.number().int(), change: z.number().int(), destroy: z.number().int() }).nullable(),
+  resource_changes: z
+    .array(resourceChange)
+    .nullable()
+    .describe('Planned resource changes from the saved plan (tool presets); null when not known'),
   history: z.array(runHistoryEntry),
   created_at: timestamp,
   updated_at: timestamp,
@@ -121,6 +136,7 @@ export const responseSchemas = {
   StackOverview: z.intersection(stack, z.object({ access, latest_run: run.nullable() })),
   Run: run,
   RunHistoryEntry: runHistoryEntry,
+  ResourceChange: resourceChange,
   RunLogs: runLogs,
   Policy: policy,
   PolicyEvaluation: z.object({

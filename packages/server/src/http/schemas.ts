@@ -1,6 +1,7 @@
 // Request schemas (zod). Objects are strict: unknown fields are a 400, not silently dropped.
 import { z } from 'zod';
-import { SLUG_PATTERN } from '../domain/stacks.js';
+import { SLUG_PATTERN, STACK_TOOLS } from '../domain/stacks.js';
+import { parseVersionConstraint } from '../domain/tool-versions.js';
 
 const slug = z
   .string()
@@ -45,24 +46,46 @@ const stackFields = {
   project_root: projectRoot.nullable().optional(),
   autodeploy: z.boolean().optional(),
   administrative: z.boolean().optional(),
+  tool: z
+    .enum(STACK_TOOLS, { message: 'must be "terraform", "opentofu" or null' })
+    .nullable()
+    .optional()
+    .describe('Tool preset (docs/runs.md): with a tool, `commands` may be omitted for its standard workflow'),
 };
 const stackRuntimeFields = {
   namespace: nonEmpty(250).nullable().optional(),
-  terraform_version: nonEmpty(50).nullable().optional(),
+  terraform_version: nonEmpty(50)
+    .refine(
+      (v) => parseVersionConstraint(v) !== null,
+      'must be a version ("1.11.4", "1.11") or a constraint ("~> 1.11", ">= 1.5, < 2.0")',
+    )
+    .nullable()
+    .optional(),
 };
 
-export const stackCreateSchema = z.strictObject({
-  id: slug,
-  ...stackFields,
-  commands: commandsSchema,
-  env: env.optional(),
-  ...stackRuntimeFields,
-});
+export const stackCreateSchema = z
+  .strictObject({
+    id: slug,
+    ...stackFields,
+    commands: commandsSchema
+      .nullable()
+      .optional()
+      .describe("Omitted or null with a tool: the tool's standard workflow"),
+    env: env.optional(),
+    ...stackRuntimeFields,
+  })
+  // The domain checks this too (on update it knows the stack's tool); here it is named with the other fields, even
+  // when they have problems of their own (`when`).
+  .refine((body) => Boolean(body.tool) || Boolean(body.commands), {
+    path: ['commands'],
+    message: 'required unless tool is "terraform" or "opentofu"',
+    when: (payload) => typeof payload.value === 'object' && payload.value !== null,
+  });
 
 export const stackPatchSchema = z.strictObject({
   ...stackFields,
-  // Partial: only the commands given change (`init: null` removes the init command).
-  commands: commandsSchema.partial().optional(),
+  // Partial: only the commands given change (`init: null` removes the init command); null: the tool's workflow.
+  commands: commandsSchema.partial().nullable().optional(),
   env: env.optional(),
   locked_by: nonEmpty(250).nullable().optional(),
   ...stackRuntimeFields,

@@ -47,6 +47,50 @@ export function startProcess(
   };
 }
 
+/**
+ * Runs a command without a shell and keeps its standard output apart (for machine-readable output such as
+ * `terraform show -json`); more than `maxBytes` of it ends the process and is reported as `truncated`.
+ */
+export function captureProcess(
+  argv: readonly string[],
+  options: { cwd: string; env: NodeJS.ProcessEnv; maxBytes: number },
+): PhaseProcess & { result: Promise<{ stdout: string; stderr: string; truncated: boolean }> } {
+  const child = spawn(argv[0]!, argv.slice(1), {
+    cwd: options.cwd,
+    env: options.env,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const stdout: Buffer[] = [];
+  let size = 0;
+  let truncated = false;
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => {
+    size += d.length;
+    if (size > options.maxBytes) {
+      if (!truncated) killGroup(child.pid ?? -1, 'SIGKILL');
+      truncated = true;
+    } else stdout.push(d);
+  });
+  child.stderr.on('data', (d: Buffer) => {
+    if (stderr.length < 64 * 1024) stderr += d.toString('utf8');
+  });
+  const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+    child.on('error', (err) => {
+      stderr += `could not start ${argv[0]}: ${err.message}`;
+      resolve({ code: 127, signal: null });
+    });
+    child.on('close', (code, signal) => resolve({ code, signal }));
+  });
+  const pid = child.pid ?? -1;
+  return {
+    pid,
+    done,
+    kill: () => void killGroup(pid, 'SIGKILL'),
+    result: done.then(() => ({ stdout: Buffer.concat(stdout).toString('utf8'), stderr, truncated })),
+  };
+}
+
 /** Signals a process group; a group that is already gone is not an error. */
 export function killGroup(pgid: number, signal: NodeJS.Signals): boolean {
   try {

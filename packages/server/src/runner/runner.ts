@@ -5,13 +5,23 @@ import { mkdirSync } from 'node:fs';
 import { ulid } from 'ulid';
 import type { Logger } from 'pino';
 import { isTerminal, type RunState } from '../domain/run-states.js';
+import { ArtifactTooLargeError, formatBytes, type RunArtifactStore } from '../domain/run-artifacts.js';
 import type { LogPhase, Run, RunRepository, RunService } from '../domain/runs.js';
-import type { Stack, StackRepository } from '../domain/stacks.js';
+import type { Stack, StackRepository, StackTool } from '../domain/stacks.js';
 import type { RunSignal, WorkerRegistry } from '../domain/workers.js';
+import { archiveWorkspace, restoreWorkspace, type ArtifactManifest } from './artifact.js';
 import { LogWriter } from './log-writer.js';
-import { parseDelta, planOutcome } from './plan-output.js';
-import { killGroup, processAlive, startProcess, type PhaseProcess } from './process.js';
-import { PhaseError, prepareWorkspace, removeWorkspace, type Workspace } from './workspace.js';
+import { errorSummary, parseDelta, parsePlanJson, planOutcome } from './plan-output.js';
+import { captureProcess, killGroup, processAlive, startProcess, type PhaseProcess } from './process.js';
+import { presetCommands, resolveTool, showPlanArgv, type ResolvedTool } from './tools.js';
+import {
+  emptyWorkspace,
+  PhaseError,
+  prepareWorkspace,
+  projectDir,
+  removeWorkspace,
+  type Workspace,
+} from './workspace.js';
 
 export interface RunnerOptions {
   pollMs: number;
@@ -29,6 +39,17 @@ interface Execution {
   proc: PhaseProcess | undefined;
   stopped: boolean;
   done: Promise<void>;
+  /** The run's workspace directory once made; removed when the execution ends. */
+  dir?: string;
+}
+
+/** `show -json` of a huge plan is still parsed; past this it is not worth holding in memory. */
+const SHOW_JSON_MAX_BYTES = 256 * 1024 * 1024;
+
+/** The note of a failed phase: its exit code and, when the tool said why, its error lines. */
+function exitNote(phase: string, result: { code: number | null; output: string }): string {
+  const why = errorSummary(result.output);
+  return `${phase} exited with code ${result.code ?? 'null (killed)'}${why ? `: ${why}` : ''}`;
 }
 
 /** Variables passed from the service's environment to run commands; everything else (secrets!) stays out. */
@@ -52,6 +73,8 @@ export class Runner {
       stacks: StackRepository;
       service: RunService;
       workers: WorkerRegistry;
+      /** Plan artifacts (docs/runs.md): the workspace kept between PLANNING and APPLYING. */
+      artifacts: RunArtifactStore;
       logger: Logger;
       /** Wake-ups from other processes (PostgreSQL); polling covers their absence. */
       signal?: RunSignal;
@@ -239,46 +262,9 @@ export class Runner {
     }
     const env = this.environment(stack, run);
     const watcher = setInterval(() => void this.checkStopped(execution), Math.max(this.options.pollMs, 200));
-    let workspace: Workspace | undefined;
     try {
-      if (execution.state === 'APPLYING') {
-        workspace = await this.prepare(execution, stack, env, 'apply');
-        if (workspace && stack.commands.init) {
-          const init = await this.phase(execution, 'apply', stack.commands.init, workspace, env);
-          if (init.code !== 0) return void (await this.fail(execution, `init exited with code ${init.code}`));
-        }
-        if (workspace) await this.apply(execution, stack, workspace, env);
-        return;
-      }
-      workspace = await this.prepare(execution, stack, env, 'prepare');
-      if (!workspace) return;
-      if (!(await this.move(execution, 'INITIALIZING', { commit: workspace.commit }))) return;
-      if (stack.commands.init) {
-        const init = await this.phase(execution, 'init', stack.commands.init, workspace, env);
-        if (execution.stopped) return;
-        if (init.code !== 0) return void (await this.fail(execution, `init exited with code ${init.code}`));
-      }
-      if (!(await this.move(execution, 'PLANNING'))) return;
-      const plan = await this.phase(execution, 'plan', stack.commands.plan, workspace, env);
-      if (execution.stopped) return;
-      const outcome = planOutcome(plan.code);
-      const delta = parseDelta(plan.output);
-      if (outcome === 'failed') {
-        return void (await this.fail(execution, `plan exited with code ${plan.code ?? 'null (killed)'}`));
-      }
-      if (outcome === 'no_changes') {
-        await this.move(execution, 'FINISHED', {
-          delta: delta ?? { add: 0, change: 0, destroy: 0 },
-          workerId: null,
-        });
-        return;
-      }
-      if (!stack.autodeploy) {
-        await this.move(execution, 'UNCONFIRMED', { delta, workerId: null });
-        return;
-      }
-      if (!(await this.move(execution, 'APPLYING', { delta }))) return;
-      await this.apply(execution, stack, workspace, env);
+      if (execution.state === 'APPLYING') await this.applyConfirmed(execution, stack, env);
+      else await this.plan(execution, stack, env);
     } catch (err) {
       const note =
         err instanceof PhaseError
@@ -288,17 +274,121 @@ export class Runner {
     } finally {
       clearInterval(watcher);
       await this.deps.runs.setProcessGroup(run.id, null).catch(() => {});
-      await removeWorkspace(workspace).catch(() => {});
+      await removeWorkspace(execution.dir).catch(() => {});
     }
   }
 
-  private async prepare(execution: Execution, stack: Stack, env: NodeJS.ProcessEnv, phase: LogPhase) {
-    const log = this.logWriter(execution.run.id, phase);
-    try {
-      return await prepareWorkspace(this.options.workspaceRoot, execution.run.id, stack, env, {
-        output: (t) => log.write(t),
-        started: (proc) => this.track(execution, proc),
+  /** PREPARING → INITIALIZING → PLANNING → FINISHED | UNCONFIRMED | APPLYING (autodeploy). */
+  private async plan(execution: Execution, stack: Stack, env: NodeJS.ProcessEnv) {
+    const tool = stack.tool ? await this.resolveTool(execution, stack.tool, stack, env) : undefined;
+    const commands = stack.commands ?? (tool ? presetCommands(tool.path) : undefined);
+    if (!commands) throw new PhaseError('the stack has neither commands nor a tool');
+    const workspace = await this.prepare(execution, stack, env);
+    if (!workspace) return;
+    if (!(await this.move(execution, 'INITIALIZING', workspace.commit ? { commit: workspace.commit } : {})))
+      return;
+    if (commands.init) {
+      const init = await this.phase(execution, 'init', commands.init, workspace.cwd, env);
+      if (execution.stopped) return;
+      if (init.code !== 0) return void (await this.fail(execution, exitNote('init', init)));
+    }
+    if (!(await this.move(execution, 'PLANNING'))) return;
+    const plan = await this.phase(execution, 'plan', commands.plan, workspace.cwd, env);
+    if (execution.stopped) return;
+    const outcome = planOutcome(plan.code);
+    if (outcome === 'failed') return void (await this.fail(execution, exitNote('plan', plan)));
+    // The saved plan is the truth about what will happen; the text summary is all custom commands give us.
+    const saved =
+      tool && stack.commands === null ? await this.showPlan(execution, tool, workspace, env) : null;
+    if (execution.stopped) return;
+    if (outcome === 'no_changes') {
+      await this.move(execution, 'FINISHED', {
+        delta: saved?.delta ?? parseDelta(plan.output) ?? { add: 0, change: 0, destroy: 0 },
+        resourceChanges: saved?.resourceChanges ?? null,
+        workerId: null,
       });
+      return;
+    }
+    const delta = saved?.delta ?? parseDelta(plan.output);
+    const resourceChanges = saved?.resourceChanges ?? null;
+    const manifest: ArtifactManifest = {
+      version: 1,
+      project_root: workspace.projectRoot,
+      tool: stack.commands === null ? (stack.tool ?? null) : null,
+      apply: stack.commands === null ? null : commands.apply,
+      commit: workspace.commit?.hash ?? null,
+    };
+    if (!(await this.saveArtifact(execution, workspace, manifest))) return;
+    if (!stack.autodeploy) {
+      await this.move(execution, 'UNCONFIRMED', { delta, resourceChanges, workerId: null });
+      return;
+    }
+    if (!(await this.move(execution, 'APPLYING', { delta, resourceChanges }))) return;
+    await this.apply(execution, commands.apply, workspace.cwd, env);
+  }
+
+  /**
+   * APPLYING a confirmed run: the plan artifact is restored (never a new clone: a commit pushed after the plan
+   * must not be applied) and the apply command recorded with it runs against the saved plan (docs/runs.md).
+   */
+  private async applyConfirmed(execution: Execution, stack: Stack, env: NodeJS.ProcessEnv) {
+    const { run } = execution;
+    const log = this.logWriter(run.id, 'apply');
+    let command: string;
+    let cwd: string;
+    try {
+      const archive = await this.deps.artifacts.open(run.id);
+      if (!archive)
+        throw new PhaseError(
+          'the plan artifact of this run is missing, so nothing was applied; trigger a new run to plan again',
+        );
+      const dir = await emptyWorkspace(this.options.workspaceRoot, run.id);
+      execution.dir = dir;
+      log.write(
+        `[liftoff] restoring the plan artifact${run.commit ? ` of commit ${run.commit.hash.slice(0, 12)}` : ''}\n`,
+      );
+      let manifest: ArtifactManifest;
+      try {
+        manifest = await restoreWorkspace(archive, dir);
+      } catch (err) {
+        throw new PhaseError(
+          `could not restore the plan artifact: ${err instanceof Error ? err.message : String(err)}`,
+        );
+      }
+      cwd = projectDir(dir, manifest.project_root);
+      if (manifest.apply !== null) command = manifest.apply;
+      else {
+        if (!manifest.tool) throw new PhaseError('the plan artifact names no apply command');
+        const tool = await resolveTool(manifest.tool, stack.terraform_version, env);
+        log.write(`[liftoff] using ${tool.path} (${tool.version})\n`);
+        command = presetCommands(tool.path).apply;
+      }
+    } finally {
+      await log.close();
+    }
+    await this.apply(execution, command, cwd, env);
+  }
+
+  private async resolveTool(execution: Execution, tool: StackTool, stack: Stack, env: NodeJS.ProcessEnv) {
+    const log = this.logWriter(execution.run.id, 'prepare');
+    try {
+      const resolved = await resolveTool(tool, stack.terraform_version, env);
+      log.write(`[liftoff] using ${resolved.path} (${resolved.version})\n`);
+      return resolved;
+    } finally {
+      await log.close();
+    }
+  }
+
+  private async prepare(execution: Execution, stack: Stack, env: NodeJS.ProcessEnv) {
+    const log = this.logWriter(execution.run.id, 'prepare');
+    try {
+      const workspace = await prepareWorkspace(this.options.workspaceRoot, execution.run.id, stack, env, {
+        output: (t) => log.write(t),
+        started: (proc) => void this.track(execution, proc),
+      });
+      execution.dir = workspace.dir;
+      return workspace;
     } catch (err) {
       if (execution.stopped) return undefined;
       throw err;
@@ -307,23 +397,88 @@ export class Runner {
     }
   }
 
-  private async apply(execution: Execution, stack: Stack, workspace: Workspace, env: NodeJS.ProcessEnv) {
-    const apply = await this.phase(execution, 'apply', stack.commands.apply, workspace, env);
+  /** Delta and resource changes from the saved plan; null (with a log line) when they cannot be read. */
+  private async showPlan(
+    execution: Execution,
+    tool: ResolvedTool,
+    workspace: Workspace,
+    env: NodeJS.ProcessEnv,
+  ) {
+    const log = this.logWriter(execution.run.id, 'plan');
+    try {
+      const proc = captureProcess(showPlanArgv(tool.path), {
+        cwd: workspace.cwd,
+        env,
+        maxBytes: SHOW_JSON_MAX_BYTES,
+      });
+      await this.track(execution, proc);
+      const { stdout, stderr, truncated } = await proc.result;
+      execution.proc = undefined;
+      const { code } = await proc.done;
+      if (code !== 0 || truncated) {
+        log.write(
+          `\n[liftoff] could not read the saved plan (show -json ${truncated ? 'printed too much' : `exited with code ${code}`}); the delta comes from the plan's summary line\n${stderr}`,
+        );
+        return null;
+      }
+      return parsePlanJson(stdout);
+    } catch (err) {
+      log.write(
+        `\n[liftoff] could not read the saved plan: ${err instanceof Error ? err.message : String(err)}\n`,
+      );
+      return null;
+    } finally {
+      await log.close();
+    }
+  }
+
+  /** Keeps the workspace as the run's plan artifact; false (the run failed or ended) when it could not. */
+  private async saveArtifact(
+    execution: Execution,
+    workspace: Workspace,
+    manifest: ArtifactManifest,
+  ): Promise<boolean> {
+    const log = this.logWriter(execution.run.id, 'plan');
+    try {
+      const archive = await archiveWorkspace(workspace.dir, manifest);
+      const { bytes } = await this.deps.artifacts.save(execution.run.id, archive);
+      log.write(`\n[liftoff] plan artifact saved (${formatBytes(bytes)} compressed, encrypted)\n`);
+      return true;
+    } catch (err) {
+      if (execution.stopped) return false;
+      if (err instanceof ArtifactTooLargeError)
+        await this.fail(
+          execution,
+          `${err.message}: nothing was kept; raise LIFTOFF_ARTIFACT_MAX_BYTES or keep large files out of the workspace`,
+        );
+      else
+        await this.fail(
+          execution,
+          `could not save the plan artifact: ${err instanceof Error ? err.message : String(err)}`,
+        );
+      return false;
+    } finally {
+      await log.close();
+    }
+  }
+
+  private async apply(execution: Execution, command: string, cwd: string, env: NodeJS.ProcessEnv) {
+    const apply = await this.phase(execution, 'apply', command, cwd, env);
     if (apply.code === 0) await this.move(execution, 'FINISHED', { workerId: null });
-    else await this.fail(execution, `apply exited with code ${apply.code ?? 'null (killed)'}`);
+    else await this.fail(execution, exitNote('apply', apply));
   }
 
   private async phase(
     execution: Execution,
     phase: LogPhase,
     command: string,
-    workspace: Workspace,
+    cwd: string,
     env: NodeJS.ProcessEnv,
   ): Promise<{ code: number | null; output: string }> {
     const log = this.logWriter(execution.run.id, phase);
     log.write(`$ ${command}\n`);
     const proc = startProcess(['sh', '-c', command], {
-      cwd: workspace.cwd,
+      cwd,
       env,
       onOutput: (t) => log.write(t),
     });
@@ -364,7 +519,12 @@ export class Runner {
   private async move(
     execution: Execution,
     to: RunState,
-    extra: { delta?: Run['delta']; commit?: Run['commit']; workerId?: string | null } = {},
+    extra: {
+      delta?: Run['delta'];
+      resourceChanges?: Run['resource_changes'];
+      commit?: Run['commit'];
+      workerId?: string | null;
+    } = {},
   ): Promise<boolean> {
     if (execution.stopped) return false;
     const run = await this.deps.service.transition({

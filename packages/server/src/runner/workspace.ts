@@ -1,4 +1,5 @@
-// A fresh workspace directory per run phase group: a clone of repository@branch when the stack has one.
+// A fresh workspace directory per run phase group: a clone of repository@branch when the stack has one (planning),
+// or the plan artifact unpacked (applying; docs/runs.md).
 import { mkdtemp, rm } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { RunCommit } from '../domain/runs.js';
@@ -9,6 +10,8 @@ export interface Workspace {
   dir: string;
   /** Where commands run: dir/project_root. */
   cwd: string;
+  /** project_root as used ('.' when none). */
+  projectRoot: string;
   commit: RunCommit | null;
 }
 
@@ -27,24 +30,71 @@ export async function prepareWorkspace(
   env: NodeJS.ProcessEnv,
   hooks: PrepareHooks,
 ): Promise<Workspace> {
+  const projectRoot = stack.project_root ?? '.';
   const dir = await mkdtemp(join(root, `${runId}-`));
-  let commit: RunCommit | null = null;
-  if (stack.repository) {
-    const args = ['git', 'clone', '--quiet', '--no-tags'];
-    if (stack.branch) args.push('--branch', stack.branch);
-    args.push('--', stack.repository, dir);
-    hooks.output(`$ git clone ${stack.repository}${stack.branch ? ` (branch ${stack.branch})` : ''}\n`);
-    const clone = startProcess(args, { cwd: root, env: { ...env, ...GIT_ENV }, onOutput: hooks.output });
-    hooks.started(clone);
-    const { code } = await clone.done;
-    if (code !== 0) throw new PhaseError(`git clone exited with code ${code ?? 'null (killed)'}`);
-    commit = await readCommit(dir, env);
+  try {
+    // Checked before cloning: a bad project_root is the stack's mistake, not worth a clone to find out.
+    const cwd = projectDir(dir, projectRoot);
+    let commit: RunCommit | null = null;
+    if (stack.repository) {
+      await clone(dir, root, stack.repository, stack.branch, env, hooks);
+      commit = await readCommit(dir, env);
+    }
+    return { dir, cwd, projectRoot, commit };
+  } catch (err) {
+    await rm(dir, { recursive: true, force: true });
+    throw err;
   }
-  const cwd = resolve(dir, stack.project_root ?? '.');
+}
+
+/** An empty workspace for restoring a plan artifact into. */
+export async function emptyWorkspace(root: string, runId: string): Promise<string> {
+  return mkdtemp(join(root, `${runId}-apply-`));
+}
+
+/** dir/projectRoot, refused when it would leave the workspace. */
+export function projectDir(dir: string, projectRoot: string): string {
+  const cwd = resolve(dir, projectRoot);
   const rel = relative(dir, cwd);
   if (rel.startsWith('..') || isAbsolute(rel))
-    throw new PhaseError('project_root points outside the workspace');
-  return { dir, cwd, commit };
+    throw new PhaseError(`project_root "${projectRoot}" points outside the workspace`);
+  return cwd;
+}
+
+async function clone(
+  dir: string,
+  root: string,
+  repository: string,
+  branch: string | null,
+  env: NodeJS.ProcessEnv,
+  hooks: PrepareHooks,
+) {
+  const shown = redactUrl(repository);
+  const args = ['git', 'clone', '--quiet', '--no-tags'];
+  if (branch) args.push('--branch', branch);
+  args.push('--', repository, dir);
+  hooks.output(`$ git clone ${shown}${branch ? ` (branch ${branch})` : ''}\n`);
+  let output = '';
+  const proc = startProcess(args, {
+    cwd: root,
+    env: { ...env, ...GIT_ENV },
+    onOutput: (t) => {
+      // Git may echo the URL, credentials and all.
+      const text = redactUrl(t);
+      output += text;
+      hooks.output(text);
+    },
+  });
+  hooks.started(proc);
+  const { code } = await proc.done;
+  if (code === 0) return;
+  if (code === null) throw new PhaseError('git clone was stopped');
+  if (branch && /Remote branch .* not found|couldn't find remote ref/i.test(output))
+    throw new PhaseError(`branch "${branch}" does not exist in ${shown}`);
+  const reason = /fatal: (.+)/.exec(output)?.[1]?.trim();
+  throw new PhaseError(
+    `could not clone ${shown}${branch ? ` (branch ${branch})` : ''}: ${reason ?? `git clone exited with code ${code}`}`,
+  );
 }
 
 async function readCommit(dir: string, env: NodeJS.ProcessEnv): Promise<RunCommit | null> {
@@ -60,8 +110,13 @@ async function readCommit(dir: string, env: NodeJS.ProcessEnv): Promise<RunCommi
   return hash ? { hash, author: author ?? '', message: message ?? '' } : null;
 }
 
-export async function removeWorkspace(ws: Workspace | undefined): Promise<void> {
-  if (ws) await rm(ws.dir, { recursive: true, force: true });
+/** URLs with credentials (https://user:token@host/…) lose them: run logs and notes never carry secrets. */
+export function redactUrl(text: string): string {
+  return text.replace(/([a-z][a-z0-9+.-]*:\/\/)[^/\s@]+@/gi, '$1***@');
+}
+
+export async function removeWorkspace(dir: string | undefined): Promise<void> {
+  if (dir) await rm(dir, { recursive: true, force: true });
 }
 
 /** A phase failed for a reason worth showing as the run's note. */

@@ -1,7 +1,7 @@
 // RunRepository on Kysely. Every state change is one transaction: conditional update, history entry and outbox
 // event (`run_events`), so a change is either fully recorded or not at all.
 import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
-import { ACTIVE_STATES, OWNED_STATES, type RunState } from '../domain/run-states.js';
+import { ACTIVE_STATES, isTerminal, OWNED_STATES, type RunState } from '../domain/run-states.js';
 import type {
   LogChunk,
   LogPhase,
@@ -9,6 +9,7 @@ import type {
   RunCommit,
   RunHistoryEntry,
   RunRepository,
+  RunResourceChange,
   TransitionRequest,
 } from '../domain/runs.js';
 import type { Dialect } from './database.js';
@@ -38,6 +39,8 @@ function toRun(row: Selectable<RunsTable>, history: RunHistoryEntry[]): Run {
             change: Number(row.delta_change),
             destroy: Number(row.delta_destroy),
           },
+    resource_changes:
+      row.resource_changes === null ? null : (JSON.parse(row.resource_changes) as RunResourceChange[]),
     history,
     created_at: row.created_at,
     updated_at: row.updated_at,
@@ -81,6 +84,7 @@ export class KyselyRunRepository implements RunRepository {
           delta_destroy: null,
           worker_id: null,
           process_group: null,
+          resource_changes: null,
           created_at: run.at,
           updated_at: run.at,
         })
@@ -137,6 +141,11 @@ export class KyselyRunRepository implements RunRepository {
                 delta_destroy: req.delta?.destroy ?? null,
               }
             : {}),
+          ...(req.resourceChanges !== undefined
+            ? {
+                resource_changes: req.resourceChanges === null ? null : JSON.stringify(req.resourceChanges),
+              }
+            : {}),
           ...(req.commit !== undefined ? commitColumns(req.commit) : {}),
         })
         .where('id', '=', req.runId)
@@ -150,6 +159,12 @@ export class KyselyRunRepository implements RunRepository {
         .where('id', '=', req.runId)
         .executeTakeFirstOrThrow();
       await this.record(trx, req.runId, row.stack_id, req.to, req.from, req.at, req.by, req.note);
+      if (isTerminal(req.to)) {
+        // The plan artifact lives exactly as long as the run can still be applied (docs/runs.md): dropped with
+        // the terminal change itself, so no crash between the two can leave it behind.
+        await trx.deleteFrom('run_artifact_chunks').where('run_id', '=', req.runId).execute();
+        await trx.deleteFrom('run_artifacts').where('run_id', '=', req.runId).execute();
+      }
       return this.load(trx, req.runId);
     });
   }

@@ -18,6 +18,8 @@ export interface StacksTable {
   locked_by: string | null;
   namespace: string | null;
   terraform_version: string | null;
+  /** Tool preset (migration 0006): null, "terraform" or "opentofu". */
+  tool: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -36,6 +38,8 @@ export interface RunsTable {
   delta_destroy: number | null;
   worker_id: string | null;
   process_group: number | null;
+  /** JSON list of planned resource changes (migration 0006); null when unknown. */
+  resource_changes: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -210,6 +214,22 @@ export interface SlackDispatchLockTable {
   id: number;
 }
 
+/** A run's plan artifact (migration 0006, docs/runs.md): its chunks are complete once `complete` is 1. */
+export interface RunArtifactsTable {
+  run_id: string;
+  complete: number;
+  bytes: number | string;
+  chunks: number;
+  created_at: string;
+}
+
+/** One encrypted chunk of a plan artifact (secret-cipher.ts; the run, position and "last" bound as purpose). */
+export interface RunArtifactChunksTable {
+  run_id: string;
+  seq: number;
+  data: Uint8Array;
+}
+
 export interface Database {
   stacks: StacksTable;
   runs: RunsTable;
@@ -228,4 +248,6 @@ export interface Database {
   slack_messages: SlackMessagesTable;
   slack_rate_buckets: SlackRateBucketsTable;
   slack_dispatch_lock: SlackDispatchLockTable;
+  run_artifacts: RunArtifactsTable;
+  run_artifact_chunks: RunArtifactChunksTable;
 }

@@ -3,7 +3,7 @@ import type { Kysely, Selectable } from 'kysely';
 import { ConflictError } from '../domain/errors.js';
 import { ACTIVE_STATES } from '../domain/run-states.js';
 import type { RunState } from '../domain/run-states.js';
-import type { Stack, StackFields, StackRepository } from '../domain/stacks.js';
+import type { Stack, StackFields, StackRepository, StackTool } from '../domain/stacks.js';
 import { isUniqueViolation } from './database.js';
 import type { Database, StacksTable } from './schema.js';
 
@@ -20,6 +20,8 @@ function toStack(row: Row): Stack {
     project_root: row.project_root,
     autodeploy: Boolean(row.autodeploy),
     administrative: Boolean(row.administrative),
+    tool: (row.tool ?? null) as StackTool | null,
+    // "null": the tool's standard workflow.
     commands: JSON.parse(row.commands) as Stack['commands'],
     env: JSON.parse(row.env) as Record<string, string>,
     locked_by: row.locked_by,
@@ -41,6 +43,7 @@ function toColumns(fields: Partial<StackFields>): Partial<StacksTable> {
   if (fields.project_root !== undefined) out.project_root = fields.project_root;
   if (fields.autodeploy !== undefined) out.autodeploy = fields.autodeploy ? 1 : 0;
   if (fields.administrative !== undefined) out.administrative = fields.administrative ? 1 : 0;
+  if (fields.tool !== undefined) out.tool = fields.tool;
   if (fields.commands !== undefined) out.commands = JSON.stringify(fields.commands);
   if (fields.env !== undefined) out.env = JSON.stringify(fields.env);
   if (fields.locked_by !== undefined) out.locked_by = fields.locked_by;
@@ -105,6 +108,8 @@ export class KyselyStackRepository implements StackRepository {
     return this.db.transaction().execute(async (trx) => {
       const runIds = trx.selectFrom('runs').select('id').where('stack_id', '=', id);
       await trx.deleteFrom('run_logs').where('run_id', 'in', runIds).execute();
+      await trx.deleteFrom('run_artifact_chunks').where('run_id', 'in', runIds).execute();
+      await trx.deleteFrom('run_artifacts').where('run_id', 'in', runIds).execute();
       await trx.deleteFrom('run_history').where('run_id', 'in', runIds).execute();
       await trx.deleteFrom('runs').where('stack_id', '=', id).execute();
       await trx.deleteFrom('stack_policies').where('stack_id', '=', id).execute();

@@ -16,6 +16,7 @@ function run(state: Run['state'], extra: Partial<Run> = {}): Run {
     triggered_by: 'slack:U123',
     commit: { hash: 'abcdef0123456789', message: 'Add <bucket>\n\nbody', author: 'Ann' },
     delta: { add: 4, change: 1, destroy: 0 },
+    resource_changes: null,
     history: [{ state: 'QUEUED', at: '2026-01-01T00:00:00.000Z', by: 'slack:U123', note: null }],
     created_at: '2026-01-01T00:00:00.000Z',
     updated_at: '2026-01-01T00:01:05.000Z',

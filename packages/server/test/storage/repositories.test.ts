@@ -32,6 +32,7 @@ function fields(overrides: Partial<StackFields> = {}): StackFields {
     project_root: null,
     autodeploy: false,
     administrative: false,
+    tool: null,
     commands: { init: null, plan: 'true', apply: 'true' },
     env: { A: '1' },
     locked_by: null,

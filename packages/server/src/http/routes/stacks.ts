@@ -52,7 +52,10 @@ export function stackRoutes(app: FastifyInstance, services: Services) {
       project_root: body.project_root ?? null,
       autodeploy: body.autodeploy ?? false,
       administrative: body.administrative ?? false,
-      commands: { init: body.commands.init ?? null, plan: body.commands.plan, apply: body.commands.apply },
+      tool: body.tool ?? null,
+      commands: body.commands
+        ? { init: body.commands.init ?? null, plan: body.commands.plan, apply: body.commands.apply }
+        : null,
       env: body.env ?? {},
       locked_by: null,
       namespace: body.namespace ?? null,
@@ -75,10 +78,20 @@ export function stackRoutes(app: FastifyInstance, services: Services) {
     const patch: Partial<StackFields> = { ...body } as Partial<StackFields>;
     if (body.commands) {
       const current = (await services.stacks.get(id)).commands;
+      const plan = body.commands.plan ?? current?.plan;
+      const apply = body.commands.apply ?? current?.apply;
+      if (plan === undefined || apply === undefined) {
+        // Partial commands change the stack's own commands; a stack on its tool's workflow has none to keep.
+        throw new HttpError(
+          400,
+          'invalid_body',
+          `body.commands.${plan === undefined ? 'plan' : 'apply'}: required: the stack runs its tool's standard workflow, so custom commands need both plan and apply`,
+        );
+      }
       patch.commands = {
-        init: body.commands.init === undefined ? current.init : body.commands.init,
-        plan: body.commands.plan ?? current.plan,
-        apply: body.commands.apply ?? current.apply,
+        init: body.commands.init === undefined ? (current?.init ?? null) : body.commands.init,
+        plan,
+        apply,
       };
     }
     return presentStack(await services.stacks.update(subject, id, patch), true);

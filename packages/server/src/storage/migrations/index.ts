@@ -7,6 +7,7 @@ import * as m0002 from './0002_web_sessions.js';
 import * as m0003 from './0003_slack.js';
 import * as m0004 from './0004_notifications.js';
 import * as m0005 from './0005_runs_latest_index.js';
+import * as m0006 from './0006_run_artifacts.js';
 
 type DialectMigration = {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -19,6 +20,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '0003_slack': m0003,
   '0004_notifications': m0004,
   '0005_runs_latest_index': m0005,
+  '0006_run_artifacts': m0006,
 };
 
 class StaticMigrationProvider implements MigrationProvider {
