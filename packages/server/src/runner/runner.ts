@@ -345,7 +345,7 @@ export class Runner {
       const dir = await emptyWorkspace(this.options.workspaceRoot, run.id);
       execution.dir = dir;
       log.write(
-        `[liftoff] restoring the plan artifact${run.commit ? ` of commit ${run.commit.hash.slice(0, 12)}` : ''}\n`,
+        `[liftoff] worker ${this.workerId} restores the plan artifact${run.commit ? ` of commit ${run.commit.hash.slice(0, 12)}` : ''}\n`,
       );
       let manifest: ArtifactManifest;
       try {

@@ -1,6 +1,6 @@
 // A fresh workspace directory per run phase group: a clone of repository@branch when the stack has one (planning),
 // or the plan artifact unpacked (applying; docs/runs.md).
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, realpath, rm, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { RunCommit } from '../domain/runs.js';
 import type { Stack } from '../domain/stacks.js';
@@ -39,6 +39,7 @@ export async function prepareWorkspace(
     if (stack.repository) {
       await clone(dir, root, stack.repository, stack.branch, env, hooks);
       commit = await readCommit(dir, env);
+      await insideWorkspace(dir, cwd, projectRoot);
     }
     return { dir, cwd, projectRoot, commit };
   } catch (err) {
@@ -59,6 +60,20 @@ export function projectDir(dir: string, projectRoot: string): string {
   if (rel.startsWith('..') || isAbsolute(rel))
     throw new PhaseError(`project_root "${projectRoot}" points outside the workspace`);
   return cwd;
+}
+
+/** The checked-out project root, symlinks followed, must exist and stay inside the workspace. */
+async function insideWorkspace(dir: string, cwd: string, projectRoot: string) {
+  let real: string;
+  try {
+    real = await realpath(cwd);
+    if (!(await stat(real)).isDirectory()) throw new Error('not a directory');
+  } catch {
+    throw new PhaseError(`project_root "${projectRoot}" is not a directory of the repository`);
+  }
+  const rel = relative(await realpath(dir), real);
+  if (rel.startsWith('..') || isAbsolute(rel))
+    throw new PhaseError(`project_root "${projectRoot}" points outside the workspace`);
 }
 
 async function clone(
