@@ -1,8 +1,8 @@
-// RunArtifactStore on Kysely (docs/runs.md): an artifact is a header row and numbered chunk rows of about
-// `chunkBytes` each, every chunk sealed on its own with the service's key (secret-cipher.ts). The purpose bound to a
-// chunk names the run, its position and whether it is the last one, so chunks cannot be swapped between runs,
-// reordered or cut off without failing to decrypt. Saving and reading stream chunk by chunk: neither database nor
-// this process ever holds a whole archive at once.
+// RunArtifactStore on Kysely (docs/runs.md): an artifact is a header row and numbered chunk rows of `chunkBytes`
+// each (the last one shorter), every chunk sealed on its own with the service's key (secret-cipher.ts). The purpose
+// bound to a chunk names the run, its position and whether it is the last one, so chunks cannot be swapped between
+// runs, reordered or cut off without failing to decrypt. Saving and reading stream chunk by chunk: neither database
+// nor this process ever holds a whole archive at once.
 import type { Kysely } from 'kysely';
 import { ArtifactTooLargeError, type RunArtifactStore } from '../domain/run-artifacts.js';
 import { TERMINAL_STATES } from '../domain/run-states.js';
@@ -66,11 +66,13 @@ export class KyselyRunArtifactStore implements RunArtifactStore {
         }
         parts.push(piece);
         buffered += piece.byteLength;
-        if (buffered >= this.chunkBytes) {
+        while (buffered >= this.chunkBytes) {
+          // Rows of exactly chunkBytes: memory stays at about two chunks whatever the stream's piece sizes.
+          const all = Buffer.concat(parts);
           if (held) await write(held, false);
-          held = Buffer.concat(parts);
-          parts = [];
-          buffered = 0;
+          held = all.subarray(0, this.chunkBytes);
+          parts = [all.subarray(this.chunkBytes)];
+          buffered = all.length - this.chunkBytes;
         }
       }
       if (over) throw new ArtifactTooLargeError(total, this.options.maxBytes);
