@@ -106,6 +106,13 @@ export type components = {
       /** @enum {string} */
       rego_version?: 'v1' | 'v0';
     };
+    ResourceChange: {
+      /** @enum {string} */
+      action: 'create' | 'update' | 'delete' | 'replace' | 'read' | 'forget' | 'other';
+      /** @description Terraform's own list of actions, e.g. ["delete", "create"] */
+      actions: string[];
+      address: string;
+    };
     Run: {
       commit: {
         author: string;
@@ -121,6 +128,8 @@ export type components = {
       } | null;
       history: components['schemas']['RunHistoryEntry'][];
       id: string;
+      /** @description Planned resource changes from the saved plan (tool presets); null when not known */
+      resource_changes: components['schemas']['ResourceChange'][] | null;
       stack_id: string;
       state: components['schemas']['RunState'];
       triggered_by: string;
@@ -201,11 +210,12 @@ export type components = {
       administrative: boolean;
       autodeploy: boolean;
       branch: string | null;
+      /** @description null: the tool's standard workflow (init, plan to a saved plan, apply that plan) */
       commands: {
         apply: string;
         init: string | null;
         plan: string;
-      };
+      } | null;
       /** @description ISO 8601 time */
       created_at: string;
       description: string;
@@ -223,6 +233,8 @@ export type components = {
       /** @description State of the stack's latest tracked run */
       state: components['schemas']['RunState'] | 'NONE';
       terraform_version: string | null;
+      /** @description Tool preset; null: custom commands */
+      tool: ('terraform' | 'opentofu') | null;
       /** @description ISO 8601 time */
       updated_at: string;
     };
@@ -230,11 +242,12 @@ export type components = {
       administrative?: boolean;
       autodeploy?: boolean;
       branch?: string | null;
-      commands: {
+      /** @description Omitted or null with a tool: the tool's standard workflow */
+      commands?: {
         apply: string;
         init?: string | null;
         plan: string;
-      };
+      } | null;
       description?: string;
       env?: {
         [key: string]: string;
@@ -246,6 +259,8 @@ export type components = {
       project_root?: string | null;
       repository?: string | null;
       terraform_version?: string | null;
+      /** @description Tool preset (docs/runs.md): with a tool, `commands` may be omitted for its standard workflow */
+      tool?: ('terraform' | 'opentofu') | null;
     };
     StackOverview: components['schemas']['Stack'] & {
       /** @enum {string} */
@@ -260,7 +275,7 @@ export type components = {
         apply?: string;
         init?: string | null;
         plan?: string;
-      };
+      } | null;
       description?: string;
       env?: {
         [key: string]: string;
@@ -272,6 +287,8 @@ export type components = {
       project_root?: string | null;
       repository?: string | null;
       terraform_version?: string | null;
+      /** @description Tool preset (docs/runs.md): with a tool, `commands` may be omitted for its standard workflow */
+      tool?: ('terraform' | 'opentofu') | null;
     };
     Subscription: {
       channel_id: string;

@@ -5,6 +5,7 @@ import { Delta } from '../components/Delta';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { PageHeader } from '../components/Layout';
 import { RelativeTime } from '../components/RelativeTime';
+import { ResourceChanges } from '../components/ResourceChanges';
 import { StateBadge, stateTone } from '../components/StateBadge';
 import { api, ApiError, TERMINAL_STATES, type LogChunk, type Run, type RunState } from '../lib/api';
 import { parseAnsi } from '../lib/ansi';
@@ -24,6 +25,8 @@ export function RunPage({ stackId, runId }: { stackId: string; runId: string }) 
   const [busy, setBusy] = useState<string | null>(null);
   const [actionError, setActionError] = useState<unknown>(null);
   const [announce, setAnnounce] = useState('');
+  // With the saved plan's resource changes known, they are the page; the raw log (command lines and all) is on demand.
+  const [logsOpen, setLogsOpen] = useState(false);
 
   const run = live ?? initial.data;
   const base = `/api/v1/stacks/${encodeURIComponent(stackId)}/runs/${encodeURIComponent(runId)}`;
@@ -193,7 +196,16 @@ export function RunPage({ stackId, runId }: { stackId: string; runId: string }) 
               )}
             </ol>
           </section>
-          <Logs chunks={logs} status={status} finished={TERMINAL_STATES.includes(run.state)} />
+          <div className="run-main">
+            {run.resource_changes && <ResourceChanges changes={run.resource_changes} />}
+            {run.resource_changes && !logsOpen ? (
+              <button type="button" className="btn btn-ghost" onClick={() => setLogsOpen(true)}>
+                Show logs
+              </button>
+            ) : (
+              <Logs chunks={logs} status={status} finished={TERMINAL_STATES.includes(run.state)} />
+            )}
+          </div>
         </div>
       )}
     </>

@@ -7,7 +7,7 @@ import { Labels } from '../components/Labels';
 import { PageHeader } from '../components/Layout';
 import { RelativeTime } from '../components/RelativeTime';
 import { StateBadge } from '../components/StateBadge';
-import { api, ApiError, attachedPolicies, type Run } from '../lib/api';
+import { api, ApiError, attachedPolicies, type Run, type Stack } from '../lib/api';
 import { useEventStream } from '../lib/live';
 import { Link, navigate, useTitle } from '../lib/router';
 import { useSession } from '../lib/session';
@@ -108,6 +108,14 @@ export function StackPage({ stackId }: { stackId: string }) {
               <dd className="mono">
                 {s.repository ? `${s.repository}${s.branch ? ` @ ${s.branch}` : ''}` : 'empty workspace'}
                 {s.project_root ? ` / ${s.project_root}` : ''}
+              </dd>
+            </div>
+            <div>
+              <dt>Runs with</dt>
+              <dd>
+                {s.tool ? TOOL_NAMES[s.tool] : 'custom commands'}
+                {s.tool && s.terraform_version ? ` ${s.terraform_version}` : ''}
+                {s.tool && s.commands ? ' (custom commands)' : ''}
               </dd>
             </div>
             <div>
@@ -317,3 +325,8 @@ function Subscriptions({ stackId }: { stackId: string }) {
     </section>
   );
 }
+
+const TOOL_NAMES: Record<NonNullable<Stack['tool']>, string> = {
+  terraform: 'Terraform',
+  opentofu: 'OpenTofu',
+};

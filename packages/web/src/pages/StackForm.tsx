@@ -1,4 +1,5 @@
-// Create or edit a stack (admin). New stacks get OpenTofu-style default commands.
+// Create or edit a stack (admin). A tool preset (Terraform or OpenTofu) needs no commands; without one, new stacks get
+// OpenTofu-style commands to edit.
 import { useState, type FormEvent } from 'react';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { Field, splitList } from '../components/Field';
@@ -6,6 +7,8 @@ import { PageHeader } from '../components/Layout';
 import { api, type Stack } from '../lib/api';
 import { Link, navigate, useTitle } from '../lib/router';
 import { useAsync } from '../lib/use-async';
+
+type Tool = NonNullable<Stack['tool']> | '';
 
 function slugify(name: string) {
   return name
@@ -62,11 +65,15 @@ function StackForm({ stack }: { stack: Stack | null }) {
   const [projectRoot, setProjectRoot] = useState(stack?.project_root ?? '');
   const [autodeploy, setAutodeploy] = useState(stack?.autodeploy ?? false);
   const [administrative, setAdministrative] = useState(stack?.administrative ?? false);
-  const [init, setInit] = useState(stack ? (stack.commands.init ?? '') : 'tofu init -input=false');
+  const [tool, setTool] = useState<Tool>(stack?.tool ?? '');
+  const [toolVersion, setToolVersion] = useState(stack?.terraform_version ?? '');
+  const [customCommands, setCustomCommands] = useState(stack ? stack.commands !== null : false);
+  const [init, setInit] = useState(stack ? (stack.commands?.init ?? '') : 'tofu init -input=false');
   const [plan, setPlan] = useState(
-    stack?.commands.plan ?? 'tofu plan -input=false -detailed-exitcode -out=plan.out',
+    stack?.commands?.plan ?? 'tofu plan -input=false -detailed-exitcode -out=plan.out',
   );
-  const [apply, setApply] = useState(stack?.commands.apply ?? 'tofu apply -input=false plan.out');
+  const [apply, setApply] = useState(stack?.commands?.apply ?? 'tofu apply -input=false plan.out');
+  const showCommands = tool === '' || customCommands;
   const [env, setEnv] = useState(envText(stack?.env ?? {}));
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
@@ -87,7 +94,9 @@ function StackForm({ stack }: { stack: Stack | null }) {
       project_root: projectRoot.trim() || null,
       autodeploy,
       administrative,
-      commands: { init: init.trim() || null, plan: plan.trim(), apply: apply.trim() },
+      tool: tool || null,
+      terraform_version: tool ? toolVersion.trim() || null : null,
+      commands: showCommands ? { init: init.trim() || null, plan: plan.trim(), apply: apply.trim() } : null,
       env: parseEnv(env),
     };
     try {
@@ -208,33 +217,85 @@ function StackForm({ stack }: { stack: Stack | null }) {
           </div>
         </fieldset>
         <fieldset>
-          <legend>Commands</legend>
-          <Field id="stack-init" label="Init">
-            <input id="stack-init" className="mono" value={init} onChange={(e) => setInit(e.target.value)} />
-          </Field>
-          <Field
-            id="stack-plan"
-            label="Plan"
-            hint="Exit code as terraform plan -detailed-exitcode: 0 no changes, 2 changes, other failure."
-          >
-            <input
-              id="stack-plan"
-              className="mono"
-              required
-              value={plan}
-              aria-describedby="stack-plan-hint"
-              onChange={(e) => setPlan(e.target.value)}
-            />
-          </Field>
-          <Field id="stack-apply" label="Apply">
-            <input
-              id="stack-apply"
-              className="mono"
-              required
-              value={apply}
-              onChange={(e) => setApply(e.target.value)}
-            />
-          </Field>
+          <legend>Tool and commands</legend>
+          <div className="grid-2">
+            <Field
+              id="stack-tool"
+              label="Tool"
+              hint="With a tool, runs use its standard workflow: init, plan to a saved plan, apply exactly that plan."
+            >
+              <select
+                id="stack-tool"
+                value={tool}
+                aria-describedby="stack-tool-hint"
+                onChange={(e) => setTool(e.target.value as Tool)}
+              >
+                <option value="">None — custom commands</option>
+                <option value="terraform">Terraform</option>
+                <option value="opentofu">OpenTofu</option>
+              </select>
+            </Field>
+            {tool && (
+              <Field
+                id="stack-tool-version"
+                label="Tool version"
+                hint='Optional: "1.11", "1.11.4" or "~> 1.11". A worker with another version fails the run.'
+              >
+                <input
+                  id="stack-tool-version"
+                  className="mono"
+                  value={toolVersion}
+                  aria-describedby="stack-tool-version-hint"
+                  onChange={(e) => setToolVersion(e.target.value)}
+                />
+              </Field>
+            )}
+          </div>
+          {tool && (
+            <label className="check">
+              <input
+                type="checkbox"
+                checked={customCommands}
+                onChange={(e) => setCustomCommands(e.target.checked)}
+              />
+              Custom commands <span className="muted">— instead of the tool's standard workflow</span>
+            </label>
+          )}
+          {showCommands && (
+            <>
+              <Field id="stack-init" label="Init">
+                <input
+                  id="stack-init"
+                  className="mono"
+                  value={init}
+                  onChange={(e) => setInit(e.target.value)}
+                />
+              </Field>
+              <Field
+                id="stack-plan"
+                label="Plan"
+                hint="Exit code as terraform plan -detailed-exitcode: 0 no changes, 2 changes, other failure."
+              >
+                <input
+                  id="stack-plan"
+                  className="mono"
+                  required
+                  value={plan}
+                  aria-describedby="stack-plan-hint"
+                  onChange={(e) => setPlan(e.target.value)}
+                />
+              </Field>
+              <Field id="stack-apply" label="Apply">
+                <input
+                  id="stack-apply"
+                  className="mono"
+                  required
+                  value={apply}
+                  onChange={(e) => setApply(e.target.value)}
+                />
+              </Field>
+            </>
+          )}
         </fieldset>
         <Field
           id="stack-env"
