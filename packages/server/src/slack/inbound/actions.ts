@@ -9,6 +9,8 @@ import type { SlackInstallation } from '../platform/installation.js';
 import type { SlackRequest } from '../platform/request.js';
 import type { Requesters } from './requester.js';
 import { parseRunActionValue, RUN_ACTIONS, type RunActionId } from '../platform/run-actions.js';
+import { plannedChangesText } from './planned-changes.js';
+import type { Run } from '../../domain/runs.js';
 
 export interface ActionDeps {
   services: Services;
@@ -58,6 +60,11 @@ export async function runAction(
   try {
     if (click.actionId === RUN_ACTIONS.showPlan) {
       const { run, chunks } = await deps.services.runs.logs(subject, ref.stackId, ref.runId);
+      // Read from the saved plan: the resources, not a log full of shell command lines.
+      if (run.resource_changes !== null)
+        return {
+          ephemeral: `Planned changes of run ${runLink} (\`${ref.stackId}\`)${deltaText(run)}:\n${plannedChangesText(run.resource_changes)}`,
+        };
       const plan = chunks
         .filter((c) => c.phase === 'plan')
         .map((c) => c.text)
@@ -94,4 +101,9 @@ function codeBlock(output: string): string {
   if (text.length > PLAN_OUTPUT_LIMIT)
     text = `… (trimmed; full output on the run page)\n${text.slice(-PLAN_OUTPUT_LIMIT)}`;
   return '```\n' + escapeMrkdwn(text).replace(/```/g, "'''") + '\n```';
+}
+
+function deltaText(run: Run): string {
+  const d = run.delta;
+  return d ? `: ${d.add} to add, ${d.change} to change, ${d.destroy} to destroy` : '';
 }
