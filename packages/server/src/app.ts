@@ -192,6 +192,9 @@ export async function createLiftoff(config: Config, options: LiftoffOptions = {}
   const artifacts = new KyselyRunArtifactStore(storage.db, storage.dialect, new SecretCipher(encryptionKey), {
     maxBytes: config.artifactMaxBytes,
   });
+  metrics.gauge('liftoff_run_artifact_bytes', 'Bytes of plan artifacts kept (compressed).', async () => [
+    { labels: {}, value: await artifacts.storedBytes() },
+  ]);
 
   const wantRunner = options.runner ?? config.runner === 'embedded';
   const runner = wantRunner

@@ -116,7 +116,7 @@ export class KyselyRunArtifactStore implements RunArtifactStore {
     await this.deleteRows(runId, true);
   }
 
-  /** Bytes kept for artifacts, in all (for the artifact gauge and the benchmark). */
+  /** Bytes kept for complete artifacts, in all (the liftoff_run_artifact_bytes gauge). */
   async storedBytes(): Promise<number> {
     const row = await this.db
       .selectFrom('run_artifacts')

@@ -84,6 +84,11 @@ for (const tool of TOOLS)
           { address: tool.address, action: 'create', actions: ['create'] },
         ]);
         assert.ok(await hasArtifact(run.id), 'an unconfirmed run keeps its artifact');
+        const metrics = await s.api<string>('GET', '/metrics');
+        assert.ok(
+          Number(/liftoff_run_artifact_bytes (\d+)/.exec(metrics.body)?.[1]) > 0,
+          'the gauge counts it',
+        );
 
         // Someone pushes after the plan: it must not be what gets applied.
         repo.commit(prefixed(tool.files(stateFile, 'two')), 'two');
