@@ -1,6 +1,7 @@
 // Request schemas (zod). Objects are strict: unknown fields are a 400, not silently dropped.
 import { z } from 'zod';
 import { SLUG_PATTERN } from '../domain/stacks.js';
+import { POLICY_TYPES } from '../domain/policies.js';
 
 const slug = z
   .string()
@@ -71,7 +72,7 @@ export const stackPatchSchema = z.strictObject({
 export const policyCreateSchema = z.strictObject({
   id: slug,
   name: nonEmpty(200).optional(),
-  type: z.literal('ACCESS', { message: 'must be "ACCESS"' }),
+  type: z.enum(POLICY_TYPES, { message: `must be one of ${POLICY_TYPES.map((t) => `"${t}"`).join(', ')}` }),
   body: z
     .string()
     .min(1, 'must not be empty')
@@ -118,6 +119,10 @@ export const policyEvaluateSchema = z.strictObject({
     .min(1, 'must not be empty')
     .max(256 * 1024, 'must be at most 256 KiB'),
   rego_version: z.enum(['v1', 'v0'], { message: 'must be "v1" or "v0"' }).optional(),
+  type: z
+    .enum(POLICY_TYPES, { message: `must be one of ${POLICY_TYPES.map((t) => `"${t}"`).join(', ')}` })
+    .optional()
+    .describe('Which rules to evaluate (default ACCESS)'),
   input: z.record(z.string(), z.unknown()),
 });
 
