@@ -395,10 +395,39 @@ for (const backend of backends)
       });
       assert.equal(ok.status, 200);
       assert.deepEqual(ok.body, {
+        type: 'ACCESS',
         rules: { read: false, write: true, deny: false, deny_write: true },
+        values: { write: true, deny_write: true },
         access: 'read',
         error: null,
       });
+
+      // Other policy types are evaluated for their own rules; `slack` is a set of messages.
+      const notification = await evaluate({
+        type: 'NOTIFICATION',
+        body: 'package spacelift\nslack contains {"channel_id": "C1"} if input.run_updated.run.state == "FAILED"\n',
+        input: { run_updated: { run: { state: 'FAILED' } } },
+      });
+      assert.equal(notification.status, 200);
+      assert.deepEqual(notification.body, {
+        type: 'NOTIFICATION',
+        rules: { slack: false },
+        values: { slack: [{ channel_id: 'C1' }] },
+        access: 'none',
+        error: null,
+      });
+      const approval = await evaluate({
+        type: 'APPROVAL',
+        body: 'package spacelift\napprove if count(input.reviews.current.approvals) >= 1\n',
+        input: { reviews: { current: { approvals: [{ author: 'alice' }], rejections: [] } } },
+      });
+      assert.deepEqual(approval.body.rules, { approve: true, reject: false });
+      const badType = await evaluate({ type: 'LOGIN', body: 'package spacelift\n', input: {} });
+      assert.equal(badType.status, 400);
+      assert.equal(
+        (badType.body as unknown as { error: { message: string } }).error.message,
+        'type: must be one of "ACCESS", "APPROVAL", "NOTIFICATION"',
+      );
 
       const bad = await evaluate({ body: 'package spacelift\n\nread if {\n  input.x ==\n}\n', input: {} });
       assert.equal(bad.status, 400);
@@ -440,7 +469,7 @@ for (const backend of backends)
       const fields = (path: string) =>
         Object.keys(doc.paths[path]!.post!.requestBody!.content['application/json']!.schema.properties);
       assert.deepEqual(fields('/auth/sign-in'), ['api_key']);
-      assert.deepEqual(fields('/api/v1/policies/evaluate').sort(), ['body', 'input', 'rego_version']);
+      assert.deepEqual(fields('/api/v1/policies/evaluate').sort(), ['body', 'input', 'rego_version', 'type']);
       assert.deepEqual(doc.components.securitySchemes.session, {
         type: 'apiKey',
         in: 'cookie',

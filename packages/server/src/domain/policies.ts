@@ -6,8 +6,19 @@ import type { Subject } from './subjects.js';
 
 export type { RegoVersion };
 
-export const POLICY_TYPES = ['ACCESS'] as const;
+/**
+ * ACCESS decides who may read or write a stack; APPROVAL decides whether an unconfirmed run may be confirmed;
+ * NOTIFICATION routes run updates to Slack channels (docs/policies.md). All are attached the same way.
+ */
+export const POLICY_TYPES = ['ACCESS', 'APPROVAL', 'NOTIFICATION'] as const;
 export type PolicyType = (typeof POLICY_TYPES)[number];
+
+/** The rules each type of policy is evaluated for, named as in the system Liftoff follows (docs/policies.md). */
+export const POLICY_RULES = {
+  ACCESS: ['read', 'write', 'deny', 'deny_write'],
+  APPROVAL: ['approve', 'reject'],
+  NOTIFICATION: ['slack'],
+} as const satisfies Record<PolicyType, readonly string[]>;
 
 export interface PolicyFields {
   name: string;

@@ -53,4 +53,14 @@ export interface PolicyEngine {
     input: JsonValue,
     deadline: Deadline,
   ): Record<string, boolean>;
+  /**
+   * The value of each rule of the policy's package as JSON (sets as arrays), `undefined` where the rule is not
+   * defined or undefined for this input. Same budget and errors as `evaluateRules`.
+   */
+  evaluateValues(
+    policy: PolicySource,
+    rules: readonly string[],
+    input: JsonValue,
+    deadline: Deadline,
+  ): Record<string, JsonValue | undefined>;
 }

@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import type { ApiKey } from '../domain/api-keys.js';
 import type { AuditEvent } from '../domain/audit.js';
+import { POLICY_TYPES } from '../domain/policies.js';
 import { RUN_STATES } from '../domain/run-states.js';
 import { STACK_TOOLS } from '../domain/stacks.js';
 import type { presentPolicy, presentRun, presentStack } from './presenters.js';
@@ -75,7 +76,7 @@ const runLogs = z.object({
 const policy = z.object({
   id: z.string(),
   name: z.string(),
-  type: z.literal('ACCESS'),
+  type: z.enum(POLICY_TYPES),
   body: z.string(),
   rego_version: z.enum(['v1', 'v0']),
   labels: z.array(z.string()),
@@ -140,8 +141,14 @@ export const responseSchemas = {
   RunLogs: runLogs,
   Policy: policy,
   PolicyEvaluation: z.object({
-    rules: z.record(z.string(), z.boolean()),
-    access: z.enum(['none', 'read', 'write']),
+    type: z.enum(POLICY_TYPES),
+    rules: z.record(z.string(), z.boolean()).describe('Whether each rule of the type is true'),
+    values: z
+      .record(z.string(), z.unknown())
+      .describe('The value of each rule that is defined (sets as arrays), e.g. the messages of `slack`'),
+    access: z
+      .enum(['none', 'read', 'write'])
+      .describe('ACCESS policies: the access this policy alone grants'),
     error: z.string().nullable(),
   }),
   ApiKey: apiKey,

@@ -1,5 +1,6 @@
 // Request schemas (zod). Objects are strict: unknown fields are a 400, not silently dropped.
 import { z } from 'zod';
+import { POLICY_TYPES } from '../domain/policies.js';
 import { SLUG_PATTERN, STACK_TOOLS } from '../domain/stacks.js';
 import { parseVersionConstraint } from '../domain/tool-versions.js';
 
@@ -94,7 +95,7 @@ export const stackPatchSchema = z.strictObject({
 export const policyCreateSchema = z.strictObject({
   id: slug,
   name: nonEmpty(200).optional(),
-  type: z.literal('ACCESS', { message: 'must be "ACCESS"' }),
+  type: z.enum(POLICY_TYPES, { message: `must be one of ${POLICY_TYPES.map((t) => `"${t}"`).join(', ')}` }),
   body: z
     .string()
     .min(1, 'must not be empty')
@@ -141,6 +142,10 @@ export const policyEvaluateSchema = z.strictObject({
     .min(1, 'must not be empty')
     .max(256 * 1024, 'must be at most 256 KiB'),
   rego_version: z.enum(['v1', 'v0'], { message: 'must be "v1" or "v0"' }).optional(),
+  type: z
+    .enum(POLICY_TYPES, { message: `must be one of ${POLICY_TYPES.map((t) => `"${t}"`).join(', ')}` })
+    .optional()
+    .describe('Which rules to evaluate (default ACCESS)'),
   input: z.record(z.string(), z.unknown()),
 });
 

@@ -50,6 +50,37 @@ export class RegoPolicyEngine implements PolicyEngine {
     input: JsonValue,
     deadline: Deadline,
   ): Record<string, boolean> {
+    const row = this.run(policy, rules, input, deadline);
+    const out: Record<string, boolean> = {};
+    for (const rule of rules) {
+      const values = row?.[rule];
+      out[rule] = Array.isArray(values) && values[0] === true;
+    }
+    return out;
+  }
+
+  evaluateValues(
+    policy: PolicySource,
+    rules: readonly string[],
+    input: JsonValue,
+    deadline: Deadline,
+  ): Record<string, JsonValue | undefined> {
+    const row = this.run(policy, rules, input, deadline);
+    const out: Record<string, JsonValue | undefined> = {};
+    for (const rule of rules) {
+      const values = row?.[rule];
+      out[rule] = Array.isArray(values) && values.length > 0 ? values[0] : undefined;
+    }
+    return out;
+  }
+
+  /** One row: each rule's values as an array (empty when undefined). */
+  private run(
+    policy: PolicySource,
+    rules: readonly string[],
+    input: JsonValue,
+    deadline: Deadline,
+  ): Record<string, JsonValue> | undefined {
     const entry = this.entry(policy);
     const remaining = deadline.remainingMs();
     if (remaining <= 0) throw new PolicyEvaluationError('eval_cancel_error', 'policy time budget exceeded');
@@ -66,12 +97,7 @@ export class RegoPolicyEngine implements PolicyEngine {
       if (err instanceof RegoError) throw new PolicyEvaluationError(err.code, err.message);
       throw new PolicyEvaluationError('internal_error', err instanceof Error ? err.message : String(err));
     }
-    const out: Record<string, boolean> = {};
-    for (const rule of rules) {
-      const values = row?.[rule];
-      out[rule] = Array.isArray(values) && values[0] === true;
-    }
-    return out;
+    return row;
   }
 
   /**

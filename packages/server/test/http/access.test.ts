@@ -142,6 +142,25 @@ for (const backend of ['SQLite', 'PostgreSQL'] as const)
       assert.equal((await s.api('POST', '/api/v1/stacks/deny-write/runs', undefined, dev)).status, 403);
     });
 
+    it('APPROVAL and NOTIFICATION policies never grant access, whatever rules they define', async () => {
+      await s.api('POST', '/api/v1/stacks', stackBody('other-types'));
+      for (const type of ['APPROVAL', 'NOTIFICATION']) {
+        const id = `write-as-${type.toLowerCase()}`;
+        const res = await s.api('POST', '/api/v1/policies', {
+          id,
+          type,
+          body: 'package spacelift\nwrite := true\nread := true',
+        });
+        assert.equal(res.status, 201, JSON.stringify(res.body));
+        assert.equal((res.body as { type: string }).type, type);
+        await attach('other-types', id);
+      }
+      assert.equal((await s.api('GET', '/api/v1/stacks/other-types', undefined, dev)).status, 404);
+      await attach('other-types', 'read-engineering');
+      assert.equal((await s.api('GET', '/api/v1/stacks/other-types', undefined, dev)).status, 200);
+      assert.equal((await s.api('POST', '/api/v1/stacks/other-types/runs', undefined, dev)).status, 403);
+    });
+
     it('deny beats everything', async () => {
       await s.api('POST', '/api/v1/stacks', stackBody('denied'));
       await attach('denied', 'write-engineering');

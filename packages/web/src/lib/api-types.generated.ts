@@ -68,8 +68,8 @@ export type components = {
       /** @enum {string} */
       rego_version: 'v1' | 'v0';
       revision: number;
-      /** @constant */
-      type: 'ACCESS';
+      /** @enum {string} */
+      type: 'ACCESS' | 'APPROVAL' | 'NOTIFICATION';
       /** @description ISO 8601 time */
       updated_at: string;
     };
@@ -80,8 +80,8 @@ export type components = {
       name?: string;
       /** @enum {string} */
       rego_version?: 'v1' | 'v0';
-      /** @constant */
-      type: 'ACCESS';
+      /** @enum {string} */
+      type: 'ACCESS' | 'APPROVAL' | 'NOTIFICATION';
     };
     PolicyEvaluate: {
       body: string;
@@ -90,13 +90,28 @@ export type components = {
       };
       /** @enum {string} */
       rego_version?: 'v1' | 'v0';
+      /**
+       * @description Which rules to evaluate (default ACCESS)
+       * @enum {string}
+       */
+      type?: 'ACCESS' | 'APPROVAL' | 'NOTIFICATION';
     };
     PolicyEvaluation: {
-      /** @enum {string} */
+      /**
+       * @description ACCESS policies: the access this policy alone grants
+       * @enum {string}
+       */
       access: 'none' | 'read' | 'write';
       error: string | null;
+      /** @description Whether each rule of the type is true */
       rules: {
         [key: string]: boolean;
+      };
+      /** @enum {string} */
+      type: 'ACCESS' | 'APPROVAL' | 'NOTIFICATION';
+      /** @description The value of each rule that is defined (sets as arrays), e.g. the messages of `slack` */
+      values: {
+        [key: string]: unknown;
       };
     };
     PolicyPatch: {

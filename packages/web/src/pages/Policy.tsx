@@ -9,7 +9,14 @@ import { api, compileErrorPosition, type Policy, type PolicyEvaluation } from '.
 import { Link, navigate, useTitle } from '../lib/router';
 import { useAsync } from '../lib/use-async';
 
-const TEMPLATE = `package spacelift
+type PolicyType = Policy['type'];
+
+/** What a new policy of each type starts from, and which rules it is evaluated for (docs/policies.md). */
+const TYPES: Record<PolicyType, { label: string; rules: string; template: string }> = {
+  ACCESS: {
+    label: 'Access — who may read or write a stack',
+    rules: 'read, write, deny, deny_write',
+    template: `package spacelift
 
 # Engineers may read every stack this policy is attached to.
 read if {
@@ -21,7 +28,34 @@ read if {
 deny_write if {
 \tinput.stack.administrative
 }
-`;
+`,
+  },
+  APPROVAL: {
+    label: 'Approval — who must approve a run before it is confirmed',
+    rules: 'approve, reject',
+    template: `package spacelift
+
+# Two approvals and no rejection.
+approve if {
+\tcount(input.reviews.current.approvals) >= 2
+\tcount(input.reviews.current.rejections) == 0
+}
+
+reject if count(input.reviews.current.rejections) > 0
+`,
+  },
+  NOTIFICATION: {
+    label: 'Notification — which Slack channels hear about a run',
+    rules: 'slack',
+    template: `package spacelift
+
+# Failed runs go to the on-call channel.
+slack contains {"channel_id": "C0123456789"} if {
+\tinput.run_updated.run.state == "FAILED"
+}
+`,
+  },
+};
 
 const SAMPLE_STACK = {
   id: 'production',
@@ -97,7 +131,8 @@ export function PolicyPage({ policyId }: { policyId: string | null }) {
 function PolicyForm({ policy }: { policy: Policy | null }) {
   const [id, setId] = useState(policy?.id ?? '');
   const [name, setName] = useState(policy?.name ?? '');
-  const [body, setBody] = useState(policy?.body ?? TEMPLATE);
+  const [type, setType] = useState<PolicyType>(policy?.type ?? 'ACCESS');
+  const [body, setBody] = useState(policy?.body ?? TYPES.ACCESS.template);
   const [version, setVersion] = useState<'v1' | 'v0'>(policy?.rego_version ?? 'v1');
   const [labels, setLabels] = useState((policy?.labels ?? []).join(', '));
   const [mark, setMark] = useState<EditorMark | null>(null);
@@ -117,7 +152,7 @@ function PolicyForm({ policy }: { policy: Policy | null }) {
         await api.updatePolicy(policy.id, fields);
         setSaved('Saved.');
       } else {
-        const created = await api.createPolicy({ id: id.trim(), type: 'ACCESS', ...fields });
+        const created = await api.createPolicy({ id: id.trim(), type, ...fields });
         navigate(`/policies/${encodeURIComponent(created.id)}`, { replace: true });
       }
     } catch (err) {
@@ -179,6 +214,29 @@ function PolicyForm({ policy }: { policy: Policy | null }) {
                 />
               </Field>
             )}
+            <Field
+              id="policy-type"
+              label="Type"
+              hint={policy ? 'The type of a policy cannot change.' : undefined}
+            >
+              <select
+                id="policy-type"
+                value={type}
+                disabled={policy !== null}
+                onChange={(e) => {
+                  const next = e.target.value as PolicyType;
+                  // A body still equal to the previous type's template follows the type; an edited one stays.
+                  if (body === TYPES[type].template) setBody(TYPES[next].template);
+                  setType(next);
+                }}
+              >
+                {(Object.keys(TYPES) as PolicyType[]).map((t) => (
+                  <option key={t} value={t}>
+                    {TYPES[t].label}
+                  </option>
+                ))}
+              </select>
+            </Field>
             <Field id="policy-version" label="Rego version">
               <select
                 id="policy-version"
@@ -215,8 +273,7 @@ function PolicyForm({ policy }: { policy: Policy | null }) {
               describedBy={mark ? 'policy-error' : 'policy-body-hint'}
             />
             <p className="hint" id="policy-body-hint">
-              Rules: <code>read</code>, <code>write</code>, <code>deny</code>, <code>deny_write</code>. Tab
-              indents; press Escape then Tab to leave the editor.
+              Rules: <code>{TYPES[type].rules}</code>. Tab indents; press Escape then Tab to leave the editor.
             </p>
           </div>
           {mark && (
@@ -243,7 +300,7 @@ function PolicyForm({ policy }: { policy: Policy | null }) {
             </span>
           </div>
         </form>
-        <Workbench body={body} version={version} onCompileError={setMark} />
+        <Workbench body={body} version={version} type={type} onCompileError={setMark} />
       </div>
     </>
   );
@@ -252,10 +309,12 @@ function PolicyForm({ policy }: { policy: Policy | null }) {
 function Workbench({
   body,
   version,
+  type,
   onCompileError,
 }: {
   body: string;
   version: 'v1' | 'v0';
+  type: PolicyType;
   /** A draft that does not compile is marked in the editor, as on save. */
   onCompileError: (mark: EditorMark | null) => void;
 }) {
@@ -280,7 +339,7 @@ function Workbench({
     try {
       // Any JSON goes to the server, which answers a 400 naming the problem when it is not an object.
       const document = parsed as Record<string, unknown>;
-      setResult(await api.evaluatePolicy({ body, rego_version: version, input: document }));
+      setResult(await api.evaluatePolicy({ body, rego_version: version, type, input: document }));
     } catch (err) {
       const pos = compileErrorPosition(err);
       onCompileError(pos);
@@ -333,7 +392,7 @@ function Workbench({
         <div className="workbench-result" role="status">
           {result.error ? (
             <div className="notice notice-danger">Evaluation failed (counts as deny): {result.error}</div>
-          ) : (
+          ) : result.type !== 'ACCESS' ? null : (
             <p>
               Decision:{' '}
               <span className={`badge badge-${decisionTone(result.access)}`}>
@@ -352,7 +411,10 @@ function Workbench({
               {Object.entries(result.rules).map(([rule, value]) => (
                 <tr key={rule}>
                   <td className="mono">{rule}</td>
-                  <td className={value ? 'strong' : 'muted'}>{String(value)}</td>
+                  {/* The rule's value as Rego gives it (a set of messages for `slack`); false when undefined. */}
+                  <td className={value ? 'strong' : 'muted'}>
+                    {rule in result.values ? JSON.stringify(result.values[rule]) : 'false'}
+                  </td>
                 </tr>
               ))}
             </tbody>

@@ -1,14 +1,14 @@
 // POST /api/v1/policies/evaluate (admin): evaluates a draft policy body against an input document, the way the
-// access check would, without saving anything. Backs the editor's "Test this policy" panel.
+// service would for its type, without saving anything. Backs the editor's "Test this policy" panel.
 import type { FastifyInstance } from 'fastify';
 import { combine } from '../../domain/access.js';
 import type { JsonValue } from '../../domain/json.js';
 import { PolicyEvaluationError, type Deadline, type PolicyEngine } from '../../domain/policy-engine.js';
+import { POLICY_RULES } from '../../domain/policies.js';
 import { requireAdmin } from '../auth.js';
 import { policyEvaluateSchema } from '../schemas.js';
 import { parseBody } from '../validation.js';
 
-const RULES = ['read', 'write', 'deny', 'deny_write'] as const;
 /** The same budget a real request gets for all its policies. */
 const BUDGET_MS = 500;
 
@@ -25,19 +25,28 @@ function budget(ms: number): Deadline {
 export function policyWorkbenchRoutes(app: FastifyInstance, engine: PolicyEngine) {
   app.post('/api/v1/policies/evaluate', async (request) => {
     requireAdmin(request);
-    const { body, rego_version = 'v1', input } = parseBody(policyEvaluateSchema, request.body);
+    const {
+      body,
+      rego_version = 'v1',
+      type = 'ACCESS',
+      input,
+    } = parseBody(policyEvaluateSchema, request.body);
     // Compile errors are a 400 with line and column, like saving the policy.
     engine.validate('workbench', body, rego_version);
     const source = { id: 'workbench', revision: 0, body, rego_version };
+    const names = POLICY_RULES[type];
     try {
-      const rules = engine.evaluateRules(source, RULES, input as JsonValue, budget(BUDGET_MS));
-      return { rules, access: combine([{ policyId: 'workbench', rules }]), error: null };
+      const values = engine.evaluateValues(source, names, input as JsonValue, budget(BUDGET_MS));
+      const rules = Object.fromEntries(names.map((rule) => [rule, values[rule] === true]));
+      const defined = Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined));
+      const access = type === 'ACCESS' ? combine([{ policyId: 'workbench', rules }]) : 'none';
+      return { type, rules, values: defined, access, error: null };
     } catch (err) {
       if (!(err instanceof PolicyEvaluationError)) throw err;
       // A failing policy counts as deny for the request it was evaluated for.
       // The engine's messages usually name their code already ("…: eval_cancel_error: …"); say it once.
       const error = err.message.includes(`${err.code}:`) ? err.message : `${err.code}: ${err.message}`;
-      return { rules: {}, access: 'none', error };
+      return { type, rules: {}, values: {}, access: 'none' as const, error };
     }
   });
 }
