@@ -14,6 +14,7 @@ import { SYSTEM } from '../../packages/server/src/domain/subjects.js';
 import { createLogger } from '../../packages/server/src/logger.js';
 import { archiveWorkspace, restoreWorkspace } from '../../packages/server/src/runner/artifact.js';
 import { createPgSchema } from '../../packages/server/test/helpers/postgres.js';
+import { stackFields } from '../../packages/server/test/helpers/stack-fields.js';
 import { percentile } from '../measure.js';
 import type { BenchSection } from './index.js';
 
@@ -88,20 +89,7 @@ async function measure(backend: string, databaseUrl: string, ws: string, rows: s
   try {
     await liftoff.services.stacks.create(SYSTEM, {
       id: 'bench',
-      name: 'bench',
-      description: '',
-      labels: [],
-      repository: null,
-      branch: null,
-      project_root: null,
-      autodeploy: false,
-      administrative: false,
-      tool: 'terraform',
-      commands: null,
-      env: {},
-      locked_by: null,
-      namespace: null,
-      terraform_version: null,
+      ...stackFields({ tool: 'terraform', commands: null }),
     });
     const saves: number[] = [];
     const restores: number[] = [];

@@ -1,6 +1,7 @@
 // Runs the real `liftoff` CLI in a child process (same entry point as bin/liftoff.js).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { ADMIN_TOKEN } from './server.js';
 
 const CLI = fileURLToPath(new URL('../../src/cli.ts', import.meta.url));
 
@@ -42,4 +43,17 @@ export async function stopCli(p: CliProcess, signal: NodeJS.Signals = 'SIGTERM')
   if (p.child.exitCode !== null || p.child.signalCode !== null) return;
   p.child.kill(signal);
   await p.exited;
+}
+
+/** A REST call with the test admin key to a `liftoff` child listening on `port`. */
+export async function callCli<T>(port: number, method: string, path: string, body?: unknown) {
+  const res = await fetch(`http://127.0.0.1:${port}${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${ADMIN_TOKEN}`,
+      ...(body ? { 'content-type': 'application/json' } : {}),
+    },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  return { status: res.status, body: (await res.json()) as T };
 }

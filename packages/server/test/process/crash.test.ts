@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { spawnCli, stopCli, type CliProcess } from '../helpers/cli.js';
+import { callCli, spawnCli, stopCli, type CliProcess } from '../helpers/cli.js';
 import { ADMIN_TOKEN, waitFor, type RunJson } from '../helpers/server.js';
 
 describe('crash recovery', () => {
@@ -23,18 +23,6 @@ describe('crash recovery', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  async function call<T>(port: number, method: string, path: string, body?: unknown) {
-    const res = await fetch(`http://127.0.0.1:${port}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${ADMIN_TOKEN}`,
-        ...(body ? { 'content-type': 'application/json' } : {}),
-      },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    return { status: res.status, body: (await res.json()) as T };
-  }
-
   test('kill -9 mid-plan, restart → FAILED with a note; nothing stuck', async () => {
     const first = spawnCli('start', env);
     procs.push(first);
@@ -42,17 +30,18 @@ describe('crash recovery', () => {
     const marker = join(dir, 'orphan-marker');
     assert.equal(
       (
-        await call(port1, 'POST', '/api/v1/stacks', {
+        await callCli(port1, 'POST', '/api/v1/stacks', {
           id: 'crashy',
           commands: { plan: `echo planning; sleep 60; touch ${marker}; exit 2`, apply: 'true' },
         })
       ).status,
       201,
     );
-    const run = (await call<RunJson>(port1, 'POST', '/api/v1/stacks/crashy/runs')).body;
+    const run = (await callCli<RunJson>(port1, 'POST', '/api/v1/stacks/crashy/runs')).body;
     await waitFor(
       async () =>
-        (await call<RunJson>(port1, 'GET', `/api/v1/stacks/crashy/runs/${run.id}`)).body.state === 'PLANNING',
+        (await callCli<RunJson>(port1, 'GET', `/api/v1/stacks/crashy/runs/${run.id}`)).body.state ===
+        'PLANNING',
       'PLANNING',
     );
 
@@ -64,7 +53,7 @@ describe('crash recovery', () => {
     const port2 = await second.port();
     let final: RunJson | undefined;
     await waitFor(async () => {
-      final = (await call<RunJson>(port2, 'GET', `/api/v1/stacks/crashy/runs/${run.id}`)).body;
+      final = (await callCli<RunJson>(port2, 'GET', `/api/v1/stacks/crashy/runs/${run.id}`)).body;
       return final.state === 'FAILED';
     }, 'the interrupted run to be FAILED');
     const note = final!.history.at(-1)!.note ?? '';
@@ -80,11 +69,11 @@ describe('crash recovery', () => {
     );
 
     // The stack is not stuck: a new run goes through.
-    await call(port2, 'PATCH', '/api/v1/stacks/crashy', { commands: { plan: 'exit 0', apply: 'true' } });
-    const next = (await call<RunJson>(port2, 'POST', '/api/v1/stacks/crashy/runs')).body;
+    await callCli(port2, 'PATCH', '/api/v1/stacks/crashy', { commands: { plan: 'exit 0', apply: 'true' } });
+    const next = (await callCli<RunJson>(port2, 'POST', '/api/v1/stacks/crashy/runs')).body;
     await waitFor(
       async () =>
-        (await call<RunJson>(port2, 'GET', `/api/v1/stacks/crashy/runs/${next.id}`)).body.state ===
+        (await callCli<RunJson>(port2, 'GET', `/api/v1/stacks/crashy/runs/${next.id}`)).body.state ===
         'FINISHED',
       'the next run to finish',
     );

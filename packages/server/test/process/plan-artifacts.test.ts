@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { spawnCli, stopCli, type CliProcess } from '../helpers/cli.js';
+import { callCli, spawnCli, stopCli, type CliProcess } from '../helpers/cli.js';
 import { createPgSchema } from '../helpers/postgres.js';
 import { ADMIN_TOKEN, startServer, waitFor, type RunJson } from '../helpers/server.js';
 import { GitRepo, readState, TOOLS } from '../helpers/terraform.js';
@@ -18,23 +18,11 @@ console.log(`# plan artifact process suites run with ${tool.name}`);
 const infra = (files: Record<string, string>) =>
   Object.fromEntries(Object.entries(files).map(([p, t]) => [`infra/${p}`, t]));
 
-async function call<T>(port: number, method: string, path: string, body?: unknown) {
-  const res = await fetch(`http://127.0.0.1:${port}${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${ADMIN_TOKEN}`,
-      ...(body ? { 'content-type': 'application/json' } : {}),
-    },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  return { status: res.status, body: (await res.json()) as T };
-}
-
 async function waitState(port: number, stackId: string, runId: string, states: string[]) {
   let run: RunJson | undefined;
   await waitFor(
     async () => {
-      run = (await call<RunJson>(port, 'GET', `/api/v1/stacks/${stackId}/runs/${runId}`)).body;
+      run = (await callCli<RunJson>(port, 'GET', `/api/v1/stacks/${stackId}/runs/${runId}`)).body;
       return states.includes(run.state);
     },
     `run ${runId} to reach ${states.join('|')}`,
@@ -66,7 +54,7 @@ describe('kill -9 between plan and confirm', () => {
     const first = spawnCli('start', env);
     procs.push(first);
     const port1 = await first.port();
-    const created = await call(port1, 'POST', '/api/v1/stacks', {
+    const created = await callCli(port1, 'POST', '/api/v1/stacks', {
       id: 'kill9',
       tool: 'terraform',
       repository: repo.url,
@@ -74,7 +62,7 @@ describe('kill -9 between plan and confirm', () => {
       env: tool.env,
     });
     assert.equal(created.status, 201, JSON.stringify(created.body));
-    const run = (await call<RunJson>(port1, 'POST', '/api/v1/stacks/kill9/runs')).body;
+    const run = (await callCli<RunJson>(port1, 'POST', '/api/v1/stacks/kill9/runs')).body;
     const unconfirmed = await waitState(port1, 'kill9', run.id, ['UNCONFIRMED', 'FAILED']);
     assert.equal(unconfirmed.state, 'UNCONFIRMED', JSON.stringify(unconfirmed.history));
 
@@ -85,11 +73,11 @@ describe('kill -9 between plan and confirm', () => {
     const second = spawnCli('start', env);
     procs.push(second);
     const port2 = await second.port();
-    assert.equal((await call(port2, 'POST', `/api/v1/stacks/kill9/runs/${run.id}/confirm`)).status, 200);
+    assert.equal((await callCli(port2, 'POST', `/api/v1/stacks/kill9/runs/${run.id}/confirm`)).status, 200);
     const done = await waitState(port2, 'kill9', run.id, ['FINISHED', 'FAILED']);
     assert.equal(done.state, 'FINISHED', JSON.stringify(done.history));
     assert.equal(readState(stateFile)?.v, 'planned');
-    const logs = await call<{ logs: Array<{ text: string }> }>(
+    const logs = await callCli<{ logs: Array<{ text: string }> }>(
       port2,
       'GET',
       `/api/v1/stacks/kill9/runs/${run.id}/logs`,

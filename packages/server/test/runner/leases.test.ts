@@ -13,6 +13,7 @@ import { KyselyRunRepository } from '../../src/storage/run-repository.js';
 import { KyselyStackRepository } from '../../src/storage/stack-repository.js';
 import { WorkerRepository } from '../../src/storage/worker-repository.js';
 import { waitFor } from '../helpers/server.js';
+import { stackFields } from '../helpers/stack-fields.js';
 
 describe('worker leases (SQLite)', () => {
   let dir: string;
@@ -31,23 +32,7 @@ describe('worker leases (SQLite)', () => {
     liftoff = await createLiftoff(config, { logger: createLogger('silent'), http: false, runner: false });
     workers = new WorkerRepository(liftoff.storage.db);
     runs = new KyselyRunRepository(liftoff.storage.db, liftoff.storage.dialect);
-    const stack = (id: string) => ({
-      id,
-      name: id,
-      description: '',
-      labels: [],
-      repository: null,
-      branch: null,
-      project_root: null,
-      autodeploy: false,
-      administrative: false,
-      tool: null,
-      commands: { init: null, plan: 'exit 0', apply: 'true' },
-      env: {},
-      locked_by: null,
-      namespace: null,
-      terraform_version: null,
-    });
+    const stack = (id: string) => ({ id, ...stackFields({ name: id }) });
     for (const id of ['expired', 'alive', 'gone']) await liftoff.services.stacks.create(SYSTEM, stack(id));
   });
   after(async () => {

@@ -21,25 +21,15 @@ import { KyselyPolicyRepository } from '../../src/storage/policy-repository.js';
 import { KyselyRunRepository } from '../../src/storage/run-repository.js';
 import { KyselyStackRepository } from '../../src/storage/stack-repository.js';
 import { createPgSchema, type PgSchema } from '../helpers/postgres.js';
+import { stackFields } from '../helpers/stack-fields.js';
 
 function fields(overrides: Partial<StackFields> = {}): StackFields {
-  return {
+  return stackFields({
     name: 'n',
-    description: '',
-    labels: [],
-    repository: null,
-    branch: null,
-    project_root: null,
-    autodeploy: false,
-    administrative: false,
-    tool: null,
     commands: { init: null, plan: 'true', apply: 'true' },
     env: { A: '1' },
-    locked_by: null,
-    namespace: null,
-    terraform_version: null,
     ...overrides,
-  };
+  });
 }
 
 const at = () => new Date().toISOString();

@@ -14,6 +14,7 @@ import { KyselyRunArtifactStore, RunEndedError } from '../../src/storage/run-art
 import { KyselyRunRepository } from '../../src/storage/run-repository.js';
 import { KyselyStackRepository } from '../../src/storage/stack-repository.js';
 import { backendSchema, type PgSchema } from '../helpers/postgres.js';
+import { stackFields } from '../helpers/stack-fields.js';
 
 async function* pieces(data: Buffer, size: number) {
   for (let i = 0; i < data.length; i += size) yield data.subarray(i, i + size);
@@ -51,23 +52,7 @@ for (const backend of ['SQLite', 'PostgreSQL'] as const)
       });
       runs = new KyselyRunRepository(storage.db, storage.dialect);
       await new KyselyStackRepository(storage.db).create(
-        {
-          id: 's',
-          name: 's',
-          description: '',
-          labels: [],
-          repository: null,
-          branch: null,
-          project_root: null,
-          autodeploy: false,
-          administrative: false,
-          tool: 'terraform',
-          commands: null,
-          env: {},
-          locked_by: null,
-          namespace: null,
-          terraform_version: null,
-        },
+        { id: 's', ...stackFields({ tool: 'terraform', commands: null }) },
         new Date().toISOString(),
       );
     });
