@@ -104,7 +104,10 @@ describe('service surface (SQLite)', () => {
     const run3 = (await s.api<RunJson>('POST', '/api/v1/stacks/git-missing/runs')).body;
     const failed = await s.waitForRun('git-missing', run3.id, ['FINISHED', 'FAILED']);
     assert.equal(failed.state, 'FAILED');
-    assert.match(failed.history.at(-1)!.note ?? '', /git clone exited/);
+    assert.match(
+      failed.history.at(-1)!.note ?? '',
+      /^could not clone .*nope: repository '.*nope' does not exist/,
+    );
   });
 
   test('run environment: stack env + LIFTOFF_RUN_ID + LIFTOFF_STACK_ID, no service secrets', async () => {
